@@ -1,0 +1,30 @@
+import { request } from 'undici';
+import type { Route } from '../../subgraphs/shared/src/http.js';
+import { sendJson } from '../../subgraphs/shared/src/http.js';
+
+/** `/readyz`: every subgraph answers a trivial query within the timeout. Names only, no URLs. */
+export function readinessRoute(subgraphs: () => { name: string; url: string }[], timeoutMs: number): Route {
+  return async (_req, res) => {
+    const checks = await Promise.all(
+      subgraphs().map(async ({ name, url }) => {
+        try {
+          const r = await request(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"query":"{ __typename }"}',
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          await r.body.dump();
+          return { name, ok: r.statusCode === 200 };
+        } catch {
+          return { name, ok: false };
+        }
+      }),
+    );
+    const ready = checks.every((c) => c.ok);
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not ready',
+      subgraphs: Object.fromEntries(checks.map((c) => [c.name, c.ok ? 'up' : 'down'])),
+    });
+  };
+}

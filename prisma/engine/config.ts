@@ -1,0 +1,33 @@
+// Datasource for a subgraph's prisma.config.ts (`datasource: prismaCliEnv('<svc>')`), and the switch
+// that makes the Prisma CLI use our Wasm-backed stand-in for the native schema engine (DESIGN.md §5).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the executable stand-in for Prisma's `schema-engine` binary. */
+export const SCHEMA_ENGINE_STAND_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema-engine.mjs');
+
+/** @returns the URL with `?schema=<schema>` set (replacing any schema already there). */
+function withSchema(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+}
+
+/**
+ * Datasource for the Prisma CLI run on subgraph `svc`:
+ * - url: `<SVC>_DATABASE_URL` if set (used as given), else `DATABASE_URL` with `schema=<svc>`, else a
+ *   placeholder that lets `prisma generate` run without a database (never connected to);
+ * - shadowDatabaseUrl: `SHADOW_DATABASE_URL` with `schema=<svc>` if set; otherwise the stand-in
+ *   creates and drops a throw-away `<db>_shadow_<random>` database (needs CREATEDB).
+ * A real schema-engine binary named by PRISMA_SCHEMA_ENGINE_BINARY still wins over the stand-in.
+ */
+export function prismaCliEnv(svc: string): { url: string; shadowDatabaseUrl?: string } {
+  process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= SCHEMA_ENGINE_STAND_IN;
+
+  const own = process.env[`${svc.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`];
+  const shared = process.env.DATABASE_URL;
+  const url = own ? own : shared ? withSchema(shared, svc) : `postgresql://localhost:5432/unset?schema=${encodeURIComponent(svc)}`;
+
+  const shadow = process.env.SHADOW_DATABASE_URL;
+  return shadow ? { url, shadowDatabaseUrl: withSchema(shadow, svc) } : { url };
+}

@@ -1,0 +1,4 @@
+import { runSubgraphOrExit } from '../../shared/src/main.js';
+import { directory } from './subgraph.js';
+
+runSubgraphOrExit(directory);

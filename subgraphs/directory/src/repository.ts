@@ -1,0 +1,126 @@
+import type { Prisma } from './__generated__/prisma/client.js';
+import type { DirectoryClient } from './db.js';
+import type { Department, Hospital, Product, Region, Staff, Supplier } from './models.js';
+import { toConnection, type Connection, type Page } from '../../shared/src/pagination.js';
+import { isUuid, onlyUuids } from '../../shared/src/ids.js';
+import { badInput } from '../../shared/src/errors.js';
+import type {
+  DepartmentFilter, HospitalFilter, ProductFilter, StaffFilter, SupplierFilter, RegionLevel,
+} from './__generated__/resolvers-types.js';
+
+type Maybe<T> = T | null | undefined;
+const contains = (text: Maybe<string>) => (text ? { contains: text, mode: 'insensitive' as const } : undefined);
+
+/**
+ * Data access for the directory, and nothing else: filters → Prisma where-clauses, keyset
+ * pagination by primary key, batched look-ups for the loaders (one statement per batch).
+ */
+export function createRepository(db: DirectoryClient) {
+  const page = async <T, W>(
+    delegate: { findMany(args: object): Promise<T[]>; count(args: { where: W }): Promise<number> },
+    where: W,
+    key: string,
+    keyOf: (row: T) => string,
+    p: Page,
+  ): Promise<Connection<T>> => {
+    if (p.after && key === 'id' && !isUuid(p.after)) throw badInput('after', 'after is not a cursor from this API');
+    const rows =
+      p.first === 0
+        ? []
+        : await delegate.findMany({
+            where: p.after ? { AND: [where, { [key]: { gt: p.after } }] } : where,
+            orderBy: { [key]: 'asc' },
+            take: p.take,
+          });
+    return toConnection(rows, p, keyOf, () => delegate.count({ where }));
+  };
+
+  return {
+    findRegionsByCodes: (codes: readonly string[]) => db.region.findMany({ where: { code: { in: [...codes] } } }),
+    findRegionsByParents: (codes: readonly string[]) =>
+      db.region.findMany({ where: { parentCode: { in: [...codes] } }, orderBy: { code: 'asc' } }),
+    findRegions: (parentCode: Maybe<string>, level: Maybe<RegionLevel>): Promise<Region[]> =>
+      db.region.findMany({
+        where: { ...(parentCode ? { parentCode } : level ? {} : { parentCode: null }), ...(level ? { level } : {}) },
+        orderBy: { code: 'asc' },
+      }),
+
+    findHospitalsByCodes: (codes: readonly string[]) => db.hospital.findMany({ where: { code: { in: [...codes] } } }),
+    findHospitals: (filter: Maybe<HospitalFilter>, p: Page) =>
+      page<Hospital, Prisma.HospitalWhereInput>(db.hospital, hospitalWhere(filter), 'code', (h) => h.code, p),
+
+    findDepartmentsByIds: (ids: readonly string[]) => db.department.findMany({ where: { id: { in: onlyUuids(ids) } } }),
+    findDepartmentsByHospitals: (codes: readonly string[]) =>
+      db.department.findMany({ where: { hospitalCode: { in: [...codes] } }, orderBy: { name: 'asc' } }),
+    findDepartments: (filter: Maybe<DepartmentFilter>, p: Page) =>
+      page<Department, Prisma.DepartmentWhereInput>(db.department, departmentWhere(filter), 'id', (d) => d.id, p),
+    countDepartmentsByHospitals: async (codes: readonly string[]) => {
+      const rows = await db.department.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
+      return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
+    },
+
+    findStaffByIds: (ids: readonly string[]) => db.staff.findMany({ where: { id: { in: onlyUuids(ids) } } }),
+    findStaff: (filter: Maybe<StaffFilter>, p: Page) =>
+      page<Staff, Prisma.StaffWhereInput>(db.staff, staffWhere(filter), 'id', (s) => s.id, p),
+    countStaffByHospitals: async (codes: readonly string[]) => {
+      const rows = await db.staff.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
+      return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
+    },
+    countStaffByDepartments: async (ids: readonly string[]) => {
+      const rows = await db.staff.groupBy({ by: ['departmentId'], where: { departmentId: { in: onlyUuids(ids) } }, _count: { _all: true } });
+      return new Map(rows.map((r) => [r.departmentId ?? '', r._count._all]));
+    },
+
+    findSuppliersByUsccs: (ids: readonly string[]) => db.supplier.findMany({ where: { uscc: { in: [...ids] } } }),
+    findSuppliers: (filter: Maybe<SupplierFilter>, p: Page) =>
+      page<Supplier, Prisma.SupplierWhereInput>(db.supplier, supplierWhere(filter), 'uscc', (s) => s.uscc, p),
+
+    findProductsByCodes: (codes: readonly string[]) => db.product.findMany({ where: { code: { in: [...codes] } } }),
+    findProducts: (filter: Maybe<ProductFilter>, p: Page) =>
+      page<Product, Prisma.ProductWhereInput>(db.product, productWhere(filter), 'code', (x) => x.code, p),
+  };
+}
+
+export type Repository = ReturnType<typeof createRepository>;
+
+/**
+ * A region's `path` lists its ancestors' 6-digit codes joined by '/'. A 6-digit code can only
+ * match a whole segment, so "path contains code" is exactly "in this region's subtree".
+ */
+export function hospitalWhere(filter: Maybe<HospitalFilter>): Prisma.HospitalWhereInput {
+  if (!filter) return {};
+  return {
+    ...(filter.regionCode ? { region: { path: { contains: filter.regionCode } } } : {}),
+    ...(filter.level?.length ? { level: { in: filter.level } } : {}),
+    ...(filter.ownership ? { ownership: filter.ownership } : {}),
+    ...(filter.type ? { type: filter.type } : {}),
+    ...(filter.specialty ? { departments: { some: { specialty: filter.specialty } } } : {}),
+    ...(filter.nameContains ? { name: contains(filter.nameContains) } : {}),
+  };
+}
+
+const departmentWhere = (f: Maybe<DepartmentFilter>): Prisma.DepartmentWhereInput => ({
+  ...(f?.hospitalCode ? { hospitalCode: f.hospitalCode } : {}),
+  ...(f?.specialty ? { specialty: f.specialty } : {}),
+  ...(f?.nameContains ? { name: contains(f.nameContains) } : {}),
+});
+
+const staffWhere = (f: Maybe<StaffFilter>): Prisma.StaffWhereInput => ({
+  ...(f?.hospitalCode ? { hospitalCode: f.hospitalCode } : {}),
+  ...(f?.departmentId ? { departmentId: f.departmentId } : {}),
+  ...(f?.role?.length ? { role: { in: f.role } } : {}),
+  ...(f?.nameContains ? { name: contains(f.nameContains) } : {}),
+});
+
+const supplierWhere = (f: Maybe<SupplierFilter>): Prisma.SupplierWhereInput => ({
+  ...(f?.kind ? { kind: f.kind } : {}),
+  ...(f?.creditRating ? { creditRating: f.creditRating } : {}),
+  ...(f?.nameContains ? { name: contains(f.nameContains) } : {}),
+});
+
+const productWhere = (f: Maybe<ProductFilter>): Prisma.ProductWhereInput => ({
+  ...(f?.kind ? { kind: f.kind } : {}),
+  ...(f?.supplierUscc ? { supplierUscc: f.supplierUscc } : {}),
+  ...(typeof f?.vbpSelected === 'boolean' ? { vbpSelected: f.vbpSelected } : {}),
+  ...(f?.nameContains ? { name: contains(f.nameContains) } : {}),
+});

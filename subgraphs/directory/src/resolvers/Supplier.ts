@@ -1,0 +1,8 @@
+import type { SupplierResolvers } from '../__generated__/resolvers-types.js';
+import { parsePage } from '../../../shared/src/pagination.js';
+
+export const Supplier: SupplierResolvers = {
+  __resolveReference: ({ uscc }, { loaders }) => loaders.supplierByUscc.load(uscc),
+  region: (supplier, _, { loaders }) => (supplier.regionCode ? loaders.regionByCode.load(supplier.regionCode) : null),
+  products: (supplier, page, { repo }) => repo.findProducts({ supplierUscc: supplier.uscc }, parsePage(page)),
+};

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Parse configuration once at start-up. Every problem is reported (not just the first),
+ * with the variable's name, then the process exits 1 — no half-configured service.
+ */
+export function parseConfig<S extends z.ZodTypeAny>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reusable env field types. */
+export const env = {
+  port: (dflt: number) => z.coerce.number().int().min(0).max(65535).default(dflt),
+  url: () => z.string().url(),
+  ms: (dflt: number) => z.coerce.number().int().positive().default(dflt),
+  int: (dflt: number, min = 0) => z.coerce.number().int().min(min).default(dflt),
+  nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
+  logLevel: () => z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  bool: (dflt: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(dflt ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+};

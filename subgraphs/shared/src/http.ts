@@ -1,0 +1,172 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  log: Logger;
+  /** Path of the GraphQL endpoint. */
+  path?: string;
+  /** Largest accepted request body; larger gets 413 before it is parsed. */
+  maxBodyBytes?: number;
+  /** Extra routes by exact path, e.g. /healthz. */
+  routes?: Record<string, Route>;
+  /** Served instead of GraphQL for a browser's GET of the endpoint (the IDE, development only). */
+  browserPage?: Route;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Stop accepting, let in-flight requests finish (up to graceMs), then close every socket. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A small HTTP front for an ApolloServer (gateway and subgraphs alike): body limit, JSON parsing
+ * with a 400 for malformed input, request ids, extra routes and graceful shutdown. Node's http
+ * module directly — no framework on the hot path.
+ */
+export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): Server {
+  const path = opts.path ?? '/graphql';
+  const maxBody = opts.maxBodyBytes ?? 100 * 1024;
+  const server = createServer((req, res) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const pathname = (req.url ?? '/').split('?', 1)[0]!;
+    const route = opts.routes?.[pathname];
+    const browser = pathname === path && opts.browserPage && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+    const handle = route
+      ? route(req, res)
+      : browser
+        ? opts.browserPage!(req, res)
+        : pathname === path
+          ? handleGraphQL(opts, req, res, requestId, maxBody)
+          : notFound(res);
+    Promise.resolve(handle).catch((err: unknown) => {
+      opts.log.error('unhandled request failure', { requestId, err });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  });
+  // Outlive the gateway's idle keep-alive sockets so the server never closes one the client is reusing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+async function handleGraphQL<TContext extends BaseContext>(
+  opts: GraphQLHttpOptions<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  maxBody: number,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  if (req.method === 'POST') {
+    const raw = await readBody(req, maxBody);
+    if (raw === null) return sendJson(res, 413, graphQLErrorBody(`Request body larger than ${maxBody} bytes`, 'PAYLOAD_TOO_LARGE'));
+    const type = headers.get('content-type') ?? '';
+    if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+      try {
+        body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+      } catch {
+        return sendJson(res, 400, graphQLErrorBody('Malformed JSON body', 'BAD_REQUEST'));
+      }
+      if (Array.isArray(body)) return sendJson(res, 400, graphQLErrorBody('Batched operations are not supported', 'BAD_REQUEST'));
+    } else {
+      body = raw.toString('utf8');
+    }
+  }
+  const result = await opts.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body },
+    context: () => opts.context(req, requestId),
+  });
+  res.statusCode = result.status ?? 200;
+  for (const [key, value] of result.headers) res.setHeader(key, value);
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** Resolves to null when the body exceeds the limit (the rest is drained, not buffered). */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) {
+    req.resume();
+    return new Promise((resolve) => req.on('end', () => resolve(null)).on('error', () => resolve(null)));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+export const graphQLErrorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function notFound(res: ServerResponse): void {
+  sendJson(res, 404, graphQLErrorBody('Not found', 'NOT_FOUND'));
+}
+
+/** Listen and return a handle with graceful close. Port 0 picks a free port (tests). */
+export async function listen(server: Server, port: number, host = '127.0.0.1', path = '/graphql'): Promise<RunningHttpServer> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    port: actual,
+    url: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${actual}${path}`,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, graceMs);
+        timer.unref();
+        // Keep-alive sockets become idle one by one as their last response ends: sweep them.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        sweep.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          clearInterval(sweep);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,25 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { Logger } from './logger.js';
+
+/** One structured line per operation: name, duration, outcome — keyed by the request id. */
+export function requestLoggingPlugin<TContext extends BaseContext & { log: Logger }>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors, response }) {
+          const log = contextValue.log;
+          if (!log.enabled('info') && !errors) return;
+          const fields = {
+            operationName: operationName ?? null,
+            durationMs: Math.round((performance.now() - started) * 100) / 100,
+            status: response.http.status ?? 200,
+            errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+          };
+          if (errors?.length) log.warn('operation failed', fields);
+          else log.debug('operation', fields);
+        },
+      };
+    },
+  };
+}

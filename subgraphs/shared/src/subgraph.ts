@@ -1,0 +1,134 @@
+import type { IncomingMessage } from 'node:http';
+import type { DocumentNode } from 'graphql';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { createDb, type Db, type DbOptions } from './db/client.js';
+import { createFormatError } from './format-error.js';
+import { createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from './http.js';
+import { decodeIdentity, IDENTITY_HEADER, type Identity } from './identity.js';
+import type { Logger } from './logger.js';
+import { requestLoggingPlugin } from './request-logging.js';
+
+/** What every subgraph's context starts from. */
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+  identity: Identity;
+}
+
+/**
+ * A subgraph, declared: its SDL, resolvers, data access and context. The platform supplies
+ * everything else (HTTP, health, request ids, logging, error masking, DB pool) the same way for
+ * every subgraph, so a new domain adopts it by writing one of these.
+ */
+export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
+  name: string;
+  defaultPort: number;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  /** The subgraph's Prisma client over the shared pool; omitted by a subgraph without a database. */
+  createClient?: (adapter: Parameters<Parameters<typeof createDb>[0]>[0]) => TClient & { $disconnect(): Promise<void> };
+  createContext: (base: RequestContext, db: Db<TClient & { $disconnect(): Promise<void> }>) => TContext;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySubgraph = SubgraphDefinition<any, any>;
+
+export interface SubgraphRuntimeOptions {
+  /** Required when the subgraph has a database (createClient). */
+  databaseUrl?: string;
+  log: Logger;
+  development: boolean;
+  poolSize?: number;
+  db?: Partial<DbOptions>;
+}
+
+export function createSubgraphApollo<TContext extends RequestContext>(
+  def: SubgraphDefinition<unknown, TContext>,
+  opts: { log: Logger; development: boolean; plugins?: ApolloServerPlugin<TContext>[] },
+): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    introspection: opts.development,
+    includeStacktraceInErrorResponses: opts.development,
+    hideSchemaDetailsFromClientErrors: !opts.development,
+    formatError: createFormatError({ development: opts.development, log: opts.log }),
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      requestLoggingPlugin<TContext>(),
+      ...(opts.plugins ?? []),
+    ],
+  });
+}
+
+export interface RunningSubgraph<TClient> {
+  name: string;
+  url: string;
+  port: number;
+  db: Db<TClient & { $disconnect(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** Start one subgraph on its own port (port 0 = any free port, for tests). */
+export async function startSubgraph<TClient, TContext extends RequestContext>(
+  def: SubgraphDefinition<TClient, TContext>,
+  opts: SubgraphRuntimeOptions & { port: number; host?: string },
+): Promise<RunningSubgraph<TClient>> {
+  const log = opts.log.child({ service: def.name });
+  const db = openDb(def, opts);
+  const apollo = createSubgraphApollo(def as SubgraphDefinition<unknown, TContext>, { log, development: opts.development });
+  await apollo.start();
+  const server = createGraphQLHttpServer<TContext>({
+    apollo,
+    log,
+    context: async (req: IncomingMessage, requestId: string) => {
+      const base: RequestContext = { requestId, log: log.child({ requestId }), identity: decodeIdentity(req.headers[IDENTITY_HEADER]) };
+      return def.createContext(base, db);
+    },
+    routes: {
+      '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
+      '/readyz': async (_req, res) => {
+        const ok = db.pool ? await db.pool.query('SELECT 1').then(() => true, () => false) : true;
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', service: def.name });
+      },
+    },
+  });
+  let running: RunningHttpServer;
+  try {
+    running = await listen(server, opts.port, opts.host);
+  } catch (err) {
+    await apollo.stop();
+    await db.close();
+    throw err;
+  }
+  log.info('subgraph listening', { url: running.url });
+  return {
+    name: def.name,
+    url: running.url,
+    port: running.port,
+    db,
+    close: async () => {
+      await running.close();
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}
+
+type Client<T> = T & { $disconnect(): Promise<void> };
+
+/** The subgraph's pool and client, or an inert stand-in for a subgraph that has no database. */
+function openDb<TClient, TContext extends RequestContext>(
+  def: SubgraphDefinition<TClient, TContext>,
+  opts: SubgraphRuntimeOptions,
+): Db<Client<TClient>> {
+  if (!def.createClient) {
+    return { client: undefined as unknown as Client<TClient>, pool: undefined as unknown as Db<TClient>['pool'], stats: { statements: 0 }, close: async () => undefined };
+  }
+  if (!opts.databaseUrl) throw new Error(`subgraph ${def.name} needs a database URL`);
+  return createDb(def.createClient, { url: opts.databaseUrl, schema: def.name, poolSize: opts.poolSize, ...opts.db });
+}
