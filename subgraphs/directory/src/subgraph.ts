@@ -6,6 +6,7 @@ import { defaultPorts } from '../../names.js';
 import { createContext, type Context } from './context.js';
 import { createDirectoryClient, type DirectoryClient } from './db.js';
 import { resolvers } from './resolvers/index.js';
+import { directorySeed } from './seed/index.js';
 
 /** The directory subgraph, declared for the shared platform (see subgraphs/shared/src/subgraph.ts). */
 export const directory: SubgraphDefinition<DirectoryClient, Context> = {
@@ -15,4 +16,5 @@ export const directory: SubgraphDefinition<DirectoryClient, Context> = {
   resolvers: resolvers as GraphQLResolverMap<Context>,
   createClient: createDirectoryClient,
   createContext,
+  seed: directorySeed,
 };

@@ -10,6 +10,7 @@ import { createFormatError } from './format-error.js';
 import { createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from './http.js';
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
+import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from './request-logging.js';
 
 /** What every subgraph's context starts from. */
@@ -32,6 +33,8 @@ export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
   /** The subgraph's Prisma client over the shared pool; omitted by a subgraph without a database. */
   createClient?: (adapter: Parameters<Parameters<typeof createDb>[0]>[0]) => TClient & { $disconnect(): Promise<void> };
   createContext: (base: RequestContext, db: Db<TClient & { $disconnect(): Promise<void> }>) => TContext;
+  /** Synthetic data for `npm run seed` and the embedded demo (DESIGN.md §6 volumes). */
+  seed?: SubgraphSeed;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

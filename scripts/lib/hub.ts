@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { env, parseConfig } from '../../subgraphs/shared/src/config.js';
+import { startEmbeddedPostgres } from '../../subgraphs/shared/src/db/embedded.js';
+import { applyMigrations, migrationsDirFor } from '../../subgraphs/shared/src/db/migrate.js';
+import { provisionSubgraphSchema, subgraphUrl } from '../../subgraphs/shared/src/db/provision.js';
+import { listen, type RunningHttpServer } from '../../subgraphs/shared/src/http.js';
+import type { Logger } from '../../subgraphs/shared/src/logger.js';
+import { isEmpty, runSeeds } from '../../subgraphs/shared/src/seed/run.js';
+import type { Scale } from '../../subgraphs/shared/src/seed/types.js';
+import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/src/subgraph.js';
+import { registry } from '../../subgraphs/registry.js';
+import { loadGatewayConfig } from '../../gateway/src/config.js';
+import { createGateway } from '../../gateway/src/server.js';
+
+/** Configuration of the whole hub in one process (`npm start`); every variable is in the README. */
+export const hubConfigSchema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  /** An admin URL of a real PostgreSQL; unset → the embedded PGlite database. */
+  DATABASE_URL: env.url().optional(),
+  HUB_DATA_DIR: z.string().default('.data/pglite'),
+  EMBEDDED_PG_PORT: env.port(54320),
+  HOST: z.string().default('127.0.0.1'),
+  HUB_SEED: z.enum(['auto', 'never']).default('auto'),
+  HUB_SEED_SCALE: z.enum(['city', 'province']).default('city'),
+  DB_POOL_SIZE: env.int(10, 1),
+});
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+
+export interface RunningHub {
+  gatewayUrl: string;
+  databaseUrl: string;
+  embedded: boolean;
+  seeded: Record<string, Record<string, number>>;
+  subgraphs: RunningSubgraph<unknown>[];
+  stop(): Promise<void>;
+}
+
+const withSchema = (url: string, schema: string) => {
+  const u = new URL(url);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+};
+
+/**
+ * Bring the hub up: database (embedded or given), migrations, demo data when empty, every
+ * subgraph on its port, then the gateway. Stops in reverse order.
+ */
+export async function startHub(source: Record<string, string | undefined>, log: Logger): Promise<RunningHub> {
+  const config = parseConfig(hubConfigSchema, source);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((err: unknown) => log.error('stop failed', { err }));
+  };
+  try {
+    let adminUrl = config.DATABASE_URL;
+    const embedded = !adminUrl;
+    if (!adminUrl) {
+      const fresh = !existsSync(config.HUB_DATA_DIR);
+      const pg = await startEmbeddedPostgres({ dataDir: config.HUB_DATA_DIR, host: '127.0.0.1', port: config.EMBEDDED_PG_PORT, log: (m) => log.debug(m) });
+      stops.push(() => pg.stop());
+      adminUrl = pg.url;
+      log.info(fresh ? 'embedded PostgreSQL created' : 'embedded PostgreSQL opened', { dataDir: config.HUB_DATA_DIR, url: pg.url });
+    }
+
+    const urls = new Map<string, string>();
+    for (const name of Object.keys(registry)) {
+      const explicit = source[`${name.toUpperCase()}_DATABASE_URL`];
+      let url: string;
+      if (explicit) url = explicit;
+      else if (embedded) url = withSchema(adminUrl, name); // PGlite has one user: isolation is shown on real PostgreSQL
+      else {
+        await provisionSubgraphSchema(adminUrl, name);
+        url = subgraphUrl(adminUrl, name);
+      }
+      const { applied } = await applyMigrations({ url, schema: name, migrationsDir: migrationsDirFor(name) });
+      if (applied.length) log.info('migrations applied', { subgraph: name, applied });
+      urls.set(name, url);
+    }
+
+    const running: RunningSubgraph<unknown>[] = [];
+    const development = config.NODE_ENV !== 'production';
+    for (const [name, def] of Object.entries(registry)) {
+      const port = Number(source[`${name.toUpperCase()}_PORT`] ?? def.defaultPort);
+      const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE });
+      stops.push(() => sub.close());
+      running.push(sub);
+    }
+
+    const seeded = config.HUB_SEED === 'auto' ? await seedEmpty(running, config.HUB_SEED_SCALE, embedded, log) : {};
+
+    const gatewayConfig = loadGatewayConfig({
+      ...source,
+      ...Object.fromEntries(running.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, s.url])),
+    });
+    const gateway = await createGateway(gatewayConfig, log.child({ service: 'gateway' }));
+    stops.push(() => gateway.stop());
+    const http: RunningHttpServer = await listen(gateway.server, gatewayConfig.PORT, gatewayConfig.HOST);
+    stops.push(() => http.close(gatewayConfig.SHUTDOWN_GRACE_MS));
+    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function seedEmpty(running: RunningSubgraph<unknown>[], scale: Scale, embedded: boolean, log: Logger) {
+  const work = [];
+  for (const sub of running) {
+    const seed = registry[sub.name as keyof typeof registry].seed;
+    if (!seed) continue;
+    const target = { name: sub.name, pool: sub.db.pool, method: embedded ? ('insert' as const) : ('copy' as const) };
+    if (await isEmpty(target, seed)) work.push({ target, seed });
+  }
+  if (!work.length) return {};
+  log.info('loading the demo data', { scale, subgraphs: work.map((w) => w.target.name) });
+  return runSeeds(work, { scale, reset: false, progress: false });
+}

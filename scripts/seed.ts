@@ -1,0 +1,43 @@
+/**
+ * `npm run seed -- --scale city|province [--keep]` — replace every subgraph's data with the
+ * deterministic synthetic world (DESIGN.md §6). Uses DATABASE_URL (COPY) or, when unset, the
+ * embedded database in HUB_DATA_DIR (multi-row INSERTs; stop `npm start` first).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../subgraphs/shared/src/config.js';
+import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { runSeeds } from '../subgraphs/shared/src/seed/run.js';
+import { registry } from '../subgraphs/registry.js';
+import { startHub } from './lib/hub.js';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'city' }, keep: { type: 'boolean', default: false } } });
+if (values.scale !== 'city' && values.scale !== 'province') {
+  console.error('--scale must be city or province');
+  process.exit(2);
+}
+const scale = values.scale;
+const log = createLogger({ level: 'warn' });
+
+try {
+  // Reuse the hub's start-up for database, migrations and pools, without demo data or serving.
+  const hub = await startHub({ ...process.env, HUB_SEED: 'never', PORT: '0', ...subgraphPortsZero() }, log);
+  try {
+    const started = performance.now();
+    const work = hub.subgraphs.flatMap((sub) => {
+      const seed = registry[sub.name as keyof typeof registry].seed;
+      return seed ? [{ target: { name: sub.name, pool: sub.db.pool, method: hub.embedded ? ('insert' as const) : ('copy' as const) }, seed }] : [];
+    });
+    const counts = await runSeeds(work, { scale, reset: !values.keep, progress: process.stderr.isTTY });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(JSON.stringify({ scale, seconds: Number(seconds), counts }, null, 2));
+  } finally {
+    await hub.stop();
+  }
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+}
+
+function subgraphPortsZero(): Record<string, string> {
+  return Object.fromEntries(Object.keys(registry).map((name) => [`${name.toUpperCase()}_PORT`, '0']));
+}

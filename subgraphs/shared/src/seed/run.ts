@@ -1,0 +1,59 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { bulkLoad, type Cell } from '../db/bulk.js';
+import { createRng } from './rng.js';
+import type { Scale, SeedTarget, SubgraphSeed } from './types.js';
+
+const CHUNK = 20_000;
+
+export interface SeedRunOptions {
+  scale: Scale;
+  /** Truncate each seeded subgraph's tables first. */
+  reset: boolean;
+  /** Show a progress bar on stderr (off for tests and non-TTY output). */
+  progress: boolean;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** True when none of the seed's tables has a row — "load the demo city if the database is empty". */
+export async function isEmpty(target: SeedTarget, seed: SubgraphSeed): Promise<boolean> {
+  for (const table of seed.tables) {
+    const { rows } = await target.pool.query(`SELECT EXISTS (SELECT 1 FROM ${ident(target.name)}.${ident(table)}) AS any`);
+    if ((rows[0] as { any: boolean }).any) return false;
+  }
+  return true;
+}
+
+/** Run the seeds in order (later ones may use facts from earlier ones); returns row counts per subgraph. */
+export async function runSeeds(
+  work: { target: SeedTarget; seed: SubgraphSeed }[],
+  opts: SeedRunOptions,
+): Promise<Record<string, Record<string, number>>> {
+  const facts = new Map<string, unknown>();
+  const bar = opts.progress ? new SingleBar({ format: '  {step} [{bar}] {value}/{total} rows', hideCursor: true }, Presets.shades_classic) : null;
+  const results: Record<string, Record<string, number>> = {};
+  try {
+    for (const { target, seed } of work) {
+      if (opts.reset) {
+        await target.pool.query(`TRUNCATE ${seed.tables.map((t) => `${ident(target.name)}.${ident(t)}`).join(', ')} CASCADE`);
+      }
+      results[target.name] = await seed.run({
+        scale: opts.scale,
+        rng: createRng(`${target.name}:${opts.scale}`),
+        facts,
+        progress: (step, done, total) => bar?.update(done, { step }) ?? undefined,
+        load: async (table: string, columns: string[], rows: Cell[][]) => {
+          bar?.start(rows.length, 0, { step: `${target.name}.${table}` });
+          for (let i = 0; i < rows.length; i += CHUNK) {
+            await bulkLoad(target.pool, { schema: target.name, table, columns }, rows.slice(i, i + CHUNK), target.method);
+            bar?.update(Math.min(rows.length, i + CHUNK));
+          }
+          bar?.stop();
+        },
+      });
+    }
+  } finally {
+    bar?.stop();
+  }
+  return results;
+}
