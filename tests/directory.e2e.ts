@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './helpers/stack.js';
 import { CITY, DISTRICTS, loadDirectory, OTHER_CITY } from './helpers/fixtures.js';
 import { probe } from './helpers/probe.js';
+import type { GraphQLResponse } from './helpers/graphql.js';
 import { makeUscc } from '../subgraphs/shared/src/validation/index.js';
 
 let stack: Stack;
@@ -91,9 +92,9 @@ describe('filters and pagination', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res: Awaited<ReturnType<typeof stack.query<{ hospitals: { edges: { cursor: string; node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>> =
-        await stack.query('query P($after: String) { hospitals(first: 120, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }', { after });
-      const page = res.body.data!.hospitals;
+      type Page = { hospitals: { edges: { cursor: string; node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const res: GraphQLResponse<Page> = await stack.query<Page>('query P($after: String) { hospitals(first: 120, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }', { after });
+      const page: Page['hospitals'] = res.body.data!.hospitals;
       seen.push(...page.edges.map((e) => e.node.code));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

@@ -18,7 +18,7 @@ type Echo { requestId: String! subject: String }
 type Hospital @key(fields: "code", resolvable: false) { code: ID! }
 `;
 
-export const probe: SubgraphDefinition<never, RequestContext> = {
+export const probe: SubgraphDefinition<unknown, RequestContext> = {
   name: 'probe',
   defaultPort: 0,
   typeDefs: parse(probeSdl),

@@ -6,7 +6,7 @@ import { registry } from '../../subgraphs/registry.js';
 import type { SubgraphName } from '../../subgraphs/names.js';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
-import { gql } from './graphql.js';
+import { gql, type GraphQLResponse } from './graphql.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ export interface Stack {
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph<unknown>>;
   database: Awaited<ReturnType<typeof createTestDatabase>>;
-  query: typeof gql extends (url: string, ...rest: infer R) => infer Ret ? (...rest: R) => Ret : never;
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +61,7 @@ export async function startStack(
       gatewayUrl: http.url,
       subgraphs,
       database,
-      query: (query, variables, headers) => gql(http.url, query, variables, headers),
+      query: <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => gql<T>(http.url, query, variables, headers),
       stop: async () => {
         for (const fn of stops.reverse()) await fn();
       },

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -47,11 +48,13 @@ export interface SubgraphRuntimeOptions {
   development: boolean;
   poolSize?: number;
   db?: Partial<DbOptions>;
+  /** Answer the gateway's ftv1 trace requests (off by default). */
+  inlineTrace?: boolean;
 }
 
-export function createSubgraphApollo<TContext extends RequestContext>(
-  def: SubgraphDefinition<unknown, TContext>,
-  opts: { log: Logger; development: boolean; plugins?: ApolloServerPlugin<TContext>[] },
+export function createSubgraphApollo<TClient, TContext extends RequestContext>(
+  def: SubgraphDefinition<TClient, TContext>,
+  opts: { log: Logger; development: boolean; inlineTrace?: boolean; plugins?: ApolloServerPlugin<TContext>[] },
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
@@ -60,7 +63,8 @@ export function createSubgraphApollo<TContext extends RequestContext>(
     hideSchemaDetailsFromClientErrors: !opts.development,
     formatError: createFormatError({ development: opts.development, log: opts.log }),
     plugins: [
-      ApolloServerPluginInlineTraceDisabled(),
+      // Traces (ftv1) only when asked: our gateway reports no usage, so they would be pure overhead.
+      opts.inlineTrace ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       requestLoggingPlugin<TContext>(),
       ...(opts.plugins ?? []),
@@ -83,7 +87,7 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
 ): Promise<RunningSubgraph<TClient>> {
   const log = opts.log.child({ service: def.name });
   const db = openDb(def, opts);
-  const apollo = createSubgraphApollo(def as SubgraphDefinition<unknown, TContext>, { log, development: opts.development });
+  const apollo = createSubgraphApollo(def, { log, development: opts.development, inlineTrace: opts.inlineTrace });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({
     apollo,

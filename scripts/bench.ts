@@ -1,0 +1,173 @@
+/**
+ * `npm run bench` — the foundation's figures, measured on this machine and written to
+ * docs/benchmarks.md:
+ *   1. gateway vs. the directory subgraph directly, same realistic query (autocannon);
+ *   2. `_entities` with 1,000 Hospital representations: SQL statements and latency;
+ *   3. city seed load time on real PostgreSQL (COPY);
+ *   4. `npm start` to ready on the embedded default, and the whole stack's RSS.
+ * Needs PostgreSQL (TEST_DATABASE_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, totalmem, tmpdir, release } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { runSeeds } from '../subgraphs/shared/src/seed/run.js';
+import { registry } from '../subgraphs/registry.js';
+import { startStack } from '../tests/helpers/stack.js';
+import { gql } from '../tests/helpers/graphql.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+export const CONSOLE_QUERY = `query CityHospitals($region: ID!) {
+  hospitals(filter: { regionCode: $region }, first: 50) {
+    totalCount
+    nodes { code name level grade ownership type bedCount region { code name } departmentCount staffCount departments { id name specialty } }
+  }
+}`;
+
+interface Run { rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number; requests: number }
+
+async function load(url: string, body: string): Promise<Run> {
+  const opts = { url, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS };
+  await autocannon({ ...opts, duration: 3 }); // warm-up: plan cache, JIT, pools
+  const r = await autocannon({ ...opts, duration: DURATION });
+  return { rps: r.requests.average, p50: r.latency.p50, p95: (r.latency as unknown as Record<string, number>).p97_5 ?? r.latency.p99, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+}
+
+async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
+  const started = performance.now();
+  const child = spawn('npx', ['tsx', 'scripts/start.ts'], {
+    env: { ...process.env, DATABASE_URL: '', HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Integrity Hub is up')) resolve({ seconds: (performance.now() - started) / 1000, pid: child.pid! });
+    });
+    child.on('exit', (code) => reject(new Error(`start exited ${code}: ${out.slice(-2000)}`)));
+  });
+  const rssMb = await treeRssMb(pid);
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.on('exit', resolve));
+  return { seconds, rssMb };
+}
+
+/** RSS of a process and all its descendants (npx → tsx → node), from /proc. */
+async function treeRssMb(root: number): Promise<number> {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const parents = new Map<number, number>();
+  for (const d of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parents.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone */ }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parents) if (tree.has(ppid) && !tree.has(pid)) { tree.add(pid); grew = true; }
+  }
+  let kb = 0;
+  for (const pid of tree) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch { /* gone */ }
+  }
+  return Math.round(kb / 1024);
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function main() {
+  const log = createLogger({ level: 'silent' });
+  console.log('starting the stack on a scratch PostgreSQL database…');
+  const stack = await startStack({ log });
+  let report: string;
+  try {
+    const directory = stack.subgraphs.directory!;
+    const seedStarted = performance.now();
+    const seeded = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: registry.directory.seed! }], { scale: 'city', reset: true, progress: false });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    console.log(`city seed: ${fmt(seedSeconds)} s`, seeded.directory);
+    await directory.db.pool.query('ANALYZE');
+
+    const codes = (await directory.db.pool.query<{ code: string }>('SELECT code FROM directory.hospital ORDER BY code')).rows.map((r) => r.code);
+    const reps = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Hospital', code: codes[i % codes.length] }));
+    const entitiesQuery = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code name level } } }';
+    await gql(directory.url, entitiesQuery, { r: reps });
+    const before = directory.db.stats.statements;
+    const t0 = performance.now();
+    const ent = await gql<{ _entities: unknown[] }>(directory.url, entitiesQuery, { r: reps });
+    const entitiesMs = performance.now() - t0;
+    const entitiesStatements = directory.db.stats.statements - before;
+    if (ent.body.data?._entities.length !== 1000) throw new Error('entities query failed');
+
+    const body = JSON.stringify({ query: CONSOLE_QUERY, variables: { region: '330500' }, operationName: 'CityHospitals' });
+    const check = await gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, CONSOLE_QUERY, { region: '330500' });
+    if (check.body.data?.hospitals.nodes.length !== 50) throw new Error(`bench query failed: ${check.text.slice(0, 300)}`);
+    console.log(`load: ${CONNECTIONS} connections, ${DURATION} s each…`);
+    const direct = await load(directory.url, body);
+    const gateway = await load(stack.gatewayUrl, body);
+    const direct2 = await load(directory.url, body);
+    const gateway2 = await load(stack.gatewayUrl, body);
+    const best = (a: Run, b: Run) => (a.p50 <= b.p50 ? a : b);
+    const [d, g] = [best(direct, direct2), best(gateway, gateway2)];
+
+    console.log('npm start on the embedded default (fresh data folder, then again on the same folder)…');
+    const dataDir = mkdtempSync(join(tmpdir(), 'ih-bench-'));
+    const fresh = await startToReady(join(dataDir, 'pglite'));
+    const again = await startToReady(join(dataDir, 'pglite'));
+    rmSync(dataDir, { recursive: true, force: true });
+
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM (${Math.round(freemem() / 2 ** 30)} GiB free), Linux ${release()}, Node ${process.version}`;
+    const row = (name: string, r: Run) => `| ${name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.requests} | ${r.errors + r.non2xx} |`;
+    report = `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} — ${machine}.
+PostgreSQL 15 on loopback; the directory seeded with the city scale; autocannon ${CONNECTIONS} connections, ${DURATION} s after a 3 s warm-up, two alternating rounds (the better round by p50 is shown).
+
+## Gateway overhead — 50 hospitals of a city with departments and counts
+
+Query: \`CityHospitals\` (50 hospitals × ~20 fields, their departments, staff and department counts).
+
+| target | req/s | p50 ms | p97.5 ms | p99 ms | requests | errors |
+|---|---|---|---|---|---|---|
+${row('gateway → directory', g)}
+${row('directory directly', d)}
+
+Gateway overhead at p50: **${g.p50 - d.p50} ms** (target ≤ 3 ms). Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)}.
+
+## Batching
+
+| figure | value | target |
+|---|---|---|
+| \`_entities\` with 1,000 \`Hospital\` representations: SQL statements | **${entitiesStatements}** | ≤ 2 |
+| same, one request's latency | ${fmt(entitiesMs)} ms | — |
+
+## Data and start-up
+
+| figure | value | target |
+|---|---|---|
+| city seed load (${Object.entries(seeded.directory ?? {}).map(([k, v]) => `${v} ${k}`).join(', ')}), COPY on PostgreSQL | **${fmt(seedSeconds)} s** | ≤ 30 s |
+| \`npm start\` to ready, embedded default, fresh data folder (includes loading the demo city) | **${fmt(fresh.seconds)} s** | ≤ 20 s |
+| \`npm start\` to ready, embedded default, existing data folder | ${fmt(again.seconds)} s | — |
+| whole stack RSS after start (all processes: npx, tsx, node with PGlite, subgraphs, gateway) | **${fresh.rssMb} MB** (${again.rssMb} MB on the second start) | ≤ 600 MB |
+
+Start-up is timed from spawning \`tsx scripts/start.ts\` to the "up" line; \`npm start\` additionally runs \`npm run generate\` first (Prisma client and resolver types, about 4–5 s).
+`;
+  } finally {
+    await stack.stop();
+  }
+  writeFileSync('docs/benchmarks.md', report);
+  console.log(report);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
