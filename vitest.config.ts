@@ -1,10 +1,17 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
 
 /** Two projects (graphql-hive/gateway style): unit `*.test.ts`, end-to-end `*.e2e.ts` on real PostgreSQL. */
 export default defineConfig({
+  // One graphql realm: Node resolves `graphql` to its CommonJS build (as @apollo/gateway requires it);
+  // Vite would pick the `module` (.mjs) build for our imports and the gateway would see two copies.
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['{subgraphs,gateway,scripts,prisma}/**/*.test.ts', 'tests/**/*.test.ts'],
@@ -12,6 +19,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['tests/**/*.e2e.ts'],

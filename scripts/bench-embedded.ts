@@ -30,7 +30,8 @@ async function startStock(): Promise<{ url: string; stop(): Promise<void> }> {
   const server = new PGLiteSocketServer({ db, port: 0, maxConnections: 100 });
   await server.start();
   const port = server.getServerConn().split(':').pop();
-  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop: async () => { await server.stop(); await db.close(); } };
+  const stop = async () => { await server.stop(); await db.close(); };
+  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-embedded-'));

@@ -168,7 +168,8 @@ function send(msg) {
 /** @param {unknown} e */
 function rpcError(e) {
   if (e instanceof SchemaEnginePanic) {
-    return { code: 4466, message: 'An error happened. Check the data field for details.', data: { is_panic: true, message: e.message, backtrace: e.backtrace } };
+    // the CLI shows error.message (or data.error.message) as the panic, data.message as its detail
+    return { code: 4466, message: e.message, data: { is_panic: true, message: e.message, backtrace: e.backtrace, error: { message: e.message } } };
   }
   if (e instanceof SchemaEngineError && e.code) {
     return {

@@ -102,6 +102,9 @@ function normalizeEngineError(e) {
 
 /** @type {Promise<any> | undefined} */
 let engineClassPromise;
+/** Timers armed by the engine and not fired yet. @type {Set<NodeJS.Timeout>} */
+const engineTimers = new Set();
+let openEngines = 0;
 
 async function instantiateEngineClass() {
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
@@ -134,7 +137,23 @@ async function instantiateEngineClass() {
   }
   if (!module) throw new Error(`No schema_engine_bg.wasm fits the JS glue of @prisma/schema-engine-wasm (tried ${candidates.join(', ')})`);
 
-  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': /** @type {any} */ (glue) });
+  // The engine arms JS timers (e.g. the 10 s advisory-lock timeout) and never clears them: they
+  // would keep a process that applied migrations alive for 10 s. Track them; close() clears them
+  // once no engine is open.
+  /** @type {Record<string, unknown>} */
+  const imports = { ...glue };
+  for (const name of Object.keys(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_')) continue;
+    imports[name] = (/** @type {() => void} */ fn, /** @type {number} */ ms) => {
+      const timer = setTimeout(() => {
+        engineTimers.delete(timer);
+        fn();
+      }, ms >>> 0);
+      engineTimers.add(timer);
+      return timer;
+    };
+  }
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': /** @type {any} */ (imports) });
   glue.__wbg_set_wasm(instance.exports);
   /** @type {() => void} */ (instance.exports.__wbindgen_start)();
   return glue.SchemaEngine;
@@ -465,6 +484,7 @@ export async function openSchemaEngine({ url, shadowDatabaseUrl, datamodels, log
     throw normalizeEngineError(e);
   }
   let closed = false;
+  openEngines++;
   return {
     /**
      * @param {string} method @param {unknown} [params]
@@ -489,6 +509,10 @@ export async function openSchemaEngine({ url, shadowDatabaseUrl, datamodels, log
         // already gone (e.g. after a panic)
       }
       await adapterFactory.disposeAll();
+      if (--openEngines === 0) {
+        for (const timer of engineTimers) clearTimeout(timer);
+        engineTimers.clear();
+      }
     },
   };
 }

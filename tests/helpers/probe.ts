@@ -9,7 +9,7 @@ import type { RequestContext, SubgraphDefinition } from '../../subgraphs/shared/
 export const probeSdl = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 type Query {
-  watchlist(codes: [ID!]!): [Hospital!]!
+  watchlist(codes: [ID!]!): [Hospital]!
   echo: Echo!
   slow(ms: Int!): String
   boom: String

@@ -17,10 +17,10 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * ignored). The scheduler remembers each connection's search_path and puts it back whenever
  * ownership passes to that connection. Other session state (SET ROLE, other GUCs, named
  * prepared statements, temp tables) is still shared — callers must not rely on it.
+ * It also refuses COPY ... FROM STDIN, which would block PGlite (and the Node process) forever.
  */
 
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S' Sync
-const COPY_FAIL = new Uint8Array([0x66, 0, 0, 0, 5, 0]); // 'f' CopyFail(""), ignored outside COPY
 const [QUERY, PARSE, READY] = [0x51, 0x50, 0x5a]; // 'Q', 'P', 'Z'
 const IDLE = 0x49; // 'I'
 
@@ -32,7 +32,7 @@ type Job =
 /** What we know of one client connection's view of the shared session. */
 class Connection {
   searchPath: string;
-  /** Set when a message mentioned search_path: snapshot the setting when ownership ends. */
+  /** Set when a message may have changed search_path: read it back when ownership ends. */
   touchedSearchPath = false;
   /** Backend-message framing, carried across output chunks, to find ReadyForQuery. */
   private header: number[] = [];
@@ -175,18 +175,20 @@ export class SessionScheduler {
         this.owner = job.id;
         if (conn.searchPath !== this.sessionSearchPath) await this.setSearchPath(conn.searchPath);
       }
-      const type = job.message[0];
-      if ((type === QUERY || type === PARSE) && mentionsSearchPath(job.message)) conn.touchedSearchPath = true;
+      const sql = sqlText(job.message);
+      if (SEARCH_PATH.test(sql)) conn.touchedSearchPath = true;
+      const message = COPY_FROM_STDIN.test(sql) ? refuseCopy(job.message) : job.message;
       conn.readyStatus = null;
       let bytes = 0;
-      await this.db.runExclusive(() => this.db.execProtocolRawStream(job.message, {
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(message, {
         onRawData: (data) => { bytes += data.length; conn.scanOutput(data); job.onData(data); },
       }));
       if (conn.readyStatus === IDLE) await this.release(conn);
       job.resolve(bytes);
     } catch (err) {
-      // PGlite itself failed (not an SQL error — those come back as protocol messages). The
-      // handler will drop the socket, and clearTransactionIfNeeded() then releases the session.
+      // PGlite itself failed (SQL errors come back as protocol messages instead). The handler
+      // drops the socket, and clearTransactionIfNeeded() then releases the session.
+      this.log(`embedded database failed on a client message: ${String(err)}`);
       job.reject(err as Error);
     }
   }
@@ -199,21 +201,24 @@ export class SessionScheduler {
     this.owner = null;
   }
 
-  /** The owner disconnected mid-work: leave any COPY, finish the extended-protocol cycle, roll back. */
+  /** The owner went away mid-work: end its extended-protocol cycle, roll back its transaction. */
   private async abortOwner(): Promise<void> {
     const probe = new Connection('');
-    await this.db.runExclusive(async () => {
-      for (const msg of [COPY_FAIL, SYNC]) {
-        await this.db.execProtocolRawStream(msg, { onRawData: (d) => probe.scanOutput(d) });
-      }
-    });
+    await this.db.runExclusive(() =>
+      this.db.execProtocolRawStream(SYNC, { onRawData: (d) => probe.scanOutput(d) }));
     if (probe.readyStatus !== IDLE) await this.db.exec('ROLLBACK');
     this.sessionSearchPath = await currentSearchPath(this.db);
     this.owner = null;
   }
 
   private async setSearchPath(path: string): Promise<void> {
-    await this.db.query(`SELECT set_config('search_path', $1, false)`, [path]);
+    // Runs on every hand-over between pools with different schemas, so a raw simple query rather
+    // than PGlite's heavier query(). The value came from current_setting(), so it is valid; only
+    // its quotes need doubling. Not execProtocolRaw: PGlite would send its output to the last
+    // stream's onRawData, i.e. some client's socket.
+    const sql = `SELECT pg_catalog.set_config('search_path', '${path.replaceAll("'", "''")}', false)\0`;
+    const message = frame(QUERY, Buffer.from(sql));
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: () => {} }));
     this.sessionSearchPath = path;
   }
 }
@@ -223,7 +228,37 @@ async function currentSearchPath(db: PGlite): Promise<string> {
   return rows[0]!.p;
 }
 
-const SEARCH_PATH = /search_path/i;
-function mentionsSearchPath(message: Uint8Array): boolean {
-  return SEARCH_PATH.test(Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('latin1'));
+// ---- looking into client messages ----
+
+const SEARCH_PATH = /search_path|\breset\s+all\b|\bdiscard\s+all\b/i;
+const COPY_FROM_STDIN = /(?:^|;)\s*copy\b[^;]*\bfrom\s+stdin\b/i;
+// PGlite blocks the Node event loop for good on COPY ... FROM STDIN (it waits for CopyData it
+// can never receive), freezing the whole hub. Let the backend itself raise a clear error instead,
+// so its transaction state stays what the client is told.
+const REFUSE_COPY = Buffer.from(
+  "DO $refuse$ BEGIN RAISE EXCEPTION 'COPY FROM STDIN hangs the embedded database (PGlite): " +
+  "load with multi-row INSERTs here, use COPY only on real PostgreSQL' " +
+  "USING ERRCODE = 'feature_not_supported'; END $refuse$\0");
+
+/** SQL carried by a simple Query or a Parse (latin1 is enough to spot ASCII keywords), else ''. */
+function sqlText(message: Uint8Array): string {
+  if (message[0] !== QUERY && message[0] !== PARSE) return '';
+  return Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('latin1', 5);
+}
+
+function refuseCopy(message: Uint8Array): Uint8Array {
+  const msg = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  if (msg[0] === QUERY) return frame(QUERY, REFUSE_COPY);
+  // Parse: statement name \0, query \0, parameter types — keep all but the query
+  const nameEnd = msg.indexOf(0, 5) + 1;
+  const queryEnd = msg.indexOf(0, nameEnd) + 1;
+  return frame(PARSE, Buffer.concat([msg.subarray(5, nameEnd), REFUSE_COPY, msg.subarray(queryEnd)]));
+}
+
+function frame(type: number, body: Buffer): Uint8Array {
+  const out = Buffer.alloc(5 + body.length);
+  out[0] = type;
+  out.writeInt32BE(4 + body.length, 1);
+  body.copy(out, 5);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

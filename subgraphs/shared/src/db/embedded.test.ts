@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.js';
 
@@ -26,7 +29,8 @@ describe('embedded PostgreSQL shared by several pools', () => {
   let dataDir: string;
   const pools: pg.Pool[] = [];
   const pool = (config: pg.PoolConfig = {}) => {
-    const p = new pg.Pool({ connectionString: db.url, max: 5, ...config });
+    // Time limits turn a protocol desync (the bug this module fixes) into errors, not a hang.
+    const p = new pg.Pool({ connectionString: db.url, max: 5, query_timeout: 20_000, ...config });
     pools.push(p);
     return p;
   };
@@ -39,13 +43,14 @@ describe('embedded PostgreSQL shared by several pools', () => {
       INSERT INTO numbers SELECT n, 'n' || n FROM generate_series(1, 1000) n;
       CREATE TABLE items (id serial PRIMARY KEY, tag text NOT NULL, n int NOT NULL);
       CREATE SCHEMA sa; CREATE TABLE sa.t (v text); INSERT INTO sa.t VALUES ('a');
-      CREATE SCHEMA sb; CREATE TABLE sb.t (v text); INSERT INTO sb.t VALUES ('b');`);
+      CREATE SCHEMA sb; CREATE TABLE sb.t (v text); INSERT INTO sb.t VALUES ('b');
+      CREATE SCHEMA "o'Odd"; CREATE TABLE "o'Odd".t (v text); INSERT INTO "o'Odd".t VALUES ('odd');`);
   }, SLOW.timeout);
 
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.end()));
     await db?.stop();
-  });
+  }, SLOW.timeout);
 
   it('keeps concurrent extended-protocol traffic from 4 pools correct', SLOW, async () => {
     const clients = [pool(), pool(), pool(), pool()];
@@ -130,22 +135,25 @@ describe('embedded PostgreSQL shared by several pools', () => {
   it('gives each connection its own search_path although PGlite has one session', SLOW, async () => {
     // pg-pool awaits `onConnect` before handing the client out (a `connect` listener is not
     // awaited, and pg 8.23 warns about the queued query).
-    const onConnect = (schema: string) => async (c: pg.ClientBase) => { await c.query(`SET search_path TO "${schema}"`); };
-    const a = pool({ onConnect: onConnect('sa') });
-    const b = pool({ onConnect: onConnect('sb') });
+    const onConnect = (sql: string) => async (c: pg.ClientBase) => { await c.query(sql); };
+    const byKey = {
+      a: pool({ onConnect: onConnect('SET search_path TO "sa"') }),
+      b: pool({ onConnect: onConnect(`SELECT set_config('search_path', 'sb', false)`) }),
+      odd: pool({ onConnect: onConnect(`SET search_path TO "o'Odd", public`) }),
+    };
     const plain = pool();
-    const seen = { a: new Set<string>(), b: new Set<string>(), plain: new Set<string>() };
-    await Promise.all(Array.from({ length: 300 }, async (_, i) => {
-      if (i % 3 === 2) {
+    const seen = { a: new Set<string>(), b: new Set<string>(), odd: new Set<string>(), plain: new Set<string>() };
+    await Promise.all(Array.from({ length: 400 }, async (_, i) => {
+      const key = (['a', 'b', 'odd', 'plain'] as const)[i % 4]!;
+      if (key === 'plain') {
         const { rows } = await plain.query('SELECT current_setting($1) AS p', ['search_path']);
         seen.plain.add(rows[0].p);
         return;
       }
-      const [p, key] = i % 3 === 0 ? [a, 'a' as const] : [b, 'b' as const];
-      const { rows } = await p.query('SELECT v FROM t WHERE $1::int >= 0', [i]);
+      const { rows } = await byKey[key].query('SELECT v FROM t WHERE $1::int >= 0', [i]);
       seen[key].add(rows[0]?.v);
     }));
-    expect(seen).toEqual({ a: new Set(['a']), b: new Set(['b']), plain: new Set(['public']) });
+    expect(seen).toEqual({ a: new Set(['a']), b: new Set(['b']), odd: new Set(['odd']), plain: new Set(['public']) });
   });
 
   it('releases the session and rolls back when a client disconnects inside a transaction', SLOW, async () => {
@@ -156,6 +164,22 @@ describe('embedded PostgreSQL shared by several pools', () => {
     await client.end(); // no COMMIT
     const { rows } = await pool().query('SELECT count(*)::int AS c FROM items WHERE tag = $1', ['abandoned']);
     expect(rows[0].c).toBe(0);
+  });
+
+  it('refuses COPY FROM STDIN with a clear error instead of freezing the process', SLOW, async () => {
+    const c = await pool().connect();
+    try {
+      const viaStream = await pipeline(Readable.from(['1\tx\n']), c.query(copyFrom('COPY items (n, tag) FROM STDIN')))
+        .catch((e: unknown) => e);
+      expect(sqlState(viaStream)).toBe('0A000');
+      expect(String(viaStream)).toMatch(/multi-row INSERTs/);
+      await c.query('BEGIN'); // extended protocol, inside a transaction: aborts it like any error
+      const viaParse = await c.query({ name: 'copy-probe', text: 'copy items from stdin' }).catch((e: unknown) => e);
+      expect(sqlState(viaParse)).toBe('0A000');
+      expect(sqlState(await c.query('SELECT 1').catch((e: unknown) => e))).toBe('25P02');
+      await c.query('ROLLBACK');
+      expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally { c.release(); }
   });
 
   it('refuses a second server on a data folder in use', SLOW, async () => {

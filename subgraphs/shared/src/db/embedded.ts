@@ -14,8 +14,9 @@ import { SessionScheduler } from './embedded-session.js';
  *  - ONE PostgreSQL session serves every connection: SessionScheduler (embedded-session.ts) hands
  *    it to one connection at a time, for a whole transaction, and restores each connection's
  *    search_path. A connection idle inside BEGIN blocks everybody until it commits.
- *  - COPY through pglite-socket fails and then hangs the server: bulk loaders must use
- *    multi-row INSERTs here (COPY only on real PostgreSQL).
+ *  - COPY ... FROM STDIN blocks PGlite, and with it this whole Node process, for good. Bulk
+ *    loaders must use multi-row INSERTs here (COPY only on real PostgreSQL); the scheduler turns
+ *    a COPY FROM STDIN into an error (SQLSTATE 0A000) instead of a freeze. COPY TO STDOUT works.
  *  - The startup user/password are ignored and SET ROLE is global: role isolation cannot be
  *    shown on the embedded database — prove it on real PostgreSQL.
  *  - ~300 operations/s (PostgreSQL: ~1,400); raise Prisma's interactive-transaction maxWait.
@@ -66,7 +67,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await db.waitReady;
     scheduler = await SessionScheduler.create(db, log);
     server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });
-    // scheduler.install(server);
+    scheduler.install(server);
     await server.start();
     const conn = server.getServerConn();
     const port = Number(conn.slice(conn.lastIndexOf(':') + 1));

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../../shared/src/db/client.js';
+import { createTestDatabase } from '../../shared/src/db/test-database.js';
+import { createLogger } from '../../shared/src/logger.js';
+import { anonymousIdentity } from '../../shared/src/identity.js';
+import { createSubgraphApollo } from '../../shared/src/subgraph.js';
+import { makeUscc } from '../../shared/src/validation/index.js';
+import { loadDirectory } from '../../../tests/helpers/fixtures.js';
+import type { Context } from './context.js';
+import { createDirectoryClient, type DirectoryClient } from './db.js';
+import { directory } from './subgraph.js';
+
+const log = createLogger({ level: 'silent' });
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Db<DirectoryClient>;
+let fixture: Awaited<ReturnType<typeof loadDirectory>>;
+const apollo = createSubgraphApollo(directory, { log, development: false });
+
+const run = async <T>(query: string, variables?: Record<string, unknown>) => {
+  const res = await apollo.executeOperation<T>(
+    { query, variables },
+    { contextValue: directory.createContext({ requestId: 'test', log, identity: anonymousIdentity }, db) as Context },
+  );
+  if (res.body.kind !== 'single') throw new Error('expected a single result');
+  return res.body.singleResult;
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase({ subgraphs: ['directory'] });
+  db = createDb(createDirectoryClient, { url: database.urlFor('directory'), schema: 'directory' });
+  fixture = await loadDirectory(db.pool, { hospitals: 1_000, departmentsEach: 2, staffEach: 0 });
+  await apollo.start();
+});
+afterAll(async () => {
+  await apollo.stop();
+  await db?.close();
+  await database?.drop();
+});
+
+const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code name } ... on Department { id } } }';
+
+describe('directory subgraph', () => {
+  it('resolves 1,000 Hospital representations in one SQL statement', async () => {
+    const before = db.stats.statements;
+    const res = await run<{ _entities: { code: string }[] }>(ENTITIES, { r: fixture.hospitals.map((h) => ({ __typename: 'Hospital', code: h.code })) });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities.map((h) => h.code)).toEqual(fixture.hospitals.map((h) => h.code));
+    expect(db.stats.statements - before).toBe(1);
+  });
+
+  it('returns null for unknown or malformed references, in order, still batched', async () => {
+    const unknown = makeUscc({ registrationDept: '1', category: '2', regionCode: '330502', serial: 77_777 });
+    const before = db.stats.statements;
+    const res = await run<{ _entities: ({ code?: string; id?: string } | null)[] }>(ENTITIES, {
+      r: [
+        { __typename: 'Hospital', code: fixture.hospitals[1]!.code },
+        { __typename: 'Hospital', code: unknown },
+        { __typename: 'Department', id: 'not-a-uuid' },
+        { __typename: 'Department', id: fixture.departments[0]!.id },
+      ],
+    });
+    expect(res.data!._entities).toEqual([{ code: fixture.hospitals[1]!.code, name: fixture.hospitals[1]!.name }, null, null, { id: fixture.departments[0]!.id }]);
+    expect(db.stats.statements - before).toBe(2);
+  });
+
+  it('publishes its SDL for composition', async () => {
+    const res = await run<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    expect(res.data!._service.sdl).toMatch(/type Hospital\s+@key\(fields: "code"\)/);
+  });
+
+  it('counts with the connection only when totalCount is asked for', async () => {
+    const before = db.stats.statements;
+    await run('{ hospitals(first: 5) { nodes { code } } }');
+    const withoutCount = db.stats.statements - before;
+    await run('{ hospitals(first: 5) { totalCount nodes { code } } }');
+    expect(db.stats.statements - before - withoutCount).toBe(withoutCount + 1);
+  });
+});

@@ -1,0 +1,103 @@
+// Isolation by privileges (DESIGN.md §5): each subgraph logs in as its own role, which owns its own
+// PostgreSQL schema and nothing else; the public schema and the database are closed to PUBLIC. So
+// another subgraph's role gets SQLSTATE 42501 on any read of this one's tables. With `trust`
+// authentication (CI) anyone can log in as any role: there the privileges catch mistakes, not
+// attackers — production sets `<SVC>_DB_PASSWORD`.
+import pg from 'pg';
+
+/** Subgraph names become SQL identifiers: keep them plain. */
+const SUBGRAPH_NAME = /^[a-z][a-z0-9_]{0,40}$/;
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+function assertSubgraphName(svc: string): void {
+  if (!SUBGRAPH_NAME.test(svc)) throw new Error(`Invalid subgraph name ${JSON.stringify(svc)} (expected ${SUBGRAPH_NAME})`);
+}
+
+/** Login role of a subgraph: `<svc>_svc`. */
+export const subgraphRole = (svc: string) => `${svc}_svc`;
+
+/** `<SVC>_DB_PASSWORD`, if set. */
+const passwordFor = (svc: string): string | undefined => process.env[`${svc.toUpperCase()}_DB_PASSWORD`] || undefined;
+
+/**
+ * `adminUrl` with the subgraph's role as user (password from `<SVC>_DB_PASSWORD`, never the
+ * admin's) and `?schema=<svc>`.
+ */
+export function subgraphUrl(adminUrl: string, svc: string): string {
+  assertSubgraphName(svc);
+  const u = new URL(adminUrl);
+  u.username = subgraphRole(svc);
+  u.password = passwordFor(svc) ?? '';
+  u.searchParams.set('schema', svc);
+  return u.toString();
+}
+
+/** Error codes meaning another session did the same thing at the same moment. */
+const RACE_CODES = new Set([
+  '42710', // duplicate_object: role created meanwhile
+  '23505', // unique_violation: same, caught on the catalog's unique index
+  'XX000', // "tuple concurrently updated" on a shared catalog row (GRANT/ALTER ROLE in parallel)
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+async function raceTolerant(client: pg.ClientBase, sql: string, attempts = 5): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await client.query(sql);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '42710' || code === '23505') return; // it exists now: what we wanted
+      if (!code || !RACE_CODES.has(code) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i));
+    }
+  }
+}
+
+/**
+ * Idempotently, as an administrator connected to the target database (`adminUrl`):
+ * - login role `<svc>_svc` (password from `<SVC>_DB_PASSWORD` when set; roles are cluster-wide, so
+ *   parallel callers creating it at once are tolerated);
+ * - schema `<svc>` owned by that role;
+ * - PUBLIC loses every privilege on schema public and on the database; the role gets CONNECT.
+ */
+export async function provisionSubgraphSchema(adminUrl: string, svc: string): Promise<void> {
+  assertSubgraphName(svc);
+  const role = subgraphRole(svc);
+  const password = passwordFor(svc);
+  const url = new URL(adminUrl);
+  url.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: url.toString() });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
+    const passwordClause = password ? ` PASSWORD ${literal(password)}` : '';
+    if (existing.rowCount === 0) {
+      await raceTolerant(client, `CREATE ROLE ${ident(role)} LOGIN${passwordClause}`);
+    }
+    // Only touch an existing role when it needs it: concurrent ALTER ROLEs on one role collide.
+    if (existing.rows[0]?.rolcanlogin === false) await raceTolerant(client, `ALTER ROLE ${ident(role)} LOGIN`);
+    if (password) await raceTolerant(client, `ALTER ROLE ${ident(role)} PASSWORD ${literal(password)}`);
+
+    const schema = await client.query<{ owner: string }>(
+      'SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1',
+      [svc],
+    );
+    if (schema.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(svc)} AUTHORIZATION ${ident(role)}`);
+    else if (schema.rows[0]!.owner !== role) await client.query(`ALTER SCHEMA ${ident(svc)} OWNER TO ${ident(role)}`);
+
+    const { rows } = await client.query<{ db: string; has_public: boolean }>(
+      "SELECT current_database() AS db, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') AS has_public",
+    );
+    const db = rows[0]!.db;
+    if (rows[0]!.has_public) await raceTolerant(client, 'REVOKE ALL ON SCHEMA public FROM PUBLIC');
+    await raceTolerant(client, `REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`);
+    await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,69 @@
+// A fresh PostgreSQL database per test file: each subgraph gets its role and schema (provision.ts)
+// and its migrations, applied in process as that role (migrate.ts). Dropped WITH (FORCE) at the end.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+import { applyMigrations, migrationsDirFor } from './migrate.js';
+import { provisionSubgraphSchema, subgraphUrl } from './provision.js';
+
+export interface TestDatabase {
+  /** `ih_test_<random>`. */
+  name: string;
+  /** Administrator URL of this database. */
+  adminUrl: string;
+  /** URL of a subgraph: its own role, `?schema=<svc>`. */
+  urlFor(svc: string): string;
+  /** Drops the database, closing whatever is still connected. Idempotent. */
+  drop(): Promise<void>;
+}
+
+const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+const withDatabase = (url: string, database: string) => {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  u.searchParams.delete('schema');
+  return u.toString();
+};
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Creates `ih_test_<random>` on `opts.adminUrl ?? TEST_DATABASE_ADMIN_URL ?? postgres@127.0.0.1:5432`,
+ * provisions and migrates each of `opts.subgraphs` in it.
+ */
+export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?: string }): Promise<TestDatabase> {
+  const serverAdminUrl = opts.adminUrl ?? process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
+  const name = `ih_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverAdminUrl, `CREATE DATABASE "${name}"`);
+  const adminUrl = withDatabase(serverAdminUrl, name);
+
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await adminQuery(serverAdminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  };
+
+  try {
+    // one at a time: the grants on the database touch the same catalog row
+    for (const svc of opts.subgraphs) await provisionSubgraphSchema(adminUrl, svc);
+    await Promise.all(
+      opts.subgraphs.map((svc) => applyMigrations({ url: subgraphUrl(adminUrl, svc), schema: svc, migrationsDir: migrationsDirFor(svc) })),
+    );
+  } catch (err) {
+    await drop().catch(() => {});
+    throw err;
+  }
+
+  return { name, adminUrl, urlFor: (svc) => subgraphUrl(adminUrl, svc), drop };
+}
