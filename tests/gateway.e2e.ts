@@ -10,7 +10,9 @@ const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   const log = createLogger({ level: 'debug', sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
-  stack = await startStack({ extra: [probe], log, gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '400' } });
+  stack = await startStack({ extra: [probe], log, gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '1000' } });
+  // Warm the directory (Prisma's query compiler loads lazily) so the timeout tests time only the probe.
+  await stack.query('{ hospitals { totalCount } }');
 });
 afterAll(() => stack?.stop());
 
@@ -124,7 +126,7 @@ describe('request ids, health, masking, failure', () => {
   it('a slow subgraph is cut off at the fetch timeout', async () => {
     const started = performance.now();
     const res = await stack.query('{ slow(ms: 3000) }');
-    expect(performance.now() - started).toBeLessThan(400 + 300);
+    expect(performance.now() - started).toBeLessThan(1000 + 300);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
     expect(res.text).not.toContain('127.0.0.1');
   });

@@ -52,6 +52,8 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     includeStacktraceInErrorResponses: development,
     hideSchemaDetailsFromClientErrors: !development,
     csrfPrevention: true,
+    // Shutdown is ours (index.ts / scripts/start.ts): Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     validationRules: [

@@ -16,7 +16,9 @@ function withSchema(url: string, schema: string): string {
 /**
  * Datasource for the Prisma CLI run on subgraph `svc`:
  * - url: `<SVC>_DATABASE_URL` if set (used as given), else `DATABASE_URL` with `schema=<svc>`, else a
- *   placeholder that lets `prisma generate` run without a database (never connected to);
+ *   placeholder that lets `prisma generate` run without a database (commands that connect fail
+ *   with a message naming the variable to set; note that every migrate/db command connects, even a
+ *   schema-to-schema `migrate diff`: the Wasm engine opens its connection when it starts);
  * - shadowDatabaseUrl: `SHADOW_DATABASE_URL` with `schema=<svc>` if set; otherwise the stand-in
  *   creates and drops a throw-away `<db>_shadow_<random>` database (needs CREATEDB).
  * A real schema-engine binary named by PRISMA_SCHEMA_ENGINE_BINARY still wins over the stand-in.
@@ -24,9 +26,13 @@ function withSchema(url: string, schema: string): string {
 export function prismaCliEnv(svc: string): { url: string; shadowDatabaseUrl?: string } {
   process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= SCHEMA_ENGINE_STAND_IN;
 
-  const own = process.env[`${svc.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`];
+  const ownVar = `${svc.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DATABASE_URL`;
+  const own = process.env[ownVar];
   const shared = process.env.DATABASE_URL;
-  const url = own ? own : shared ? withSchema(shared, svc) : `postgresql://localhost:5432/unset?schema=${encodeURIComponent(svc)}`;
+  // The placeholder is never connected to by `prisma generate`; any command that does connect fails
+  // with "Can't reach database server at `set-…-database-url.invalid`", which says what to do.
+  const placeholder = `postgresql://set-${ownVar.toLowerCase().replaceAll('_', '-')}-or-database-url.invalid:5432/unset?schema=${encodeURIComponent(svc)}`;
+  const url = own ? own : shared ? withSchema(shared, svc) : placeholder;
 
   const shadow = process.env.SHADOW_DATABASE_URL;
   return shadow ? { url, shadowDatabaseUrl: withSchema(shadow, svc) } : { url };

@@ -3,7 +3,8 @@
 //
 // Used by two callers, so the set-up lives here once:
 //   - prisma/engine/schema-engine.mjs, the executable the Prisma CLI starts in place of the binary;
-//   - subgraphs/shared/src/db/migrate.ts, which applies migrations in process (~0.3 s instead of ~3 s).
+//   - subgraphs/shared/src/db/migrate.ts, which applies migrations in process (measured: 0.1 s on a
+//     fresh database, 0.02 s when up to date, against 1.3 s for `prisma migrate deploy`, 2 s by npx).
 //
 // Plain JavaScript (ESM) on purpose: the stand-in must run under `node` with no TypeScript loader.
 // Types: wasm-engine.d.mts next to this file.
@@ -65,6 +66,22 @@ export class SchemaEngineError extends Error {
     this.code = code;
     this.meta = meta;
   }
+}
+
+/**
+ * Errors thrown by our adapter code that are not DriverAdapterErrors reach the engine as
+ * "External error id#N" (driver-adapter-utils keeps them in the factory's registry): put the
+ * original message next to it.
+ * @param {Error} err @param {{ consumeError?(id: number): { error: unknown } | undefined } | undefined} registry
+ */
+function explainExternalErrors(err, registry) {
+  if (!registry?.consumeError) return err;
+  err.message = err.message.replace(/External error id#(\d+)/g, (match, id) => {
+    const original = registry.consumeError?.(Number(id))?.error;
+    if (original === undefined) return match;
+    return `${match}: ${original instanceof Error ? original.message : String(original)}`;
+  });
+  return err;
 }
 
 /** @param {unknown} e */
@@ -343,12 +360,11 @@ async function connectAdapter(url, opts = {}) {
 }
 
 /**
- * Runs one statement as the URL's user on a short-lived connection to `database` (default: the URL's).
- * @param {string} url @param {string} sql @param {string} [database]
+ * Runs one statement as the URL's user on a short-lived connection to the URL's database.
+ * @param {string} url @param {string} sql
  */
-async function runAdmin(url, sql, database) {
-  const target = database ? withDatabase(url, database) : url;
-  const client = new pg.Client({ connectionString: parseDatabaseUrl(target).connectionString });
+async function runAdmin(url, sql) {
+  const client = new pg.Client({ connectionString: parseDatabaseUrl(url).connectionString });
   client.on('error', () => {});
   await client.connect();
   try {
@@ -372,7 +388,15 @@ export function shadowDatabaseName(database) {
 export async function createShadowDatabase(url) {
   const { database } = parseDatabaseUrl(url);
   const name = shadowDatabaseName(database);
-  await runAdmin(url, `CREATE DATABASE ${quoteIdent(name)}`);
+  try {
+    await runAdmin(url, `CREATE DATABASE ${quoteIdent(name)}`);
+  } catch (e) {
+    const { user } = parseDatabaseUrl(url);
+    throw new Error(
+      `Could not create a shadow database as \`${user}\` (${e instanceof Error ? e.message : String(e)}): ` +
+        'the role needs CREATEDB, or set SHADOW_DATABASE_URL to a database it may create its schema in.',
+    );
+  }
   return {
     url: withDatabase(url, name),
     drop: () => runAdmin(url, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
@@ -481,7 +505,8 @@ export async function openSchemaEngine({ url, shadowDatabaseUrl, datamodels, log
       adapterFactory,
     );
   } catch (e) {
-    throw normalizeEngineError(e);
+    await adapterFactory.disposeAll();
+    throw explainExternalErrors(normalizeEngineError(e), /** @type {any} */ (adapterFactory).errorRegistry);
   }
   let closed = false;
   openEngines++;
@@ -496,7 +521,7 @@ export async function openSchemaEngine({ url, shadowDatabaseUrl, datamodels, log
         // called on the engine itself: a detached method loses its `this` (__wbg_ptr)
         return await engine[method](params);
       } catch (e) {
-        throw normalizeEngineError(e);
+        throw explainExternalErrors(normalizeEngineError(e), /** @type {any} */ (adapterFactory).errorRegistry);
       }
     },
     /** Frees the engine and closes its connections (dropping a shadow database still open). */

@@ -49,9 +49,12 @@ const withSchema = (url: string, schema: string) => {
  */
 export async function startHub(source: Record<string, string | undefined>, log: Logger): Promise<RunningHub> {
   const config = parseConfig(hubConfigSchema, source);
-  const stops: (() => Promise<void>)[] = [];
+  const stops: { name: string; fn: () => Promise<void> }[] = [];
   const stop = async () => {
-    for (const fn of stops.reverse()) await fn().catch((err: unknown) => log.error('stop failed', { err }));
+    for (const { name, fn } of stops.reverse()) {
+      log.debug('stopping', { part: name });
+      await fn().catch((err: unknown) => log.error('stop failed', { part: name, err }));
+    }
   };
   try {
     let adminUrl = config.DATABASE_URL;
@@ -59,7 +62,7 @@ export async function startHub(source: Record<string, string | undefined>, log: 
     if (!adminUrl) {
       const fresh = !existsSync(config.HUB_DATA_DIR);
       const pg = await startEmbeddedPostgres({ dataDir: config.HUB_DATA_DIR, host: '127.0.0.1', port: config.EMBEDDED_PG_PORT, log: (m) => log.debug(m) });
-      stops.push(() => pg.stop());
+      stops.push({ name: 'embedded database', fn: () => pg.stop() });
       adminUrl = pg.url;
       log.info(fresh ? 'embedded PostgreSQL created' : 'embedded PostgreSQL opened', { dataDir: config.HUB_DATA_DIR, url: pg.url });
     }
@@ -84,7 +87,7 @@ export async function startHub(source: Record<string, string | undefined>, log: 
     for (const [name, def] of Object.entries(registry)) {
       const port = Number(source[`${name.toUpperCase()}_PORT`] ?? def.defaultPort);
       const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE });
-      stops.push(() => sub.close());
+      stops.push({ name: `subgraph ${name}`, fn: () => sub.close() });
       running.push(sub);
     }
 
@@ -95,9 +98,9 @@ export async function startHub(source: Record<string, string | undefined>, log: 
       ...Object.fromEntries(running.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, s.url])),
     });
     const gateway = await createGateway(gatewayConfig, log.child({ service: 'gateway' }));
-    stops.push(() => gateway.stop());
+    stops.push({ name: 'gateway', fn: () => gateway.stop() });
     const http: RunningHttpServer = await listen(gateway.server, gatewayConfig.PORT, gatewayConfig.HOST);
-    stops.push(() => http.close(gatewayConfig.SHUTDOWN_GRACE_MS));
+    stops.push({ name: 'gateway http', fn: () => http.close(gatewayConfig.SHUTDOWN_GRACE_MS) });
     return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, stop };
   } catch (err) {
     await stop();

@@ -59,6 +59,7 @@ export function createSubgraphApollo<TClient, TContext extends RequestContext>(
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
     introspection: opts.development,
+    stopOnTerminationSignals: false, // the process owner stops us, in order
     includeStacktraceInErrorResponses: opts.development,
     hideSchemaDetailsFromClientErrors: !opts.development,
     formatError: createFormatError({ development: opts.development, log: opts.log }),

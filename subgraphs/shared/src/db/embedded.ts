@@ -42,6 +42,7 @@ export interface EmbeddedOptions {
 // the limit with a raw text line that pg reports as a confusing protocol error.
 const MAX_CONNECTIONS = 100;
 const LOCK_FILE = 'hub-embedded.lock';
+const EMBEDDED_SETTINGS = ['shared_buffers = 16MB', 'work_mem = 4MB', 'maintenance_work_mem = 16MB', 'wal_buffers = 1MB'];
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(opts.dataDir);
@@ -63,7 +64,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   try {
     const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
     const started = Date.now();
-    db = new PGlite(dataDir);
+    // PostgreSQL's defaults assume a dedicated server; the embedded one shares the hub's process.
+    db = new PGlite(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
     await db.waitReady;
     scheduler = await SessionScheduler.create(db, log);
     server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });

@@ -1,0 +1,70 @@
+// Database set-up for scripts/db-check.sh (the CI sequence of Prisma CLI checks).
+//
+//   tsx scripts/db-provision.ts setup <db> <shadowDb> <svc>...
+//       creates both databases, provisions each subgraph's role and schema in <db> (provision.ts)
+//       and lets the role create its schema in <shadowDb>; prints one line per subgraph:
+//       <svc> <subgraph URL in db> <subgraph URL in shadowDb>
+//   tsx scripts/db-provision.ts teardown <db>...
+//       drops the databases (WITH (FORCE); missing ones are fine)
+//
+// Administrator connection: DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres.
+import pg from 'pg';
+
+import { provisionSubgraphSchema, subgraphRole, subgraphUrl } from '../subgraphs/shared/src/db/provision.js';
+
+const adminUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function onDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  u.searchParams.delete('schema');
+  return u.toString();
+}
+
+async function run(url: string, statements: string[]): Promise<void> {
+  const u = new URL(url);
+  u.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: u.toString() });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    for (const sql of statements) await client.query(sql);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function checkName(name: string | undefined): string {
+  if (!name || !DB_NAME.test(name)) throw new Error(`Invalid database name ${JSON.stringify(name)}`);
+  return name;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'setup') {
+    const [db, shadow, ...subgraphs] = rest;
+    checkName(db);
+    checkName(shadow);
+    await run(adminUrl, [`CREATE DATABASE ${ident(db!)}`, `CREATE DATABASE ${ident(shadow!)}`]);
+    const dbUrl = onDatabase(adminUrl, db!);
+    const shadowUrl = onDatabase(adminUrl, shadow!);
+    for (const svc of subgraphs) {
+      await provisionSubgraphSchema(dbUrl, svc);
+      // the shadow database is scratch space the engine empties and refills: the role may create there
+      await run(shadowUrl, [`GRANT CONNECT, CREATE ON DATABASE ${ident(shadow!)} TO ${ident(subgraphRole(svc))}`]);
+      process.stdout.write(`${svc} ${subgraphUrl(dbUrl, svc)} ${subgraphUrl(shadowUrl, svc)}\n`);
+    }
+  } else if (command === 'teardown') {
+    await run(adminUrl, rest.map((db) => `DROP DATABASE IF EXISTS ${ident(checkName(db))} WITH (FORCE)`));
+  } else {
+    throw new Error('usage: db-provision.ts setup <db> <shadowDb> <svc>... | teardown <db>...');
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`db-provision: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
