@@ -19,6 +19,9 @@ const schema = z.object({
   MAX_TOKENS: env.int(1_000, 10),
   MAX_COST: env.int(50_000, 1),
   SHUTDOWN_GRACE_MS: env.ms(10_000),
+  /** Requests per second per caller (client, user, or address when anonymous); 0 turns it off. */
+  RATE_LIMIT_PER_SECOND: env.int(100, 0),
+  RATE_LIMIT_BURST: env.int(200, 1),
 });
 
 export type GatewayConfig = z.infer<typeof schema> & {

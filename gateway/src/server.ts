@@ -9,6 +9,7 @@ import type { Logger } from '../../subgraphs/shared/src/logger.js';
 import { requestLoggingPlugin } from '../../subgraphs/shared/src/request-logging.js';
 import type { GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
+import { createRateLimiter } from './rate-limit.js';
 import { HubDataSource } from './datasource.js';
 import { readinessRoute } from './health.js';
 import { ideRoutes } from './ide.js';
@@ -71,7 +72,7 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    context: createGatewayContext(log),
+    context: createGatewayContext(log, createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST })),
     browserPage: ide?.page,
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),

@@ -110,9 +110,6 @@ CREATE TABLE "product" (
 CREATE INDEX "region_parent_code_idx" ON "region"("parent_code");
 
 -- CreateIndex
-CREATE INDEX "region_path_idx" ON "region"("path" text_pattern_ops);
-
--- CreateIndex
 CREATE INDEX "hospital_region_code_idx" ON "hospital"("region_code");
 
 -- CreateIndex

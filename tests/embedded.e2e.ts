@@ -1,0 +1,56 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gql } from './helpers/graphql.js';
+
+const dataDir = join(mkdtempSync(join(tmpdir(), 'ih-embedded-')), 'pglite');
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** `npm start`'s program with no DATABASE_URL, every port 0, on a temporary data folder. */
+async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env });
+  let out = '';
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = /GraphQL: (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code} before ready:\n${out}`)));
+  });
+  return { child, url, output: () => out };
+}
+
+const stop = (child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals) =>
+  new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+
+const HOSPITALS = '{ hospitals(filter: { regionCode: "330500" }) { totalCount } staff(first: 1) { totalCount nodes { idCardNumberMasked } } }';
+
+describe('npm start on the embedded default', () => {
+  it('starts, loads the demo city, answers through the gateway, stops cleanly on Ctrl-C', async () => {
+    const hub = await start();
+    const res = await gql<{ hospitals: { totalCount: number }; staff: { totalCount: number; nodes: { idCardNumberMasked: string }[] } }>(hub.url, HOSPITALS);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.hospitals.totalCount).toBe(60);
+    expect(res.body.data!.staff.totalCount).toBe(30_000);
+    expect(res.body.data!.staff.nodes[0]!.idCardNumberMasked).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+    expect(await stop(hub.child, 'SIGINT')).toBe(0);
+    expect(hub.output()).toContain('"msg":"stopped"');
+  });
+
+  it('keeps the data across a restart without loading it twice, and stops on SIGTERM', async () => {
+    const hub = await start();
+    expect(hub.output()).not.toContain('loading the demo data');
+    const res = await gql<{ hospitals: { totalCount: number } }>(hub.url, HOSPITALS);
+    expect(res.body.data!.hospitals.totalCount).toBe(60);
+    expect(await stop(hub.child, 'SIGTERM')).toBe(0);
+  });
+});
