@@ -14,6 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['{subgraphs,gateway,scripts,prisma}/**/*.test.ts', 'tests/**/*.test.ts'],
           testTimeout: 30_000,
         },
@@ -22,6 +23,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // Unit tests first; e2e files after, two at a time (2 cores), each on its own database.
+          sequence: { groupOrder: 1 },
           include: ['tests/**/*.e2e.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
