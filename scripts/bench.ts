@@ -40,7 +40,7 @@ async function load(url: string, body: string): Promise<Run> {
 async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, DATABASE_URL: '', HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
+    env: { ...withoutDatabaseUrl(), HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {
@@ -55,6 +55,11 @@ async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: 
   child.kill('SIGINT');
   await new Promise((resolve) => child.on('exit', resolve));
   return { seconds, rssMb };
+}
+
+function withoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _unset, ...rest } = process.env;
+  return rest;
 }
 
 /** RSS of a process and all its descendants (npx → tsx → node), from /proc. */

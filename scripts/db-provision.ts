@@ -8,7 +8,7 @@
 //       drops the databases (WITH (FORCE); missing ones are fine)
 //
 // Administrator connection: DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres.
-import pg from 'pg';
+import { runStatements } from '../prisma/engine/pg-admin.mjs';
 
 import { provisionSubgraphSchema, subgraphRole, subgraphUrl } from '../subgraphs/shared/src/db/provision.js';
 
@@ -24,18 +24,7 @@ function onDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function run(url: string, statements: string[]): Promise<void> {
-  const u = new URL(url);
-  u.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: u.toString() });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    for (const sql of statements) await client.query(sql);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const run = runStatements;
 
 function checkName(name: string | undefined): string {
   if (!name || !DB_NAME.test(name)) throw new Error(`Invalid database name ${JSON.stringify(name)}`);

@@ -19,6 +19,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
+import { runStatements } from './pg-admin.mjs';
+
 const require = createRequire(import.meta.url);
 
 /** Version of the schema engine the installed Prisma CLI expects (its commit hash). */
@@ -359,20 +361,8 @@ async function connectAdapter(url, opts = {}) {
   return adapter;
 }
 
-/**
- * Runs one statement as the URL's user on a short-lived connection to the URL's database.
- * @param {string} url @param {string} sql
- */
-async function runAdmin(url, sql) {
-  const client = new pg.Client({ connectionString: parseDatabaseUrl(url).connectionString });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+/** Runs one statement as the URL's user on a short-lived connection to the URL's database. @param {string} url @param {string} sql */
+const runAdmin = (url, sql) => runStatements(parseDatabaseUrl(url).connectionString, [sql]);
 
 /** `<db>_shadow_<random>`, within PostgreSQL's 63-byte identifier limit. @param {string} database */
 export function shadowDatabaseName(database) {

@@ -1,7 +1,7 @@
 // A fresh PostgreSQL database per test file: each subgraph gets its role and schema (provision.ts)
 // and its migrations, applied in process as that role (migrate.ts). Dropped WITH (FORCE) at the end.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { runStatements } from '../../../../prisma/engine/pg-admin.mjs';
 
 import { applyMigrations, migrationsDirFor } from './migrate.js';
 import { provisionSubgraphSchema, subgraphUrl } from './provision.js';
@@ -26,16 +26,7 @@ const withDatabase = (url: string, database: string) => {
   return u.toString();
 };
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const adminQuery = (url: string, sql: string) => runStatements(url, [sql]);
 
 /**
  * Creates `ih_test_<random>` on `opts.adminUrl ?? TEST_DATABASE_ADMIN_URL ?? postgres@127.0.0.1:5432`,

@@ -1,0 +1,1 @@
+export declare function runStatements(url: string, statements: string[]): Promise<void>;
