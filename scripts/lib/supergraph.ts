@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
-import { buildSchema, findBreakingChanges, parse, type BreakingChange } from 'graphql';
+import { findBreakingChanges, parse, type BreakingChange } from 'graphql';
 import { defaultPorts, subgraphNames } from '../../subgraphs/names.js';
 
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';
@@ -32,7 +32,7 @@ export function compose(subgraphs: SubgraphSource[]): ComposeResult {
 
 /** The client-facing (API) schema of a supergraph: what a breaking change is judged against. */
 export function apiSchema(supergraphSdl: string) {
-  return buildSchema(Supergraph.build(supergraphSdl).apiSchema().toString());
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 }
 
 /** A breaking change as one line, e.g. `FIELD_REMOVED Hospital.bedCount was removed.` */
