@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
 import type { Route } from '../../subgraphs/shared/src/http.js';
@@ -6,12 +7,15 @@ import type { Route } from '../../subgraphs/shared/src/http.js';
 const require = createRequire(import.meta.url);
 
 /** GraphiQL served from node_modules — no CDN, so it works on an air-gapped network. */
-const assets: Record<string, { file: string; type: string }> = {
-  '/ide/react.js': { file: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  '/ide/react-dom.js': { file: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  '/ide/graphiql.js': { file: 'graphiql/graphiql.min.js', type: 'text/javascript' },
-  '/ide/graphiql.css': { file: 'graphiql/graphiql.min.css', type: 'text/css' },
+const assets: Record<string, { pkg: string; file: string; type: string }> = {
+  '/ide/react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  '/ide/react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  '/ide/graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  '/ide/graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
 };
+
+/** react and react-dom export no ./umd/* subpath: locate each package by its package.json instead. */
+const assetPath = (pkg: string, file: string) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
 
 const page = (endpoint: string, example: string) => `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Integrity Hub — GraphiQL</title>
@@ -28,10 +32,10 @@ const page = (endpoint: string, example: string) => `<!doctype html>
 export function ideRoutes(endpoint: string, exampleQuery: string): { page: Route; assets: Record<string, Route> } {
   const cache = new Map<string, Buffer>();
   const assetRoutes: Record<string, Route> = {};
-  for (const [path, { file, type }] of Object.entries(assets)) {
+  for (const [path, { pkg, file, type }] of Object.entries(assets)) {
     assetRoutes[path] = (_req, res) => {
       let body = cache.get(path);
-      if (!body) cache.set(path, (body = readFileSync(require.resolve(file))));
+      if (!body) cache.set(path, (body = readFileSync(assetPath(pkg, file))));
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
       res.end(body);
     };

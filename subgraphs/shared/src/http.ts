@@ -42,14 +42,14 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
     const route = opts.routes?.[pathname];
     const browser = pathname === path && opts.browserPage && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-    const handle = route
-      ? route(req, res)
-      : browser
-        ? opts.browserPage!(req, res)
-        : pathname === path
-          ? handleGraphQL(opts, req, res, requestId, maxBody)
-          : notFound(res);
-    Promise.resolve(handle).catch((err: unknown) => {
+    // Inside an async function, so a handler that throws synchronously is caught below too.
+    const handle = (async () => {
+      if (route) return route(req, res);
+      if (browser) return opts.browserPage!(req, res);
+      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody);
+      return notFound(res);
+    })();
+    handle.catch((err: unknown) => {
       opts.log.error('unhandled request failure', { requestId, err });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
