@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { createFormatError } from '../../subgraphs/shared/src/format-error.js';
-import { createGraphQLHttpServer, sendJson } from '../../subgraphs/shared/src/http.js';
+import { compactJson, createGraphQLHttpServer, sendJson } from '../../subgraphs/shared/src/http.js';
 import type { Logger } from '../../subgraphs/shared/src/logger.js';
 import { requestLoggingPlugin } from '../../subgraphs/shared/src/request-logging.js';
 import type { GatewayConfig } from './config.js';
@@ -55,6 +55,7 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     csrfPrevention: true,
     // Shutdown is ours (index.ts / scripts/start.ts): Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
+    stringifyResult: compactJson,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     validationRules: [
@@ -63,7 +64,8 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     maxRecursiveSelections: true,
     validationOptions: { maxErrors: 5 },
     formatError: createFormatError({ development, log }),
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestLoggingPlugin<GatewayContext>()],
+    // No per-field cache hints: they cost on every field of every (merged) response.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestLoggingPlugin<GatewayContext>()],
   });
   await apollo.start();
 

@@ -3,7 +3,7 @@ import type { DocumentNode } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { createDb, type Db, type DbOptions } from './db/client.js';
@@ -13,6 +13,7 @@ import { decodeIdentity, IDENTITY_HEADER, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
 import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from './request-logging.js';
+import { compactJson } from './http.js';
 
 /** What every subgraph's context starts from. */
 export interface RequestContext {
@@ -60,6 +61,7 @@ export function createSubgraphApollo<TClient, TContext extends RequestContext>(
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
     introspection: opts.development,
     stopOnTerminationSignals: false, // the process owner stops us, in order
+    stringifyResult: compactJson,
     includeStacktraceInErrorResponses: opts.development,
     hideSchemaDetailsFromClientErrors: !opts.development,
     formatError: createFormatError({ development: opts.development, log: opts.log }),
@@ -67,6 +69,8 @@ export function createSubgraphApollo<TClient, TContext extends RequestContext>(
       // Traces (ftv1) only when asked: our gateway reports no usage, so they would be pure overhead.
       opts.inlineTrace ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of GraphQL responses here: the per-field cache hints would cost on every field.
+      ApolloServerPluginCacheControlDisabled(),
       requestLoggingPlugin<TContext>(),
       ...(opts.plugins ?? []),
     ],
