@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -64,6 +67,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   try {
     const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
     const started = Date.now();
+    if (fresh) await initDataDir(dataDir);
     // PostgreSQL's defaults assume a dedicated server; the embedded one shares the hub's process.
     db = new PGlite(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
     await db.waitReady;
@@ -83,6 +87,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await shutdown().catch(() => {});
     throw err;
   }
+}
+
+/** initdb in a child process (embedded-initdb.mjs), so its memory is not kept by the hub. */
+async function initDataDir(dataDir: string): Promise<void> {
+  const script = fileURLToPath(new URL('./embedded-initdb.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, dataDir, JSON.stringify(EMBEDDED_SETTINGS)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`Creating the embedded database in ${dataDir} failed (exit ${code}): ${stderr.slice(-2000)}`);
 }
 
 /**
