@@ -77,7 +77,7 @@ async function sequential(url: string, body: string, seconds: number): Promise<R
 
 async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/start.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
     env: { ...withoutDatabaseUrl(), HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
