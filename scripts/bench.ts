@@ -232,7 +232,7 @@ Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)} (the gateway and the
 | \`npm start\` to ready, embedded default, existing data folder | ${fmt(again.seconds)} s | — |
 | whole stack RSS after start (the hub's process: PGlite, the subgraphs and the gateway; \`npm\` itself adds ≈ 65 MB) | **${fresh.rssMb} MB** (${again.rssMb} MB on the second start) | ≤ 600 MB |
 
-Start-up is timed from spawning \`node --import tsx scripts/start.ts\` to the "up" line; \`npm start\` additionally runs \`npm run generate\` first (Prisma client and resolver types, about 4–5 s).
+Start-up is timed from spawning \`node --expose-gc --max-semi-space-size=32 --import tsx scripts/start.ts\` to the "up" line; \`npm start\` additionally runs \`npm run generate\` first (Prisma client and resolver types, about 4–5 s).
 `;
   } finally {
     await stack.stop();
