@@ -1,1 +1,3 @@
+import type pg from 'pg';
+export declare function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T>;
 export declare function runStatements(url: string, statements: string[]): Promise<void>;

@@ -1,22 +1,28 @@
-// One short-lived connection for administrative statements (CREATE/DROP DATABASE, roles, grants),
-// shared by the schema-engine stand-in, provisioning, the test databases and db-check. Plain JS so
-// the stand-in can use it without a TypeScript loader.
+// One short-lived connection for administrative work (CREATE/DROP DATABASE, roles, grants), shared
+// by the schema-engine stand-in, provisioning, the test databases and db-check. Plain JS so the
+// stand-in can use it without a TypeScript loader.
 import pg from 'pg';
 
 /**
- * Runs `statements` in order on a fresh connection to `url` (a `?schema=` parameter is ignored),
- * then closes it whatever happens.
- * @param {string} url @param {string[]} statements
+ * Calls `fn` with a fresh client connected to `url` (a `?schema=` parameter is ignored), and
+ * closes it whatever happens.
+ * @template T @param {string} url @param {(client: pg.Client) => Promise<T>} fn @returns {Promise<T>}
  */
-export async function runStatements(url, statements) {
+export async function withClient(url, fn) {
   const u = new URL(url);
   u.searchParams.delete('schema');
   const client = new pg.Client({ connectionString: u.toString() });
   client.on('error', () => {});
   await client.connect();
   try {
-    for (const sql of statements) await client.query(sql);
+    return await fn(client);
   } finally {
     await client.end().catch(() => {});
   }
 }
+
+/** Runs `statements` in order on one fresh connection. @param {string} url @param {string[]} statements */
+export const runStatements = (url, statements) =>
+  withClient(url, async (client) => {
+    for (const sql of statements) await client.query(sql);
+  });

@@ -3,7 +3,9 @@
 // another subgraph's role gets SQLSTATE 42501 on any read of this one's tables. With `trust`
 // authentication (CI) anyone can log in as any role: there the privileges catch mistakes, not
 // attackers — production sets `<SVC>_DB_PASSWORD`.
-import pg from 'pg';
+import type pg from 'pg';
+
+import { withClient } from '../../../../prisma/engine/pg-admin.mjs';
 
 /** Subgraph names become SQL identifiers: keep them plain. */
 const SUBGRAPH_NAME = /^[a-z][a-z0-9_]{0,40}$/;
@@ -68,12 +70,7 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string): Pr
   assertSubgraphName(svc);
   const role = subgraphRole(svc);
   const password = passwordFor(svc);
-  const url = new URL(adminUrl);
-  url.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: url.toString() });
-  client.on('error', () => {});
-  await client.connect();
-  try {
+  await withClient(adminUrl, async (client) => {
     const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
     const passwordClause = password ? ` PASSWORD ${literal(password)}` : '';
     if (existing.rowCount === 0) {
@@ -97,7 +94,5 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string): Pr
     if (rows[0]!.has_public) await raceTolerant(client, 'REVOKE ALL ON SCHEMA public FROM PUBLIC');
     await raceTolerant(client, `REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`);
     await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  });
 }
