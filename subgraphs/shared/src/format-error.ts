@@ -10,6 +10,8 @@ const CLIENT_CODES = new Set([
   'SUBGRAPH_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'RATE_LIMITED',
 ]);
 
+const UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', '57P01', '57P03']);
+
 interface DbErrorLike {
   code?: unknown;
   meta?: { target?: unknown; field_name?: unknown; modelName?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } };
@@ -25,6 +27,8 @@ export function dbErrorToExtensions(err: unknown): { code: string; message: stri
   if (code === 'P2002' || code === '23505') return { code: 'CONFLICT', message: 'A record with this key already exists', field };
   if (code === 'P2025') return { code: 'NOT_FOUND', message: 'Record not found' };
   if (code === 'P2003' || code === '23503') return { code: 'BAD_USER_INPUT', message: 'A referenced record does not exist', field };
+  // Unreachable, timed-out or closed database, or no free connection: retryable, and nothing to hide.
+  if (UNAVAILABLE.has(code)) return { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again later' };
   return null;
 }
 
@@ -39,6 +43,7 @@ export function createFormatError(opts: { development: boolean; log: Logger }) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES.has(code)) return stripStack(formatted, opts.development);
     const mapped = dbErrorToExtensions(original);
+    if (mapped?.code === 'SERVICE_UNAVAILABLE') opts.log.error('database unavailable', { err: original, path: formatted.path });
     if (mapped) {
       const { code: mappedCode, message, field } = mapped;
       return { message, path: formatted.path, locations: formatted.locations, extensions: { code: mappedCode, ...(field ? { field } : {}) } };
