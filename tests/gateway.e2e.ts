@@ -10,7 +10,7 @@ const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   const log = createLogger({ level: 'debug', sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
-  stack = await startStack({ extra: [probe], log, gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '1000' } });
+  stack = await startStack({ extra: [probe], log, gatewayEnv: { SUBGRAPH_TIMEOUT_MS_PROBE: '1000' } });
   // Warm the directory (Prisma's query compiler loads lazily) so the timeout tests time only the probe.
   await stack.query('{ hospitals { totalCount } }');
 });

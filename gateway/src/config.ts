@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, parseConfig } from '../../subgraphs/shared/src/config.js';
+import { ConfigError, env, parseConfig } from '../../subgraphs/shared/src/config.js';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),
@@ -27,17 +27,25 @@ const schema = z.object({
 export type GatewayConfig = z.infer<typeof schema> & {
   /** SUBGRAPH_URL_<NAME> overrides the URL the supergraph names for <name>. */
   subgraphUrls: Record<string, string>;
+  /** SUBGRAPH_TIMEOUT_MS_<NAME> overrides SUBGRAPH_TIMEOUT_MS for <name>. */
+  subgraphTimeouts: Record<string, number>;
 };
 
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
   const base = parseConfig(schema, source);
-  const subgraphUrls: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const match = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
-    if (!match || !value) continue;
-    const url = z.string().url().safeParse(value);
-    if (!url.success) throw new Error(`Invalid configuration:\n  ${key}: not a URL`);
-    subgraphUrls[match[1]!.toLowerCase()] = value;
-  }
-  return { ...base, subgraphUrls };
+  const perSubgraph = <T>(prefix: string, type: z.ZodType<T>, what: string): Record<string, T> => {
+    const out: Record<string, T> = {};
+    for (const [key, value] of Object.entries(source)) {
+      if (!key.startsWith(prefix) || !value) continue;
+      const parsed = type.safeParse(value);
+      if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  ${key}: ${what}`);
+      out[key.slice(prefix.length).toLowerCase()] = parsed.data;
+    }
+    return out;
+  };
+  return {
+    ...base,
+    subgraphUrls: perSubgraph('SUBGRAPH_URL_', z.string().url(), 'not a URL'),
+    subgraphTimeouts: perSubgraph('SUBGRAPH_TIMEOUT_MS_', z.coerce.number().int().positive(), 'not a positive number of milliseconds'),
+  };
 }

@@ -43,7 +43,7 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}: set SUBGRAPH_URL_${name.toUpperCase()}`);
       subgraphs.set(name, target);
-      return new HubDataSource(name, target, http.fetcher);
+      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS));
     },
     logger: { debug: () => undefined, info: (m) => log.info(String(m)), warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
   });
@@ -65,7 +65,7 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     validationOptions: { maxErrors: 5 },
     formatError: createFormatError({ development, log }),
     // No per-field cache hints: they cost on every field of every (merged) response.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestLoggingPlugin<GatewayContext>()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestLoggingPlugin<GatewayContext>('info')],
   });
   await apollo.start();
 

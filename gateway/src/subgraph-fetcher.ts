@@ -41,13 +41,14 @@ export function createSubgraphFetcher(opts: FetcherOptions) {
     pipelining: 1,
   });
 
-  const once = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<MinimalResponse> => {
+  type Init = { method?: string; headers?: Record<string, string>; body?: string };
+  const once = async (url: string, init: Init, timeoutMs: number): Promise<MinimalResponse> => {
     const res = await request(url, {
       method: (init.method ?? 'POST') as 'POST',
       headers: init.headers,
       body: init.body,
       dispatcher,
-      signal: AbortSignal.timeout(opts.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     // Read the body now so a reset mid-body is retried too, and the socket is released promptly.
     const body = await res.body.text();
@@ -63,16 +64,17 @@ export function createSubgraphFetcher(opts: FetcherOptions) {
     };
   };
 
-  const fetcher = async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+  /** A fetcher with its own timeout (one per subgraph), over the shared keep-alive pools. */
+  const withTimeout = (timeoutMs: number) => async (url: string, init: Init = {}) => {
     try {
-      return await once(url, init);
+      return await once(url, init, timeoutMs);
     } catch (err) {
       if (!isConnectionReset(err) || isMutation(init.body)) throw err;
-      return once(url, init);
+      return once(url, init, timeoutMs);
     }
   };
 
-  return { fetcher, close: () => dispatcher.close() };
+  return { fetcher: withTimeout(opts.timeoutMs), withTimeout, close: () => dispatcher.close() };
 }
 
 /** The gateway prints subgraph operations with an explicit operation keyword first. */

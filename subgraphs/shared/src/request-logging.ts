@@ -1,15 +1,21 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Logger } from './logger.js';
 
-/** One structured line per operation: name, duration, outcome — keyed by the request id. */
-export function requestLoggingPlugin<TContext extends BaseContext & { log: Logger }>(): ApolloServerPlugin<TContext> {
+/**
+ * One structured line per operation: name, duration, outcome — keyed by the request id. Failures
+ * are always logged (warn); successes at `successLevel` (the gateway's access log is `info`, a
+ * subgraph's `debug`: the gateway already has the line).
+ */
+export function requestLoggingPlugin<TContext extends BaseContext & { log: Logger }>(
+  successLevel: 'info' | 'debug' = 'debug',
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors, response }) {
           const log = contextValue.log;
-          if (!log.enabled('info') && !errors) return;
+          if (!errors && !log.enabled(successLevel)) return;
           const fields = {
             operationName: operationName ?? null,
             durationMs: Math.round((performance.now() - started) * 100) / 100,
@@ -17,7 +23,7 @@ export function requestLoggingPlugin<TContext extends BaseContext & { log: Logge
             errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
           };
           if (errors?.length) log.warn('operation failed', fields);
-          else log.debug('operation', fields);
+          else log[successLevel]('operation', fields);
         },
       };
     },

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../subgraphs/shared/src/db/test-database.js';
+import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { startHub } from '../scripts/lib/hub.js';
+import { gql } from './helpers/graphql.js';
+
+/** `npm start` with DATABASE_URL: provision a role and schema per subgraph, migrate, seed with COPY, serve. */
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  database = await createTestDatabase({ subgraphs: [] }); // an empty database: the hub does the rest
+});
+afterAll(() => database?.drop());
+
+const env = () => ({ DATABASE_URL: database.adminUrl, PORT: '0', DIRECTORY_PORT: '0', NODE_ENV: 'production' });
+const log = createLogger({ level: 'silent' });
+
+describe('npm start against a given PostgreSQL', () => {
+  it('provisions, migrates, loads the demo city once, and connects each subgraph as its own role', async () => {
+    const hub = await startHub(env(), log);
+    try {
+      expect(hub.embedded).toBe(false);
+      expect(hub.seeded.directory).toMatchObject({ hospitals: 60, staff: 30_000, suppliers: 500, products: 5_000 });
+      const res = await gql<{ hospitals: { totalCount: number } }>(hub.gatewayUrl, '{ hospitals(filter: { regionCode: "330500" }) { totalCount } }');
+      expect(res.body.data!.hospitals.totalCount).toBe(60);
+      const sub = hub.subgraphs.find((s) => s.name === 'directory')!;
+      const { rows } = await sub.db.pool.query<{ user: string }>('SELECT current_user AS user');
+      expect(rows[0]!.user).toBe('directory_svc');
+    } finally {
+      await hub.stop();
+    }
+    const again = await startHub(env(), log);
+    try {
+      expect(again.seeded).toEqual({});
+      const res = await gql<{ staff: { totalCount: number } }>(again.gatewayUrl, '{ staff { totalCount } }');
+      expect(res.body.data!.staff.totalCount).toBe(30_000);
+    } finally {
+      await again.stop();
+    }
+  });
+});
