@@ -28,8 +28,12 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await super.process(options);
     } catch (err) {
-      if (err instanceof GraphQLError && err.extensions?.code && err.extensions.code !== 'INTERNAL_SERVER_ERROR') throw err;
       options.context?.log?.warn('subgraph request failed', { subgraph: this.serviceName, err });
+      // A refused request keeps its meaning; nothing of the subgraph's HTTP response (URL, body) leaves.
+      const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
+      if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+        throw new GraphQLError(`Subgraph "${this.serviceName}" refused the request`, { extensions: { code, serviceName: this.serviceName } });
+      }
       throw new GraphQLError(`Subgraph "${this.serviceName}" is unavailable`, {
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
       });
