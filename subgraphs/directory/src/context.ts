@@ -11,8 +11,12 @@ export interface Context extends RequestContext {
   loaders: Loaders;
 }
 
+/** Data access is stateless: built once per database client, not per request. */
+const access = new WeakMap<DirectoryClient, { repo: Repository; upserts: Upserts }>();
+
 /** New loaders per request (their caches must never outlive one caller's request). */
 export function createContext(base: RequestContext, db: Db<DirectoryClient>): Context {
-  const repo = createRepository(db.client);
-  return { ...base, repo, upserts: createUpserts(db.client), loaders: createLoaders(repo) };
+  let shared = access.get(db.client);
+  if (!shared) access.set(db.client, (shared = { repo: createRepository(db.client), upserts: createUpserts(db.client) }));
+  return { ...base, ...shared, loaders: createLoaders(shared.repo) };
 }
