@@ -20,8 +20,6 @@ import { startStack } from '../tests/helpers/stack.js';
 import { gql } from '../tests/helpers/graphql.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
-/** Overhead is latency added to one request: measured with one connection, no queueing. */
-const LATENCY_CONNECTIONS = 1;
 /** Throughput with concurrent clients (all processes share the machine's cores). */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
@@ -51,28 +49,35 @@ async function load(url: string, body: string, connections: number): Promise<Run
 }
 
 /**
- * Back-to-back requests on one keep-alive connection, timed with sub-millisecond precision
- * (autocannon's histogram is in whole milliseconds, too coarse for an overhead of a few ms).
+ * Latency the gateway adds: requests to the subgraph and through the gateway, interleaved one by
+ * one (alternating which goes first) on one keep-alive connection each, so both see the same
+ * machine at the same moment; each timed to 0.01 ms (autocannon's histogram is in whole ms).
  */
-async function sequential(url: string, body: string, seconds: number): Promise<Run> {
-  const agent = new Agent({ connections: 1 });
-  const send = async () => {
+async function interleaved(direct: string, gateway: string, body: string, seconds: number): Promise<{ d: Run; g: Run }> {
+  const agents = [new Agent({ connections: 1 }), new Agent({ connections: 1 })] as const;
+  const send = async (url: string, agent: Agent) => {
+    const started = performance.now();
     const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, dispatcher: agent });
     await res.body.text();
-    return res.statusCode;
+    return { ms: performance.now() - started, ok: res.statusCode === 200 };
   };
-  for (const end = performance.now() + 3_000; performance.now() < end; ) await send(); // warm-up
-  const times: number[] = [];
-  let errors = 0;
-  for (const end = performance.now() + seconds * 1000; performance.now() < end; ) {
-    const t = performance.now();
-    if ((await send()) !== 200) errors += 1;
-    times.push(performance.now() - t);
+  const times: [number[], number[]] = [[], []];
+  const errors = [0, 0];
+  for (let i = 0, end = performance.now() + (seconds + 3) * 1000, measureFrom = performance.now() + 3_000; performance.now() < end; i++) {
+    for (const k of i % 2 ? [1, 0] : [0, 1]) {
+      const { ms, ok } = await send(k === 0 ? direct : gateway, agents[k]!);
+      if (performance.now() < measureFrom) continue; // warm-up
+      times[k]!.push(ms);
+      if (!ok) errors[k]! += 1;
+    }
   }
-  await agent.close();
-  times.sort((a, b) => a - b);
-  const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
-  return { rps: times.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99), errors, non2xx: 0, requests: times.length };
+  await Promise.all(agents.map((a) => a.close()));
+  const run = (t: number[], err: number): Run => {
+    t.sort((a, b) => a - b);
+    const at = (q: number) => Number(t[Math.min(t.length - 1, Math.floor(q * t.length))]!.toFixed(2));
+    return { rps: t.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99), errors: err, non2xx: 0, requests: t.length };
+  };
+  return { d: run(times[0], errors[0]!), g: run(times[1], errors[1]!) };
 }
 
 async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
@@ -163,13 +168,13 @@ async function main() {
     const [lightSql, heavySql] = [await statementsOf(CONSOLE_QUERY), await statementsOf(CONSOLE_QUERY_WITH_DEPARTMENTS)];
     const best = (a: Run, b: Run) => (a.p50 <= b.p50 ? a : b);
     const rounds = async (body: string, connections: number) => {
-      console.log(`load: ${connections} connection(s), ${DURATION} s each, direct / gateway alternating…`);
-      const one = (url: string) => (connections === 1 ? sequential(url, body, DURATION) : load(url, body, connections));
-      const [d1, g1, d2, g2] = [await one(directory.url), await one(stack.gatewayUrl), await one(directory.url), await one(stack.gatewayUrl)];
+      console.log(`load: ${connections} connections, ${DURATION} s each, direct / gateway alternating…`);
+      const [d1, g1, d2, g2] = [await load(directory.url, body, connections), await load(stack.gatewayUrl, body, connections), await load(directory.url, body, connections), await load(stack.gatewayUrl, body, connections)];
       return { d: best(d1, d2), g: best(g1, g2) };
     };
-    const latency = await rounds(bodyOf(CONSOLE_QUERY), LATENCY_CONNECTIONS);
-    const heavyLatency = await rounds(bodyOf(CONSOLE_QUERY_WITH_DEPARTMENTS), LATENCY_CONNECTIONS);
+    console.log(`latency: direct and gateway interleaved, ${2 * DURATION} s per query…`);
+    const latency = await interleaved(directory.url, stack.gatewayUrl, bodyOf(CONSOLE_QUERY), 2 * DURATION);
+    const heavyLatency = await interleaved(directory.url, stack.gatewayUrl, bodyOf(CONSOLE_QUERY_WITH_DEPARTMENTS), 2 * DURATION);
     const { d, g } = await rounds(bodyOf(CONSOLE_QUERY), CONNECTIONS);
     const failures = [latency.d, latency.g, heavyLatency.d, heavyLatency.g, d, g].reduce((n, r) => n + r.errors + r.non2xx, 0);
     if (failures) console.error(`WARNING: ${failures} failed requests during the load — the figures below are not valid`);
@@ -190,11 +195,11 @@ async function main() {
     report = `# Benchmarks
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} — ${machine}.
-PostgreSQL 15 on loopback, \`NODE_ENV=production\`; the directory seeded with the city scale; gateway, subgraph, database and load generator all on this machine's ${cpus().length} cores. autocannon, ${DURATION} s per round after a 3 s warm-up, two alternating rounds per target (the better round by p50 is shown).
+PostgreSQL 15 on loopback, \`NODE_ENV=production\`; the directory seeded with the city scale; gateway, subgraph, database and load generator all on this machine's ${cpus().length} cores. Throughput by autocannon, ${DURATION} s per round after a 3 s warm-up, two alternating rounds per target (the better round by p50 is shown).
 
 ## Gateway overhead — a supervisor console's city list
 
-\`CityHospitals\`: 50 hospitals of a city with 10 directory fields, their region, department and staff counts (${light}, ${lightSql} SQL statements). Latency the gateway adds — one connection, requests back to back, each timed to 0.01 ms:
+\`CityHospitals\`: 50 hospitals of a city with 10 directory fields, their region, department and staff counts (${light}, ${lightSql} SQL statements). Latency the gateway adds — requests to the subgraph and through the gateway interleaved one by one (so both meet the same machine at the same moment), one keep-alive connection each, each timed to 0.01 ms, ${2 * DURATION} s after a 3 s warm-up:
 
 | target | req/s | p50 ms | p95 ms | p99 ms | requests | errors |
 |---|---|---|---|---|---|---|
