@@ -37,6 +37,10 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {
-  console.error(err instanceof ConfigError ? err.message : err);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (err instanceof ConfigError) console.error(err.message);
+  else if (code === 'EADDRINUSE') {
+    console.error(`${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), DIRECTORY_PORT (and <NAME>_PORT for other subgraphs), EMBEDDED_PG_PORT.`);
+  } else console.error(err);
   process.exit(1);
 }

@@ -143,7 +143,9 @@ export async function listen(server: Server, port: number, host = '127.0.0.1', p
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`${host}:${port} is already in use by another process`), { code: err.code }) : err),
+    );
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
