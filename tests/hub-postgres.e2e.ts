@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withClient } from '../prisma/engine/pg-admin.mjs';
 import { createTestDatabase } from '../subgraphs/shared/src/db/test-database.js';
 import { createLogger } from '../subgraphs/shared/src/logger.js';
 import { startHub } from '../scripts/lib/hub.js';
@@ -35,6 +37,21 @@ describe('npm start against a given PostgreSQL', () => {
       expect(res.body.data!.staff.totalCount).toBe(30_000);
     } finally {
       await again.stop();
+    }
+  });
+});
+
+describe('npm run db:migrate (deployment step)', () => {
+  it('provisions and migrates a fresh database, leaving the tables to the subgraph role', async () => {
+    const fresh = await createTestDatabase({ subgraphs: [] });
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { env: { ...process.env, DATABASE_URL: fresh.adminUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+      expect(out).toContain('ready: directory');
+      const owners = await withClient(fresh.adminUrl, async (c) =>
+        (await c.query<{ owner: string }>("SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'directory'")).rows.map((r) => r.owner));
+      expect(owners).toEqual(['directory_svc']);
+    } finally {
+      await fresh.drop();
     }
   });
 });

@@ -67,20 +67,7 @@ export async function startHub(source: Record<string, string | undefined>, log: 
       log.info(fresh ? 'embedded PostgreSQL created' : 'embedded PostgreSQL opened', { dataDir: config.HUB_DATA_DIR, url: pg.url });
     }
 
-    const urls = new Map<string, string>();
-    for (const name of Object.keys(registry)) {
-      const explicit = source[`${name.toUpperCase()}_DATABASE_URL`];
-      let url: string;
-      if (explicit) url = explicit;
-      else if (embedded) url = withSchema(adminUrl, name); // PGlite has one user: isolation is shown on real PostgreSQL
-      else {
-        await provisionSubgraphSchema(adminUrl, name);
-        url = subgraphUrl(adminUrl, name);
-      }
-      const { applied } = await applyMigrations({ url, schema: name, migrationsDir: migrationsDirFor(name) });
-      if (applied.length) log.info('migrations applied', { subgraph: name, applied });
-      urls.set(name, url);
-    }
+    const urls = await prepareDatabases(adminUrl, embedded, source, log);
 
     const running: RunningSubgraph<unknown>[] = [];
     const development = config.NODE_ENV !== 'production';
@@ -106,6 +93,34 @@ export async function startHub(source: Record<string, string | undefined>, log: 
     await stop();
     throw err;
   }
+}
+
+/**
+ * Each subgraph's database URL, ready to serve: on a real PostgreSQL its role and schema are
+ * provisioned from the admin URL (unless `<NAME>_DATABASE_URL` is given), then its migrations are
+ * applied as that role, so the tables belong to it. Used by `npm start` and `npm run db:migrate`.
+ */
+export async function prepareDatabases(
+  adminUrl: string,
+  embedded: boolean,
+  source: Record<string, string | undefined>,
+  log: Logger,
+): Promise<Map<string, string>> {
+  const urls = new Map<string, string>();
+  for (const name of Object.keys(registry)) {
+    const explicit = source[`${name.toUpperCase()}_DATABASE_URL`];
+    let url: string;
+    if (explicit) url = explicit;
+    else if (embedded) url = withSchema(adminUrl, name); // PGlite has one user: isolation is shown on real PostgreSQL
+    else {
+      await provisionSubgraphSchema(adminUrl, name);
+      url = subgraphUrl(adminUrl, name);
+    }
+    const { applied } = await applyMigrations({ url, schema: name, migrationsDir: migrationsDirFor(name) });
+    if (applied.length) log.info('migrations applied', { subgraph: name, applied });
+    urls.set(name, url);
+  }
+  return urls;
 }
 
 async function seedEmpty(running: RunningSubgraph<unknown>[], scale: Scale, embedded: boolean, log: Logger) {

@@ -1,0 +1,20 @@
+/**
+ * `npm run db:migrate` — deployment step (docker-compose's `db-provision`): with the admin
+ * DATABASE_URL, create each subgraph's role and schema and apply its migrations as that role.
+ */
+import { ConfigError } from '../subgraphs/shared/src/config.js';
+import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { prepareDatabases } from './lib/hub.js';
+
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  console.error('Set DATABASE_URL to an administrator URL of the PostgreSQL database to prepare.');
+  process.exit(2);
+}
+try {
+  const urls = await prepareDatabases(adminUrl, false, process.env, createLogger({ level: 'info', base: { service: 'migrate' } }));
+  console.log(`ready: ${[...urls.keys()].join(', ')}`);
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+}
