@@ -8,7 +8,7 @@
 //       drops the databases (WITH (FORCE); missing ones are fine)
 //
 // Administrator connection: DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres.
-import { runStatements } from '../prisma/engine/pg-admin.mjs';
+import { onDatabase, runStatements } from '../prisma/engine/pg-admin.mjs';
 
 import { provisionSubgraphSchema, subgraphRole, subgraphUrl } from '../subgraphs/shared/src/db/provision.js';
 
@@ -16,15 +16,6 @@ const adminUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:54
 const DB_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-function onDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  u.searchParams.delete('schema');
-  return u.toString();
-}
-
-const run = runStatements;
 
 function checkName(name: string | undefined): string {
   if (!name || !DB_NAME.test(name)) throw new Error(`Invalid database name ${JSON.stringify(name)}`);
@@ -37,17 +28,17 @@ async function main(argv: string[]): Promise<void> {
     const [db, shadow, ...subgraphs] = rest;
     checkName(db);
     checkName(shadow);
-    await run(adminUrl, [`CREATE DATABASE ${ident(db!)}`, `CREATE DATABASE ${ident(shadow!)}`]);
+    await runStatements(adminUrl, [`CREATE DATABASE ${ident(db!)}`, `CREATE DATABASE ${ident(shadow!)}`]);
     const dbUrl = onDatabase(adminUrl, db!);
     const shadowUrl = onDatabase(adminUrl, shadow!);
     for (const svc of subgraphs) {
       await provisionSubgraphSchema(dbUrl, svc);
       // the shadow database is scratch space the engine empties and refills: the role may create there
-      await run(shadowUrl, [`GRANT CONNECT, CREATE ON DATABASE ${ident(shadow!)} TO ${ident(subgraphRole(svc))}`]);
+      await runStatements(shadowUrl, [`GRANT CONNECT, CREATE ON DATABASE ${ident(shadow!)} TO ${ident(subgraphRole(svc))}`]);
       process.stdout.write(`${svc} ${subgraphUrl(dbUrl, svc)} ${subgraphUrl(shadowUrl, svc)}\n`);
     }
   } else if (command === 'teardown') {
-    await run(adminUrl, rest.map((db) => `DROP DATABASE IF EXISTS ${ident(checkName(db))} WITH (FORCE)`));
+    await runStatements(adminUrl, rest.map((db) => `DROP DATABASE IF EXISTS ${ident(checkName(db))} WITH (FORCE)`));
   } else {
     throw new Error('usage: db-provision.ts setup <db> <shadowDb> <svc>... | teardown <db>...');
   }

@@ -8,7 +8,7 @@ import { ConfigError } from '../subgraphs/shared/src/config.js';
 import { createLogger } from '../subgraphs/shared/src/logger.js';
 import { runSeeds } from '../subgraphs/shared/src/seed/run.js';
 import { registry } from '../subgraphs/registry.js';
-import { startHub } from './lib/hub.js';
+import { seedWork, startHub } from './lib/hub.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'city' }, keep: { type: 'boolean', default: false } } });
 if (values.scale !== 'city' && values.scale !== 'province') {
@@ -23,11 +23,7 @@ try {
   const hub = await startHub({ ...process.env, HUB_SEED: 'never', PORT: '0', ...subgraphPortsZero() }, log);
   try {
     const started = performance.now();
-    const work = hub.subgraphs.flatMap((sub) => {
-      const seed = registry[sub.name as keyof typeof registry].seed;
-      return seed ? [{ target: { name: sub.name, pool: sub.db.pool, method: hub.embedded ? ('insert' as const) : ('copy' as const) }, seed }] : [];
-    });
-    const counts = await runSeeds(work, { scale, reset: !values.keep, progress: process.stderr.isTTY });
+    const counts = await runSeeds(seedWork(hub.subgraphs, hub.embedded), { scale, reset: !values.keep, progress: process.stderr.isTTY });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(JSON.stringify({ scale, seconds: Number(seconds), counts }, null, 2));
   } finally {

@@ -3,15 +3,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { withSchema } from './pg-admin.mjs';
+
 /** Absolute path of the executable stand-in for Prisma's `schema-engine` binary. */
 export const SCHEMA_ENGINE_STAND_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema-engine.mjs');
-
-/** @returns the URL with `?schema=<schema>` set (replacing any schema already there). */
-function withSchema(url: string, schema: string): string {
-  const u = new URL(url);
-  u.searchParams.set('schema', schema);
-  return u.toString();
-}
 
 /**
  * Datasource for the Prisma CLI run on subgraph `svc`:

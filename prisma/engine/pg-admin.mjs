@@ -21,6 +21,21 @@ export async function withClient(url, fn) {
   }
 }
 
+/** `url` with `?schema=<schema>` set (Prisma's way of naming a subgraph's schema). @param {string} url @param {string} schema */
+export function withSchema(url, schema) {
+  const u = new URL(url);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+}
+
+/** `url` pointed at another database on the same server, without `?schema=`. @param {string} url @param {string} database */
+export function onDatabase(url, database) {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  u.searchParams.delete('schema');
+  return u.toString();
+}
+
 /** Runs `statements` in order on one fresh connection. @param {string} url @param {string[]} statements */
 export const runStatements = (url, statements) =>
   withClient(url, async (client) => {

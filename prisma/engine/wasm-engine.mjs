@@ -19,7 +19,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
-import { runStatements } from './pg-admin.mjs';
+import { runStatements, withSchema } from './pg-admin.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -448,13 +448,6 @@ export function createAdapterFactory({ url, shadowDatabaseUrl }) {
       await Promise.allSettled([...open].map((a) => a.dispose()));
     },
   });
-}
-
-/** @param {string} url @param {string} schema */
-function withSchema(url, schema) {
-  const u = new URL(url);
-  u.searchParams.set('schema', schema);
-  return u.toString();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ import { provisionSubgraphSchema, subgraphUrl } from '../../subgraphs/shared/src
 import { listen, type RunningHttpServer } from '../../subgraphs/shared/src/http.js';
 import type { Logger } from '../../subgraphs/shared/src/logger.js';
 import { isEmpty, runSeeds } from '../../subgraphs/shared/src/seed/run.js';
-import type { Scale } from '../../subgraphs/shared/src/seed/types.js';
+import type { Scale, SeedTarget, SubgraphSeed } from '../../subgraphs/shared/src/seed/types.js';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/src/subgraph.js';
 import { registry } from '../../subgraphs/registry.js';
+import { withSchema } from '../../prisma/engine/pg-admin.mjs';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
 
@@ -36,12 +37,6 @@ export interface RunningHub {
   subgraphs: RunningSubgraph<unknown>[];
   stop(): Promise<void>;
 }
-
-const withSchema = (url: string, schema: string) => {
-  const u = new URL(url);
-  u.searchParams.set('schema', schema);
-  return u.toString();
-};
 
 /**
  * Bring the hub up: database (embedded or given), migrations, demo data when empty, every
@@ -123,14 +118,17 @@ export async function prepareDatabases(
   return urls;
 }
 
+/** Every running subgraph that has a seed, with its pool and bulk method (COPY except on PGlite). */
+export function seedWork(running: RunningSubgraph<unknown>[], embedded: boolean): { target: SeedTarget; seed: SubgraphSeed }[] {
+  return running.flatMap((sub) => {
+    const seed = registry[sub.name as keyof typeof registry].seed;
+    return seed ? [{ target: { name: sub.name, pool: sub.db.pool, method: embedded ? ('insert' as const) : ('copy' as const) }, seed }] : [];
+  });
+}
+
 async function seedEmpty(running: RunningSubgraph<unknown>[], scale: Scale, embedded: boolean, log: Logger) {
   const work = [];
-  for (const sub of running) {
-    const seed = registry[sub.name as keyof typeof registry].seed;
-    if (!seed) continue;
-    const target = { name: sub.name, pool: sub.db.pool, method: embedded ? ('insert' as const) : ('copy' as const) };
-    if (await isEmpty(target, seed)) work.push({ target, seed });
-  }
+  for (const item of seedWork(running, embedded)) if (await isEmpty(item.target, item.seed)) work.push(item);
   if (!work.length) return {};
   log.info('loading the demo data', { scale, subgraphs: work.map((w) => w.target.name) });
   return runSeeds(work, { scale, reset: false, progress: false });

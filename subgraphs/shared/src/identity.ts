@@ -25,8 +25,14 @@ export const anonymousIdentity: Identity = Object.freeze({
   hospitalCode: null,
 }) as Identity;
 
-export const encodeIdentity = (identity: Identity): string =>
-  Buffer.from(JSON.stringify(identity)).toString('base64url');
+// The gateway forwards one identity to every fetch of a request's plan: encode it once.
+const encoded = new WeakMap<Identity, string>();
+
+export function encodeIdentity(identity: Identity): string {
+  let header = encoded.get(identity);
+  if (header === undefined) encoded.set(identity, (header = Buffer.from(JSON.stringify(identity)).toString('base64url')));
+  return header;
+}
 
 /** A missing or unreadable header is an anonymous caller — never an error that leaks detail. */
 export function decodeIdentity(header: string | string[] | undefined): Identity {

@@ -1,19 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { createDb, type Db, type DbOptions } from './db/client.js';
 import { createFormatError } from './format-error.js';
-import { createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from './http.js';
+import { compactJson, createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from './http.js';
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
 import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from './request-logging.js';
-import { compactJson } from './http.js';
+
+/** A subgraph's Prisma client: whatever it generated, plus what the platform calls on shutdown. */
+type Client<T> = T & { $disconnect(): Promise<void> };
 
 /** What every subgraph's context starts from. */
 export interface RequestContext {
@@ -33,8 +36,8 @@ export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
   /** The subgraph's Prisma client over the shared pool; omitted by a subgraph without a database. */
-  createClient?: (adapter: Parameters<Parameters<typeof createDb>[0]>[0]) => TClient & { $disconnect(): Promise<void> };
-  createContext: (base: RequestContext, db: Db<TClient & { $disconnect(): Promise<void> }>) => TContext;
+  createClient?: (adapter: Parameters<Parameters<typeof createDb>[0]>[0]) => Client<TClient>;
+  createContext: (base: RequestContext, db: Db<Client<TClient>>) => TContext;
   /** Synthetic data for `npm run seed` and the embedded demo (DESIGN.md §6 volumes). */
   seed?: SubgraphSeed;
 }
@@ -81,7 +84,7 @@ export interface RunningSubgraph<TClient> {
   name: string;
   url: string;
   port: number;
-  db: Db<TClient & { $disconnect(): Promise<void> }>;
+  db: Db<Client<TClient>>;
   close(): Promise<void>;
 }
 
@@ -130,8 +133,6 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
     },
   };
 }
-
-type Client<T> = T & { $disconnect(): Promise<void> };
 
 /** The subgraph's pool and client, or an inert stand-in for a subgraph that has no database. */
 function openDb<TClient, TContext extends RequestContext>(

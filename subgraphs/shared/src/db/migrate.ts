@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { withSchema } from '../../../../prisma/engine/pg-admin.mjs';
 import { applyMigrationsInProcess } from '../../../../prisma/engine/wasm-engine.mjs';
 
 /** Repository root: this file is subgraphs/shared/src/db/migrate.ts. */
@@ -23,8 +24,6 @@ export function migrationsDirFor(svc: string): string {
  * previous one is still marked failed).
  */
 export async function applyMigrations(opts: { url: string; schema: string; migrationsDir: string }): Promise<{ applied: string[] }> {
-  const url = new URL(opts.url);
-  url.searchParams.set('schema', opts.schema);
-  const applied = await applyMigrationsInProcess({ url: url.toString(), migrationsDir: opts.migrationsDir });
+  const applied = await applyMigrationsInProcess({ url: withSchema(opts.url, opts.schema), migrationsDir: opts.migrationsDir });
   return { applied };
 }

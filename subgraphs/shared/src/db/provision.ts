@@ -5,7 +5,7 @@
 // attackers — production sets `<SVC>_DB_PASSWORD`.
 import type pg from 'pg';
 
-import { withClient } from '../../../../prisma/engine/pg-admin.mjs';
+import { withClient, withSchema } from '../../../../prisma/engine/pg-admin.mjs';
 
 /** Subgraph names become SQL identifiers: keep them plain. */
 const SUBGRAPH_NAME = /^[a-z][a-z0-9_]{0,40}$/;
@@ -32,8 +32,7 @@ export function subgraphUrl(adminUrl: string, svc: string): string {
   const u = new URL(adminUrl);
   u.username = subgraphRole(svc);
   u.password = passwordFor(svc) ?? '';
-  u.searchParams.set('schema', svc);
-  return u.toString();
+  return withSchema(u.toString(), svc);
 }
 
 /** Error codes meaning another session did the same thing at the same moment. */

@@ -1,7 +1,7 @@
 // A fresh PostgreSQL database per test file: each subgraph gets its role and schema (provision.ts)
 // and its migrations, applied in process as that role (migrate.ts). Dropped WITH (FORCE) at the end.
 import { randomBytes } from 'node:crypto';
-import { runStatements } from '../../../../prisma/engine/pg-admin.mjs';
+import { onDatabase, runStatements } from '../../../../prisma/engine/pg-admin.mjs';
 
 import { applyMigrations, migrationsDirFor } from './migrate.js';
 import { provisionSubgraphSchema, subgraphUrl } from './provision.js';
@@ -19,13 +19,6 @@ export interface TestDatabase {
 
 const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-const withDatabase = (url: string, database: string) => {
-  const u = new URL(url);
-  u.pathname = `/${encodeURIComponent(database)}`;
-  u.searchParams.delete('schema');
-  return u.toString();
-};
-
 const adminQuery = (url: string, sql: string) => runStatements(url, [sql]);
 
 /**
@@ -36,7 +29,7 @@ export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?:
   const serverAdminUrl = opts.adminUrl ?? process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
   const name = `ih_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverAdminUrl, `CREATE DATABASE "${name}"`);
-  const adminUrl = withDatabase(serverAdminUrl, name);
+  const adminUrl = onDatabase(serverAdminUrl, name);
 
   let dropped = false;
   const drop = async () => {

@@ -41,7 +41,6 @@ export async function runSeeds(
         scale: opts.scale,
         rng: createRng(`${target.name}:${opts.scale}`),
         facts,
-        progress: (step, done, total) => bar?.update(done, { step }) ?? undefined,
         load: async (table: string, columns: string[], rows: Cell[][]) => {
           bar?.start(rows.length, 0, { step: `${target.name}.${table}` });
           for (let i = 0; i < rows.length; i += CHUNK) {

@@ -12,7 +12,6 @@ export interface SeedContext {
   load(table: string, columns: string[], rows: Cell[][]): Promise<void>;
   /** Facts one seed hands to the seeds after it (e.g. directory's hospital codes for procurement). */
   facts: Map<string, unknown>;
-  progress(step: string, done: number, total: number): void;
 }
 
 /**
