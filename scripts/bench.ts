@@ -83,7 +83,7 @@ async function interleaved(direct: string, gateway: string, body: string, second
 async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...withoutDatabaseUrl(), HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
+    env: { ...withoutDatabaseUrl(), HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {

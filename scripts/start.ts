@@ -20,8 +20,13 @@ try {
   log.info('hub ready', { gateway: hub.gatewayUrl, embedded: hub.embedded, seconds: Number(seconds), rssMb, seeded: hub.seeded });
   process.stdout.write(
     `\nIntegrity Hub is up in ${seconds} s (RSS ${rssMb} MB) — ${hub.embedded ? 'embedded PostgreSQL' : 'PostgreSQL from DATABASE_URL'}\n` +
-      `  GraphQL: ${hub.gatewayUrl}  (open it in a browser for GraphiQL in development)\n` +
-      `  Try:\n    curl -s ${hub.gatewayUrl} -H 'content-type: application/json' \\\n` +
+      `  GraphQL: ${hub.gatewayUrl}  (open it in a browser for GraphiQL in development; add the header below)\n` +
+      (hub.idp
+        ? `  Identity provider (development only): ${hub.idp.serverUrl}/realms/${hub.idp.realm}\n` +
+          `    demo users: supervisor, inspector, hospital-officer, analyst, system-admin, security-admin, audit-admin; client demo-feed\n`
+        : '') +
+      `  Try:\n    TOKEN=$(npm run -s token -- supervisor)\n` +
+      `    curl -s ${hub.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
       `      -d '{"query":"{ hospitals(first: 3) { totalCount nodes { code name level staffCount } } }"}'\n\n` +
       SAMPLE_QUERY.replace(/^/gm, '    ') + '\n\nPress Ctrl-C to stop.\n',
   );
@@ -40,7 +45,7 @@ try {
   const code = (err as NodeJS.ErrnoException).code;
   if (err instanceof ConfigError) console.error(err.message);
   else if (code === 'EADDRINUSE') {
-    console.error(`${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), DIRECTORY_PORT (and <NAME>_PORT for other subgraphs), EMBEDDED_PG_PORT.`);
+    console.error(`${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), DIRECTORY_PORT (and <NAME>_PORT for other subgraphs), EMBEDDED_PG_PORT, DEV_IDP_PORT.`);
   } else console.error(err);
   process.exit(1);
 }

@@ -4,14 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gql } from './helpers/graphql.js';
+import { requestToken, tokenEndpoint } from '../gateway/src/dev-idp/index.js';
 
 const dataDir = join(mkdtempSync(join(tmpdir(), 'ih-embedded-')), 'pglite');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** `npm start`'s program with no DATABASE_URL, every port 0, on a temporary data folder. */
-async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' };
+async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; auth: Record<string, string>; output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
+  delete env.KEYCLOAK_URL;
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/start.ts'], { env });
   let out = '';
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -23,7 +25,10 @@ async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: st
     });
     child.on('exit', (code) => reject(new Error(`exited ${code} before ready:\n${out}`)));
   });
-  return { child, url, output: () => out };
+  // The demo supervisor (湖州市), from the development provider the banner names — as `npm run token` does.
+  const idp = /Identity provider \(development only\): (http:\/\/[\d.:]+)\/realms\/(\S+)/.exec(out)!;
+  const token = await requestToken(tokenEndpoint(idp[1]!, idp[2]!), { kind: 'password', clientId: 'hub-console', username: 'supervisor', password: 'supervisor-dev' });
+  return { child, url, auth: { authorization: `Bearer ${token}` }, output: () => out };
 }
 
 const stop = (child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals) =>
@@ -37,7 +42,8 @@ const HOSPITALS = '{ hospitals(filter: { regionCode: "330500" }) { totalCount } 
 describe('npm start on the embedded default', () => {
   it('starts, loads the demo city, answers through the gateway, stops cleanly on Ctrl-C', async () => {
     const hub = await start();
-    const res = await gql<{ hospitals: { totalCount: number }; staff: { totalCount: number; nodes: { idCardNumberMasked: string }[] } }>(hub.url, HOSPITALS);
+    expect((await gql(hub.url, HOSPITALS)).status).toBe(401);
+    const res = await gql<{ hospitals: { totalCount: number }; staff: { totalCount: number; nodes: { idCardNumberMasked: string }[] } }>(hub.url, HOSPITALS, undefined, hub.auth);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.hospitals.totalCount).toBe(60);
     expect(res.body.data!.staff.totalCount).toBe(30_000);
@@ -49,7 +55,7 @@ describe('npm start on the embedded default', () => {
   it('keeps the data across a restart without loading it twice, and stops on SIGTERM', async () => {
     const hub = await start();
     expect(hub.output()).not.toContain('loading the demo data');
-    const res = await gql<{ hospitals: { totalCount: number } }>(hub.url, HOSPITALS);
+    const res = await gql<{ hospitals: { totalCount: number } }>(hub.url, HOSPITALS, undefined, hub.auth);
     expect(res.body.data!.hospitals.totalCount).toBe(60);
     expect(await stop(hub.child, 'SIGTERM')).toBe(0);
   });

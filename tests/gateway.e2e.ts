@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startStack, type Stack } from './helpers/stack.js';
+import { DEFAULT_USER, startStack, type Stack } from './helpers/stack.js';
 import { post } from './helpers/graphql.js';
 import { probe } from './helpers/probe.js';
 import { createLogger } from '../subgraphs/shared/src/logger.js';
@@ -64,6 +64,7 @@ describe('limits (SECURITY.md, first table)', () => {
 });
 
 describe('bad HTTP input: 4xx with a code, never a 500', () => {
+  const auth = async () => ({ authorization: `Bearer ${await stack.token(DEFAULT_USER)}` });
   it('malformed JSON', async () => {
     const res = await post(stack.gatewayUrl, '{"query": "{ __typename }"', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
@@ -81,19 +82,19 @@ describe('bad HTTP input: 4xx with a code, never a 500', () => {
   });
 
   it('no content type (CSRF prevention)', async () => {
-    const res = await post(stack.gatewayUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain' });
+    const res = await post(stack.gatewayUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain', ...(await auth()) });
     expect(res.status).toBe(400);
   });
 
   it('a GET without a preflight header (CSRF prevention)', async () => {
-    const res = await request(`${stack.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`);
+    const res = await request(`${stack.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`, { headers: await auth() });
     expect(res.statusCode).toBe(400);
     await res.body.dump();
   });
 
   it('an unknown variable and a missing operation', async () => {
     expect((await stack.query('query Q($a: Int) { __typename }', { a: 'x' })).status).toBe(400);
-    expect((await post(stack.gatewayUrl, '{}', { 'content-type': 'application/json' })).status).toBe(400);
+    expect((await post(stack.gatewayUrl, '{}', { 'content-type': 'application/json', ...(await auth()) })).status).toBe(400);
   });
 });
 

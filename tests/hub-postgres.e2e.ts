@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '../prisma/engine/pg-admin.mjs';
 import { createTestDatabase } from '../subgraphs/shared/src/db/test-database.js';
 import { createLogger } from '../subgraphs/shared/src/logger.js';
-import { startHub } from '../scripts/lib/hub.js';
+import { startHub, type RunningHub } from '../scripts/lib/hub.js';
 import { gql } from './helpers/graphql.js';
 
 /** `npm start` with DATABASE_URL: provision a role and schema per subgraph, migrate, seed with COPY, serve. */
@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-const env = () => ({ DATABASE_URL: database.adminUrl, PORT: '0', DIRECTORY_PORT: '0', NODE_ENV: 'production' });
+const env = () => ({ DATABASE_URL: database.adminUrl, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', DEV_IDP_PORT: '0', NODE_ENV: 'test' });
+const asSupervisor = async (hub: RunningHub) => ({ authorization: `Bearer ${await hub.idp!.tokenFor('supervisor')}` });
 const log = createLogger({ level: 'silent' });
 
 describe('npm start against a given PostgreSQL', () => {
@@ -22,7 +23,7 @@ describe('npm start against a given PostgreSQL', () => {
     try {
       expect(hub.embedded).toBe(false);
       expect(hub.seeded.directory).toMatchObject({ hospitals: 60, staff: 30_000, suppliers: 500, products: 5_000 });
-      const res = await gql<{ hospitals: { totalCount: number } }>(hub.gatewayUrl, '{ hospitals(filter: { regionCode: "330500" }) { totalCount } }');
+      const res = await gql<{ hospitals: { totalCount: number } }>(hub.gatewayUrl, '{ hospitals(filter: { regionCode: "330500" }) { totalCount } }', undefined, await asSupervisor(hub));
       expect(res.body.data!.hospitals.totalCount).toBe(60);
       const sub = hub.subgraphs.find((s) => s.name === 'directory')!;
       const { rows } = await sub.db.pool.query<{ user: string }>('SELECT current_user AS user');
@@ -33,7 +34,7 @@ describe('npm start against a given PostgreSQL', () => {
     const again = await startHub(env(), log);
     try {
       expect(again.seeded).toEqual({});
-      const res = await gql<{ staff: { totalCount: number } }>(again.gatewayUrl, '{ staff { totalCount } }');
+      const res = await gql<{ staff: { totalCount: number } }>(again.gatewayUrl, '{ staff { totalCount } }', undefined, await asSupervisor(again));
       expect(res.body.data!.staff.totalCount).toBe(30_000);
     } finally {
       await again.stop();

@@ -12,21 +12,21 @@ const supplierUscc = makeUscc({ registrationDept: '9', category: '1', regionCode
 beforeAll(async () => {
   stack = await startStack();
   for (const [code, name] of [['330000', '浙江省'], ['330500', '湖州市'], ['330502', '吴兴区']]) {
-    const res = await stack.query('mutation R($i: UpsertRegionInput!) { upsertRegion(input: $i) { code level parent { code } } }', { i: { code, name } });
+    const res = await stack.feed('mutation R($i: UpsertRegionInput!) { upsertRegion(input: $i) { code level parent { code } } }', { i: { code, name } });
     expect(res.body.errors).toBeUndefined();
   }
 });
 afterAll(() => stack?.stop());
 
 const upsertHospital = (input: Record<string, unknown>) =>
-  stack.query<{ upsertHospital: { code: string; name: string; region: { code: string; parent: { code: string } } } }>(
+  stack.feed<{ upsertHospital: { code: string; name: string; region: { code: string; parent: { code: string } } } }>(
     'mutation H($i: UpsertHospitalInput!) { upsertHospital(input: $i) { code name region { code parent { code } } } }',
     { i: { code: hospitalCode, name: '吴兴区人民医院', level: 'LEVEL_2', ownership: 'PUBLIC', type: 'GENERAL', regionCode: '330502', ...input } },
   );
 
 describe('upserts through the gateway', () => {
   it('derives region levels and parents from GB/T 2260 codes', async () => {
-    const res = await stack.query<{ region: { level: string; parent: { code: string; parent: { code: string } } } }>(
+    const res = await stack.feed<{ region: { level: string; parent: { code: string; parent: { code: string } } } }>(
       '{ region(code: "330502") { level parent { code parent { code } } } }',
     );
     expect(res.body.data!.region).toEqual({ level: 'DISTRICT', parent: { code: '330500', parent: { code: '330000' } } });
@@ -40,12 +40,12 @@ describe('upserts through the gateway', () => {
   });
 
   it('stores 身份证号 but returns it masked only', async () => {
-    const dept = await stack.query<{ upsertDepartment: { id: string } }>(
+    const dept = await stack.feed<{ upsertDepartment: { id: string } }>(
       'mutation D($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { id } }',
       { i: { hospitalCode, name: '心血管内科', specialty: 'cardiology' } },
     );
     const idCard = makeIdCard({ regionCode: '330502', birthDate: '19800214', sequence: 123 });
-    const res = await stack.query<{ upsertStaff: { idCardNumberMasked: string; phoneMasked: string; department: { specialty: string } } }>(
+    const res = await stack.feed<{ upsertStaff: { idCardNumberMasked: string; phoneMasked: string; department: { specialty: string } } }>(
       'mutation S($i: UpsertStaffInput!) { upsertStaff(input: $i) { idCardNumberMasked phoneMasked department { specialty } } }',
       { i: { hospitalCode, departmentId: dept.body.data!.upsertDepartment.id, employeeNo: 'E1', name: '李明', idCardNumber: idCard, phone: '13912345678', role: 'DOCTOR' } },
     );
@@ -77,7 +77,7 @@ describe('invalid input: BAD_USER_INPUT naming the field, nothing written', () =
   it('rejects an invalid 身份证号 without echoing it, and writes no staff', async () => {
     const before = await count('staff');
     const bad = makeIdCard({ regionCode: '330502', birthDate: '19800214', sequence: 1 }).slice(0, 17) + '0';
-    const res = await stack.query('mutation S($i: UpsertStaffInput!) { upsertStaff(input: $i) { id } }', {
+    const res = await stack.feed('mutation S($i: UpsertStaffInput!) { upsertStaff(input: $i) { id } }', {
       i: { hospitalCode, employeeNo: 'E2', name: '王芳', idCardNumber: bad, role: 'NURSE' },
     });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.idCardNumber' });
@@ -88,21 +88,21 @@ describe('invalid input: BAD_USER_INPUT naming the field, nothing written', () =
   it('rejects a product whose code does not match its kind, and a missing supplier', async () => {
     const drug = makeDrugCode({ type: 'X', category: 'A10BA', nameInitial: 'E', nameSerial: 1, dosageForm: 'A001', specPackage: 1, enterprise: 1 });
     const mutation = 'mutation P($i: UpsertProductInput!) { upsertProduct(input: $i) { code } }';
-    const wrongKind = await stack.query(mutation, { i: { code: drug, name: '二甲双胍片', kind: 'CONSUMABLE', supplierUscc, vbpSelected: true } });
+    const wrongKind = await stack.feed(mutation, { i: { code: drug, name: '二甲双胍片', kind: 'CONSUMABLE', supplierUscc, vbpSelected: true } });
     expect(wrongKind.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code' });
-    const noSupplier = await stack.query(mutation, { i: { code: drug, name: '二甲双胍片', kind: 'DRUG', supplierUscc, vbpSelected: true, listedPrice: '0.2100' } });
+    const noSupplier = await stack.feed(mutation, { i: { code: drug, name: '二甲双胍片', kind: 'DRUG', supplierUscc, vbpSelected: true, listedPrice: '0.2100' } });
     expect(noSupplier.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.supplierUscc' });
     expect(await count('product')).toBe(0);
   });
 
   it('rejects a wrong variable type with a 400 and a code, not a crash', async () => {
-    const res = await stack.query('mutation H($i: UpsertHospitalInput!) { upsertHospital(input: $i) { code } }', { i: { code: 5 } });
+    const res = await stack.feed('mutation H($i: UpsertHospitalInput!) { upsertHospital(input: $i) { code } }', { i: { code: 5 } });
     expect(res.status).toBe(400);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('a malformed id argument is the caller’s error', async () => {
-    const res = await stack.query('{ department(id: "x") { id } }');
+    const res = await stack.feed('{ department(id: "x") { id } }');
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 });

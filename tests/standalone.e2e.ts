@@ -2,16 +2,30 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../subgraphs/shared/src/db/test-database.js';
 import { gql } from './helpers/graphql.js';
+import { testKeys } from './helpers/identities.js';
+import { startDevIdentityProvider, type DevIdentityProvider } from '../gateway/src/dev-idp/index.js';
+import { auditWriterUrl } from '../subgraphs/shared/src/db/provision.js';
+import { verifyAuditChain } from '../subgraphs/shared/src/audit/verify.js';
+import { withClient } from '../prisma/engine/pg-admin.mjs';
 
 /**
  * The deployment shape (docker-compose.yml): the directory subgraph and the gateway as separate
  * processes started by their own entry points, configured only through the environment.
  */
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let idp: DevIdentityProvider;
 beforeAll(async () => {
-  database = await createTestDatabase({ subgraphs: ['directory'] });
+  database = await createTestDatabase({ subgraphs: ['directory', 'audit'] });
+  idp = await startDevIdentityProvider({ port: 0, nodeEnv: 'test' });
 });
-afterAll(() => database?.drop());
+afterAll(async () => {
+  await idp?.stop();
+  await database?.drop();
+});
+
+/** Production settings each process needs: the gateway's key pair split between them, the realm, the audit login. */
+const privateKey = testKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const publicKey = testKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 function run(entry: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { PATH: process.env.PATH ?? '', ...env } });
@@ -38,16 +52,28 @@ const stop = async (p: { child: ChildProcessWithoutNullStreams; exited: Promise<
 
 describe('each service alone', () => {
   it('directory and gateway as separate processes: query, then SIGTERM stops both cleanly', async () => {
-    const directory = run('subgraphs/directory/src/index.ts', { NODE_ENV: 'production', DIRECTORY_DATABASE_URL: database.urlFor('directory'), DIRECTORY_PORT: '0' });
+    const directory = run('subgraphs/directory/src/index.ts', {
+      NODE_ENV: 'production', DIRECTORY_DATABASE_URL: database.urlFor('directory'), DIRECTORY_PORT: '0', HUB_IDENTITY_PUBLIC_KEY: publicKey,
+    });
     const subgraphUrl = await directory.listening('subgraph listening');
-    const gateway = run('gateway/src/index.ts', { NODE_ENV: 'production', PORT: '0', SUBGRAPH_URL_DIRECTORY: subgraphUrl });
+    const gateway = run('gateway/src/index.ts', {
+      NODE_ENV: 'production', PORT: '0', SUBGRAPH_URL_DIRECTORY: subgraphUrl, HUB_IDENTITY_PRIVATE_KEY: privateKey,
+      KEYCLOAK_URL: idp.serverUrl, AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl), AUDIT_FLUSH_MS: '20',
+    });
     const gatewayUrl = await gateway.listening('gateway listening');
-    const res = await gql<{ regions: unknown[] }>(gatewayUrl, '{ regions { code } }', {}, { 'x-request-id': 'standalone-1' });
+    const auth = { authorization: `Bearer ${await idp.tokenFor('supervisor')}` };
+    const res = await gql<{ regions: unknown[] }>(gatewayUrl, '{ regions { code } }', {}, { 'x-request-id': 'standalone-1', ...auth });
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ regions: [] });
+    // The subgraph alone: without the gateway's signature it answers nothing.
+    expect((await gql(subgraphUrl, '{ regions { code } }')).status).toBe(401);
     expect(await stop(gateway)).toBe(0);
     expect(await stop(directory)).toBe(0);
     expect(gateway.output()).toContain('"msg":"shutting down"');
+    // The operation is in the audit log, written as audit_writer, and the chain verifies.
+    const rows = await withClient(database.adminUrl, async (c) => (await c.query("SELECT request_id, outcome FROM audit.entry WHERE request_id = 'standalone-1'")).rows);
+    expect(rows).toEqual([{ request_id: 'standalone-1', outcome: 'ok' }]);
+    expect(await withClient(database.adminUrl, (c) => verifyAuditChain(c))).toMatchObject({ ok: true });
   });
 
   it('refuses to start on invalid configuration, naming every bad variable', async () => {

@@ -22,6 +22,21 @@ const schema = z.object({
   /** Requests per second per caller (client, user, or address when anonymous); 0 turns it off. */
   RATE_LIMIT_PER_SECOND: env.int(100, 0),
   RATE_LIMIT_BURST: env.int(200, 1),
+  /** `keycloak` (default): every request needs a valid bearer token. `off`: no authentication — refused in production. */
+  AUTH_MODE: z.enum(['keycloak', 'off']).default('keycloak'),
+  /** Keycloak's auth-server-url (no /realms/…); the default is the development provider `npm start` runs. */
+  KEYCLOAK_URL: z.string().url().default('http://127.0.0.1:4080'),
+  KEYCLOAK_REALM: z.string().min(1).default('integrity-hub'),
+  /** The hub's client id in the realm: every access token's `aud` must name it. */
+  KEYCLOAK_AUDIENCE: z.string().min(1).default('integrity-hub'),
+  /** Least seconds between two JWKS fetches for an unknown key id. */
+  KEYCLOAK_JWKS_MIN_INTERVAL_S: z.coerce.number().min(0).default(10),
+  /** Machine clients' persisted-operation allow-list (gateway/src/persisted.ts). */
+  PERSISTED_OPERATIONS_PATH: z.string().default('gateway/persisted-operations.json'),
+  /** Where the gateway writes the audit log (schema `audit`, role audit_writer); required in production. */
+  AUDIT_WRITER_DATABASE_URL: z.string().url().optional(),
+  AUDIT_HASH: z.enum(['sm3', 'sha256']).optional(),
+  AUDIT_FLUSH_MS: env.ms(200),
 });
 
 export type GatewayConfig = z.infer<typeof schema> & {
@@ -33,6 +48,14 @@ export type GatewayConfig = z.infer<typeof schema> & {
 
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
   const base = parseConfig(schema, source);
+  if (base.NODE_ENV === 'production') {
+    const missing = [
+      base.AUTH_MODE === 'off' && 'AUTH_MODE=off is refused in production',
+      !source.KEYCLOAK_URL && 'KEYCLOAK_URL is required in production (the realm\'s auth-server-url)',
+      !base.AUDIT_WRITER_DATABASE_URL && 'AUDIT_WRITER_DATABASE_URL is required in production (the audit log is mandatory)',
+    ].filter(Boolean);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join('\n  ')}`);
+  }
   const perSubgraph = <T>(prefix: string, type: z.ZodType<T>, what: string): Record<string, T> => {
     const out: Record<string, T> = {};
     for (const [key, value] of Object.entries(source)) {

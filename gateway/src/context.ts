@@ -1,35 +1,22 @@
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError } from 'graphql';
 import type { Identity } from '../../subgraphs/shared/src/identity.js';
 import type { Logger } from '../../subgraphs/shared/src/logger.js';
-import { verifyToken } from './auth.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { Admitted } from './admission.js';
+import { RequestAudit } from './audit.js';
 
-export interface GatewayContext {
+export interface GatewayContext extends Admitted {
   requestId: string;
   log: Logger;
   identity: Identity;
+  /** Filled from the subgraphs' reports while the plan runs; read by the audit plugin. */
+  audit: RequestAudit;
 }
 
-export function createGatewayContext(log: Logger, limiter: RateLimiter) {
+/** The context of an admitted request (admission.ts decided who it is before Apollo ran). */
+export function createGatewayContext(log: Logger, admitted: (req: IncomingMessage) => Admitted | undefined) {
   return async (req: IncomingMessage, requestId: string): Promise<GatewayContext> => {
-    const requestLog = log.child({ requestId });
-    const verified = await verifyToken(req);
-    if (!verified.ok) {
-      requestLog.warn('request refused', { status: verified.status, reason: verified.reason });
-      throw new GraphQLError(verified.status === 401 ? 'Authentication required' : 'Forbidden', {
-        extensions: { code: verified.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', http: { status: verified.status } },
-      });
-    }
-    const { identity } = verified;
-    const caller = identity.clientId ? `client:${identity.clientId}` : identity.subject ? `user:${identity.subject}` : `ip:${req.socket.remoteAddress}`;
-    const wait = limiter.take(caller);
-    if (wait > 0) {
-      requestLog.warn('rate limited', { caller });
-      throw new GraphQLError('Too many requests', {
-        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(wait)]]) } },
-      });
-    }
-    return { requestId, log: requestLog, identity };
+    const who = admitted(req);
+    if (!who) throw new Error('request reached GraphQL without admission');
+    return { ...who, requestId, log: log.child({ requestId }), audit: new RequestAudit() };
   };
 }

@@ -8,6 +8,8 @@ import { HubDataSource } from './datasource.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { createLogger } from '../../subgraphs/shared/src/logger.js';
 import { anonymousIdentity } from '../../subgraphs/shared/src/identity.js';
+import { createIdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
+import { generateKeyPairSync } from 'node:crypto';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -26,12 +28,12 @@ async function subgraphAnswering(status: number, body: string): Promise<string> 
 
 const send = async (url: string) => {
   const http = createSubgraphFetcher({ timeoutMs: 1_000, connections: 1 });
-  const source = new HubDataSource('directory', url, http.fetcher);
+  const source = new HubDataSource('directory', url, http.fetcher, createIdentitySigner(generateKeyPairSync('ed25519').privateKey));
   try {
     return await source.process({
       kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
       request: { query: '{ __typename }', http: { method: 'POST', url, headers: new HeaderMap() } },
-      context: { requestId: 'r1', log: createLogger({ level: 'silent' }), identity: anonymousIdentity },
+      context: { requestId: 'r1', log: createLogger({ level: 'silent' }), identity: anonymousIdentity, reason: null },
       incomingRequestContext: {} as never,
     } as never);
   } catch (err) {

@@ -1,7 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { encodeIdentity, IDENTITY_HEADER } from '../../subgraphs/shared/src/identity.js';
+import { IDENTITY_HEADER } from '../../subgraphs/shared/src/identity.js';
+import type { IdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
+import { AUDIT_EXTENSION } from '../../subgraphs/shared/src/access/request-access.js';
 import { REQUEST_ID_HEADER } from '../../subgraphs/shared/src/request-id.js';
 import type { GatewayContext } from './context.js';
 import type { MinimalResponse } from './subgraph-fetcher.js';
@@ -9,11 +11,17 @@ import type { MinimalResponse } from './subgraph-fetcher.js';
 type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<MinimalResponse>;
 
 /**
- * One subgraph as the gateway sees it: forwards the request id and the verified identity, and turns
- * transport failures into a masked SUBGRAPH_UNAVAILABLE error that never shows the internal URL.
+ * One subgraph as the gateway sees it: forwards the request id and the verified identity (signed
+ * for this subgraph), collects what the subgraph reports for the audit log, and turns transport
+ * failures into a masked SUBGRAPH_UNAVAILABLE error that never shows the internal URL.
  */
 export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly serviceName: string, url: string, fetch: Fetch) {
+  constructor(
+    private readonly serviceName: string,
+    url: string,
+    fetch: Fetch,
+    private readonly signer: IdentitySigner,
+  ) {
     super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
 
@@ -21,12 +29,18 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const headers = request.http?.headers;
     if (!headers || !context?.requestId) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
-    headers.set(IDENTITY_HEADER, encodeIdentity(context.identity));
+    headers.set(IDENTITY_HEADER, this.signer.sign(context.identity, context.reason, this.serviceName));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      const report = response.extensions?.[AUDIT_EXTENSION];
+      if (report !== undefined) {
+        options.context?.audit?.merge(report as Parameters<GatewayContext['audit']['merge']>[0]);
+        delete response.extensions![AUDIT_EXTENSION];
+      }
+      return response;
     } catch (err) {
       options.context?.log?.warn('subgraph request failed', { subgraph: this.serviceName, err });
       // A refused request keeps its meaning; nothing of the subgraph's HTTP response (URL, body) leaves.

@@ -2,18 +2,16 @@ import { request } from 'undici';
 import type { Route } from '../../subgraphs/shared/src/http.js';
 import { sendJson } from '../../subgraphs/shared/src/http.js';
 
-/** `/readyz`: every subgraph answers a trivial query within the timeout. Names only, no URLs. */
+/**
+ * `/readyz`: every subgraph's own /readyz (its database included) answers 200 within the timeout.
+ * Names only, no URLs. (A GraphQL probe would need a signed identity; readiness needs none.)
+ */
 export function readinessRoute(subgraphs: () => { name: string; url: string }[], timeoutMs: number): Route {
   return async (_req, res) => {
     const checks = await Promise.all(
       subgraphs().map(async ({ name, url }) => {
         try {
-          const r = await request(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: '{"query":"{ __typename }"}',
-            signal: AbortSignal.timeout(timeoutMs),
-          });
+          const r = await request(new URL('/readyz', url), { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
           await r.body.dump();
           return { name, ok: r.statusCode === 200 };
         } catch {

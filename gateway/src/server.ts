@@ -8,9 +8,15 @@ import { compactJson, createGraphQLHttpServer, sendJson } from '../../subgraphs/
 import type { Logger } from '../../subgraphs/shared/src/logger.js';
 import { requestLoggingPlugin } from '../../subgraphs/shared/src/request-logging.js';
 import type { GatewayConfig } from './config.js';
+import type { KeyObject } from 'node:crypto';
+import { createIdentitySigner, loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
+import { createAuditWriter } from '../../subgraphs/shared/src/audit/writer.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
-import { createRateLimiter } from './rate-limit.js';
 import { HubDataSource } from './datasource.js';
+import { createAdmission } from './admission.js';
+import { auditPlugin, refusedEntry, type AuditSink } from './audit.js';
+import { createTokenVerifier } from './auth.js';
+import { loadAllowList, type AllowList } from './persisted.js';
 import { readinessRoute } from './health.js';
 import { ideRoutes } from './ide.js';
 import { operationLimitsRule } from './limits.js';
@@ -29,13 +35,31 @@ export interface Gateway {
   server: Server;
   /** Subgraph name → URL actually used (after SUBGRAPH_URL_<NAME> overrides). */
   subgraphs: Map<string, string>;
+  /** The machine clients' allow-list (tests register operations here). */
+  allowList: AllowList;
+  audit: AuditSink;
   stop(): Promise<void>;
 }
 
+export interface GatewayDependencies {
+  /** Where audit entries go; default: a writer on AUDIT_WRITER_DATABASE_URL (or the log, outside production). */
+  audit?: AuditSink;
+  /** Identity signing key; default HUB_IDENTITY_PRIVATE_KEY (identity-signature.ts). */
+  signingKey?: KeyObject;
+}
+
 /** Build the gateway without listening (index.ts listens; tests listen on port 0). */
-export async function createGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, log: Logger, deps: GatewayDependencies = {}): Promise<Gateway> {
   const development = config.NODE_ENV !== 'production';
   const subgraphs = new Map<string, string>();
+  const signer = createIdentitySigner(deps.signingKey ?? loadSigningKey(process.env));
+  const ownAudit =
+    deps.audit || !config.AUDIT_WRITER_DATABASE_URL
+      ? null
+      : createAuditWriter({ pool: config.AUDIT_WRITER_DATABASE_URL, algorithm: config.AUDIT_HASH, flushIntervalMs: config.AUDIT_FLUSH_MS, source: 'gateway', log });
+  const audit: AuditSink = deps.audit ?? ownAudit ?? logAudit(log);
+  const allowList = loadAllowList(config.PERSISTED_OPERATIONS_PATH);
+  if (config.AUTH_MODE === 'off') log.warn('AUTH_MODE=off: every caller is anonymous (development and conformance suites only)');
   const http = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, connections: config.SUBGRAPH_CONNECTIONS });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
@@ -43,7 +67,7 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}: set SUBGRAPH_URL_${name.toUpperCase()}`);
       subgraphs.set(name, target);
-      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS));
+      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer);
     },
     logger: { debug: () => undefined, info: (m) => log.info(String(m)), warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
   });
@@ -57,6 +81,9 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     stopOnTerminationSignals: false,
     stringifyResult: compactJson,
     allowBatchedHttpRequests: false,
+    // Hashes are resolved by admission.ts against the reviewed allow-list; Apollo's APQ cache would
+    // let anyone register documents (and grow memory) by sending hash + query.
+    persistedQueries: false,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     validationRules: [
       operationLimitsRule({ maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxDirectives: config.MAX_DIRECTIVES, maxCost: config.MAX_COST }),
@@ -65,16 +92,33 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     validationOptions: { maxErrors: 5 },
     formatError: createFormatError({ development, log }),
     // No per-field cache hints: they cost on every field of every (merged) response.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestLoggingPlugin<GatewayContext>('info')],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      requestLoggingPlugin<GatewayContext>('info'),
+      auditPlugin(audit),
+    ],
   });
   await apollo.start();
 
   const ide = development ? ideRoutes('/graphql', SAMPLE_QUERY) : null;
+  const admission = createAdmission({
+    verifier:
+      config.AUTH_MODE === 'off'
+        ? null
+        : createTokenVerifier({ serverUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.KEYCLOAK_AUDIENCE, minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S }),
+    allowList,
+    rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+    realm: config.KEYCLOAK_REALM,
+    log,
+    onRefused: (req, refusal, partial, requestId) => audit.append(refusedEntry(req, refusal, partial, requestId)),
+  });
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    context: createGatewayContext(log, createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST })),
+    admit: admission.admit,
+    context: createGatewayContext(log, admission.admitted),
     browserPage: ide?.page,
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -86,9 +130,18 @@ export async function createGateway(config: GatewayConfig, log: Logger): Promise
     apollo,
     server,
     subgraphs,
+    allowList,
+    audit,
     stop: async () => {
       await apollo.stop();
       await http.close();
+      await ownAudit?.close();
     },
   };
+}
+
+/** Outside production without AUDIT_WRITER_DATABASE_URL: entries go to the log (a warning says so once). */
+function logAudit(log: Logger): AuditSink {
+  log.warn('AUDIT_WRITER_DATABASE_URL is not set: audit entries go to the log only, unchained');
+  return { append: (entry) => log.info('audit', { ...entry }), flush: async () => undefined };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { env, parseConfig } from '../../subgraphs/shared/src/config.js';
 import { startEmbeddedPostgres } from '../../subgraphs/shared/src/db/embedded.js';
 import { applyMigrations, migrationsDirFor } from '../../subgraphs/shared/src/db/migrate.js';
-import { provisionSubgraphSchema, subgraphUrl } from '../../subgraphs/shared/src/db/provision.js';
+import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '../../subgraphs/shared/src/db/provision.js';
 import { listen, type RunningHttpServer } from '../../subgraphs/shared/src/http.js';
 import type { Logger } from '../../subgraphs/shared/src/logger.js';
 import { isEmpty, runSeeds } from '../../subgraphs/shared/src/seed/run.js';
@@ -13,6 +13,9 @@ import { registry } from '../../subgraphs/registry.js';
 import { withSchema } from '../../prisma/engine/pg-admin.mjs';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
+import { generateKeyPairSync, createPrivateKey, createPublicKey } from 'node:crypto';
+import { loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
+import { DEV_IDP_PORT, DEMO_SCOPE, demoAccounts, demoMachineClients, startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
 
 /** Configuration of the whole hub in one process (`npm start`); every variable is in the README. */
 export const hubConfigSchema = z.object({
@@ -26,6 +29,8 @@ export const hubConfigSchema = z.object({
   HUB_SEED: z.enum(['auto', 'never']).default('auto'),
   HUB_SEED_SCALE: z.enum(['city', 'province']).default('city'),
   DB_POOL_SIZE: env.int(10, 1),
+  /** Port of the development identity provider (started when KEYCLOAK_URL is unset, never in production). */
+  DEV_IDP_PORT: env.port(DEV_IDP_PORT),
 });
 export type HubConfig = z.infer<typeof hubConfigSchema>;
 
@@ -35,6 +40,8 @@ export interface RunningHub {
   embedded: boolean;
   seeded: Record<string, Record<string, number>>;
   subgraphs: RunningSubgraph<unknown>[];
+  /** The development identity provider, when the hub started one (no KEYCLOAK_URL, not production). */
+  idp: DevIdentityProvider | null;
   stop(): Promise<void>;
 }
 
@@ -64,26 +71,45 @@ export async function startHub(source: Record<string, string | undefined>, log: 
 
     const urls = await prepareDatabases(adminUrl, embedded, source, log);
 
+    // One process: the gateway's identity key never has to leave it unless HUB_IDENTITY_PRIVATE_KEY is given.
+    const signingKey = source.HUB_IDENTITY_PRIVATE_KEY ? loadSigningKey(source) : generateKeyPairSync('ed25519').privateKey;
+    const identityKey = createPublicKey(createPrivateKey(signingKey.export({ type: 'pkcs8', format: 'pem' })));
+
     const running: RunningSubgraph<unknown>[] = [];
     const development = config.NODE_ENV !== 'production';
     for (const [name, def] of Object.entries(registry)) {
       const port = Number(source[`${name.toUpperCase()}_PORT`] ?? def.defaultPort);
-      const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE });
+      const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE, identityKey });
       stops.push({ name: `subgraph ${name}`, fn: () => sub.close() });
       running.push(sub);
     }
 
     const seeded = config.HUB_SEED === 'auto' ? await seedEmpty(running, config.HUB_SEED_SCALE, embedded, log) : {};
 
+    // No realm configured: the development provider (refused in production) with one demo user per role.
+    let idp: DevIdentityProvider | null = null;
+    if (!source.KEYCLOAK_URL && development) {
+      idp = await startDevIdentityProvider({
+        port: config.DEV_IDP_PORT,
+        nodeEnv: config.NODE_ENV,
+        accounts: demoAccounts(DEMO_SCOPE),
+        machineClients: demoMachineClients(DEMO_SCOPE),
+      });
+      stops.push({ name: 'development identity provider', fn: () => idp!.stop() });
+      log.info('development identity provider', { url: `${idp.serverUrl}/realms/${idp.realm}` });
+    }
+
     const gatewayConfig = loadGatewayConfig({
       ...source,
+      ...(idp ? { KEYCLOAK_URL: idp.serverUrl, KEYCLOAK_REALM: idp.realm, KEYCLOAK_AUDIENCE: idp.audience } : {}),
+      AUDIT_WRITER_DATABASE_URL: source.AUDIT_WRITER_DATABASE_URL ?? hubAuditWriterUrl(adminUrl, embedded),
       ...Object.fromEntries(running.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, s.url])),
     });
-    const gateway = await createGateway(gatewayConfig, log.child({ service: 'gateway' }));
+    const gateway = await createGateway(gatewayConfig, log.child({ service: 'gateway' }), { signingKey });
     stops.push({ name: 'gateway', fn: () => gateway.stop() });
     const http: RunningHttpServer = await listen(gateway.server, gatewayConfig.PORT, gatewayConfig.HOST);
     stops.push({ name: 'gateway http', fn: () => http.close(gatewayConfig.SHUTDOWN_GRACE_MS) });
-    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, stop };
+    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, idp, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -93,7 +119,8 @@ export async function startHub(source: Record<string, string | undefined>, log: 
 /**
  * Each subgraph's database URL, ready to serve: on a real PostgreSQL its role and schema are
  * provisioned from the admin URL (unless `<NAME>_DATABASE_URL` is given), then its migrations are
- * applied as that role, so the tables belong to it. Used by `npm start` and `npm run db:migrate`.
+ * applied as that role, so the tables belong to it; then the audit writer's role gets its grants
+ * (provisionAuditWriter). Used by `npm start` and `npm run db:migrate`.
  */
 export async function prepareDatabases(
   adminUrl: string,
@@ -115,8 +142,18 @@ export async function prepareDatabases(
     if (applied.length) log.info('migrations applied', { subgraph: name, applied });
     urls.set(name, url);
   }
+  // The gateway's audit login (auditWriterUrl): needs the audit tables, so after the migrations.
+  // Embedded: one user, nothing to grant. A given AUDIT_DATABASE_URL: that database is provisioned elsewhere.
+  if (!embedded && urls.has('audit') && !source.AUDIT_DATABASE_URL) await provisionAuditWriter(adminUrl);
   return urls;
 }
+
+/**
+ * The gateway's audit-writer URL for the hub's database: role audit_writer on PostgreSQL
+ * (provisioned by prepareDatabases), the one user on the embedded database.
+ */
+export const hubAuditWriterUrl = (adminUrl: string, embedded: boolean): string =>
+  embedded ? withSchema(adminUrl, 'audit') : auditWriterUrl(adminUrl);
 
 /** Every running subgraph that has a seed, with its pool and bulk method (COPY except on PGlite). */
 export function seedWork(running: RunningSubgraph<unknown>[], embedded: boolean): { target: SeedTarget; seed: SubgraphSeed }[] {

@@ -3,6 +3,7 @@ import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
 import { findBreakingChanges, parse, type BreakingChange } from 'graphql';
 import { defaultPorts, subgraphNames } from '../../subgraphs/names.js';
+import { withAccessDirectives } from '../../subgraphs/shared/src/access/sdl.js';
 
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';
 export const ACK_DIR = 'schema/breaking-changes';
@@ -18,7 +19,7 @@ export function hubSubgraphs(): SubgraphSource[] {
   return subgraphNames.map((name) => ({
     name,
     url: `http://localhost:${defaultPorts[name]}/graphql`,
-    sdl: readFileSync(`subgraphs/${name}/${name}.graphql`, 'utf8'),
+    sdl: withAccessDirectives(readFileSync(`subgraphs/${name}/${name}.graphql`, 'utf8')),
   }));
 }
 

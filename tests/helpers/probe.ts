@@ -21,6 +21,7 @@ type Hospital @key(fields: "code", resolvable: false) { code: ID! }
 export const probe: SubgraphDefinition<unknown, RequestContext> = {
   name: 'probe',
   defaultPort: 0,
+  access: 'open',
   typeDefs: parse(probeSdl),
   resolvers: {
     Query: {

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.js';
 import { listen } from '../../subgraphs/shared/src/http.js';
 import { createTestDatabase } from '../../subgraphs/shared/src/db/test-database.js';
+import { auditWriterUrl } from '../../subgraphs/shared/src/db/provision.js';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/src/subgraph.js';
 import { registry } from '../../subgraphs/registry.js';
 import type { SubgraphName } from '../../subgraphs/names.js';
@@ -13,12 +14,31 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { compose, hubSubgraphs } from '../../scripts/lib/supergraph.js';
 import type { AnySubgraph } from '../../subgraphs/shared/src/subgraph.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
+import type { Gateway } from '../../gateway/src/server.js';
+
+/** The account every stack query uses unless told otherwise: a supervisor of the whole province (all fixtures). */
+export const DEFAULT_USER = 'province-supervisor';
+export const FEED_CLIENT = 'test-feed';
 
 export interface Stack {
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph<unknown>>;
   database: Awaited<ReturnType<typeof createTestDatabase>>;
+  /** As DEFAULT_USER (a bearer token from the stack's identity provider). */
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** As someone else: a username or machine client id of `idp` (accounts are added with idp.addAccount). */
+  as(who: string): <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
+  /**
+   * As the machine client FEED_CLIENT (region 330000): every document is first registered on its
+   * persisted-operation allow-list, as its operator would have done.
+   */
+  feed<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** A bearer token for a username or client id (cached per stack). */
+  token(who: string): Promise<string>;
+  idp: DevIdentityProvider;
+  gateway: Gateway;
   stop(): Promise<void>;
 }
 
@@ -34,14 +54,20 @@ export async function startStack(
   const database = await createTestDatabase({ subgraphs: names });
   const subgraphs: Record<string, RunningSubgraph<unknown>> = {};
   const stops: (() => Promise<void>)[] = [() => database.drop()];
+  // The gateway's identity key for this stack only: subgraphs trust nothing else.
+  const keys = generateKeyPairSync('ed25519');
   try {
+    const idp = await startDevIdentityProvider({ port: 0, nodeEnv: 'test' });
+    stops.push(() => idp.stop());
+    idp.addAccount({ username: DEFAULT_USER, password: 'test', roles: ['supervisor'], regionCode: '330000' });
+    idp.addMachineClient({ clientId: FEED_CLIENT, secret: 'test-feed-secret', roles: ['machine-client'], regionCode: '330000' });
     for (const name of names) {
-      const sub = await startSubgraph(registry[name], { databaseUrl: database.urlFor(name), port: 0, log, development: false });
+      const sub = await startSubgraph(registry[name], { databaseUrl: database.urlFor(name), port: 0, log, development: false, identityKey: keys.publicKey });
       subgraphs[name] = sub;
       stops.push(() => sub.close());
     }
     for (const def of opts.extra ?? []) {
-      const sub = await startSubgraph(def, { port: 0, log, development: false });
+      const sub = await startSubgraph(def, { port: 0, log, development: false, identityKey: keys.publicKey });
       subgraphs[def.name] = sub;
       stops.push(() => sub.close());
     }
@@ -50,18 +76,38 @@ export async function startStack(
       SUPERGRAPH_PATH: opts.extra?.length ? composeWith(opts.extra) : 'schema/supergraph.graphql',
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',
+      KEYCLOAK_URL: idp.serverUrl,
+      KEYCLOAK_REALM: idp.realm,
+      KEYCLOAK_AUDIENCE: idp.audience,
+      ...('audit' in subgraphs ? { AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl), AUDIT_FLUSH_MS: '20' } : {}),
       ...Object.fromEntries(all.map((n) => [`SUBGRAPH_URL_${n.toUpperCase()}`, subgraphs[n]!.url])),
       ...opts.gatewayEnv,
     });
-    const gateway = await createGateway(config, log);
+    const gateway = await createGateway(config, log, { signingKey: keys.privateKey });
     stops.push(() => gateway.stop());
     const http = await listen(gateway.server, 0);
     stops.push(() => http.close(1_000));
+    const tokens = new Map<string, Promise<string>>();
+    const token = (who: string) => {
+      let t = tokens.get(who);
+      if (!t) tokens.set(who, (t = idp.tokenFor(who, { ttlSeconds: 3600 })));
+      return t;
+    };
+    const as = (who: string) => async <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+      gql<T>(http.url, query, variables, { authorization: `Bearer ${await token(who)}`, ...headers });
     return {
       gatewayUrl: http.url,
       subgraphs,
       database,
-      query: <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => gql<T>(http.url, query, variables, headers),
+      idp,
+      gateway,
+      token,
+      as,
+      query: as(DEFAULT_USER),
+      feed: <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => {
+        gateway.allowList.register(FEED_CLIENT, query);
+        return as(FEED_CLIENT)<T>(query, variables, headers);
+      },
       stop: async () => {
         for (const fn of stops.reverse()) await fn();
       },

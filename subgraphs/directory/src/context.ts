@@ -11,12 +11,11 @@ export interface Context extends RequestContext {
   loaders: Loaders;
 }
 
-/** Data access is stateless: built once per database client, not per request. */
-const access = new WeakMap<DirectoryClient, { repo: Repository; upserts: Upserts }>();
-
-/** New loaders per request (their caches must never outlive one caller's request). */
+/**
+ * Per request: data access bound to the caller's row scope, and loaders whose caches never
+ * outlive one caller's request.
+ */
 export function createContext(base: RequestContext, db: Db<DirectoryClient>): Context {
-  let shared = access.get(db.client);
-  if (!shared) access.set(db.client, (shared = { repo: createRepository(db.client), upserts: createUpserts(db.client) }));
-  return { ...base, ...shared, loaders: createLoaders(shared.repo) };
+  const repo = createRepository(db.client, base.access.scope);
+  return { ...base, repo, upserts: createUpserts(db.client, base.access.scope), loaders: createLoaders(repo) };
 }

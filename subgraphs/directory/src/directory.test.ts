@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../shared/src/db/client.js';
 import { createTestDatabase } from '../../shared/src/db/test-database.js';
 import { createLogger } from '../../shared/src/logger.js';
-import { anonymousIdentity } from '../../shared/src/identity.js';
 import { createSubgraphApollo } from '../../shared/src/subgraph.js';
 import { makeUscc } from '../../shared/src/validation/index.js';
-import { loadDirectory } from '../../../tests/helpers/fixtures.js';
+import { loadDirectory, PROVINCE } from '../../../tests/helpers/fixtures.js';
+import { callerContext, identityOf } from '../../../tests/helpers/identities.js';
 import type { Context } from './context.js';
 import { createDirectoryClient, type DirectoryClient } from './db.js';
 import { directory } from './subgraph.js';
@@ -15,11 +15,12 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db<DirectoryClient>;
 let fixture: Awaited<ReturnType<typeof loadDirectory>>;
 const apollo = createSubgraphApollo(directory, { log, development: false });
+const supervisor = identityOf(['supervisor'], { regionCode: PROVINCE });
 
 const run = async <T>(query: string, variables?: Record<string, unknown>) => {
   const res = await apollo.executeOperation<T>(
     { query, variables },
-    { contextValue: directory.createContext({ requestId: 'test', log, identity: anonymousIdentity }, db) as Context },
+    { contextValue: directory.createContext({ requestId: 'test', log, ...callerContext(supervisor) }, db) as Context },
   );
   if (res.body.kind !== 'single') throw new Error('expected a single result');
   return res.body.singleResult;

@@ -4,6 +4,7 @@ import type { Department, Hospital, Product, Region, Staff, Supplier } from './m
 import { toConnection, type Connection, type Page } from '../../shared/src/pagination.js';
 import { isUuid, onlyUuids } from '../../shared/src/ids.js';
 import { badInput } from '../../shared/src/errors.js';
+import type { RowScope } from '../../shared/src/access/scope.js';
 import type {
   DepartmentFilter, HospitalFilter, ProductFilter, StaffFilter, SupplierFilter, RegionLevel,
 } from './__generated__/resolvers-types.js';
@@ -13,9 +14,15 @@ const contains = (text: Maybe<string>) => (text ? { contains: text, mode: 'insen
 
 /**
  * Data access for the directory, and nothing else: filters → Prisma where-clauses, keyset
- * pagination by primary key, batched look-ups for the loaders (one statement per batch).
+ * pagination by primary key, batched look-ups for the loaders (one statement per batch). Built per
+ * request for the caller's row scope: every read of hospitals, departments and staff — lists and
+ * look-ups by key alike (`_entities`) — is limited to it. Regions, suppliers and products are
+ * reference data, the same for every reader.
  */
-export function createRepository(db: DirectoryClient) {
+export function createRepository(db: DirectoryClient, scope: RowScope) {
+  const inHospitals = hospitalScope(scope);
+  const ofHospitals = hospitalChildScope(scope);
+  const and = <W>(where: W, scoped: W) => ({ AND: [where, scoped] });
   const page = async <T, W>(
     delegate: { findMany(args: object): Promise<T[]>; count(args: { where: W }): Promise<number> },
     where: W,
@@ -45,23 +52,23 @@ export function createRepository(db: DirectoryClient) {
         orderBy: { code: 'asc' },
       }),
 
-    findHospitalsByCodes: (codes: readonly string[]) => db.hospital.findMany({ where: { code: { in: [...codes] } } }),
+    findHospitalsByCodes: (codes: readonly string[]) => db.hospital.findMany({ where: and<Prisma.HospitalWhereInput>({ code: { in: [...codes] } }, inHospitals) }),
     findHospitals: (filter: Maybe<HospitalFilter>, p: Page) =>
-      page<Hospital, Prisma.HospitalWhereInput>(db.hospital, hospitalWhere(filter), 'code', (h) => h.code, p),
+      page<Hospital, Prisma.HospitalWhereInput>(db.hospital, and(hospitalWhere(filter), inHospitals), 'code', (h) => h.code, p),
 
-    findDepartmentsByIds: (ids: readonly string[]) => db.department.findMany({ where: { id: { in: onlyUuids(ids) } } }),
+    findDepartmentsByIds: (ids: readonly string[]) => db.department.findMany({ where: { id: { in: onlyUuids(ids) }, ...ofHospitals } }),
     findDepartmentsByHospitals: (codes: readonly string[]) =>
       db.department.findMany({ where: { hospitalCode: { in: [...codes] } }, orderBy: { name: 'asc' } }),
     findDepartments: (filter: Maybe<DepartmentFilter>, p: Page) =>
-      page<Department, Prisma.DepartmentWhereInput>(db.department, departmentWhere(filter), 'id', (d) => d.id, p),
+      page<Department, Prisma.DepartmentWhereInput>(db.department, and(departmentWhere(filter), ofHospitals), 'id', (d) => d.id, p),
     countDepartmentsByHospitals: async (codes: readonly string[]) => {
       const rows = await db.department.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
       return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
     },
 
-    findStaffByIds: (ids: readonly string[]) => db.staff.findMany({ where: { id: { in: onlyUuids(ids) } } }),
+    findStaffByIds: (ids: readonly string[]) => db.staff.findMany({ where: { id: { in: onlyUuids(ids) }, ...ofHospitals } }),
     findStaff: (filter: Maybe<StaffFilter>, p: Page) =>
-      page<Staff, Prisma.StaffWhereInput>(db.staff, staffWhere(filter), 'id', (s) => s.id, p),
+      page<Staff, Prisma.StaffWhereInput>(db.staff, and(staffWhere(filter), ofHospitals), 'id', (s) => s.id, p),
     countStaffByHospitals: async (codes: readonly string[]) => {
       const rows = await db.staff.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
       return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
@@ -82,6 +89,20 @@ export function createRepository(db: DirectoryClient) {
 }
 
 export type Repository = ReturnType<typeof createRepository>;
+
+/** The scope as a where-clause on hospitals; a caller with no business scope matches nothing. */
+export function hospitalScope(scope: RowScope): Prisma.HospitalWhereInput {
+  if (scope.kind === 'hospital') return { code: scope.hospitalCode };
+  if (scope.kind === 'region') return { regionCode: { startsWith: scope.prefix } };
+  return { code: { in: [] } };
+}
+
+/** The same for rows that belong to a hospital (departments, staff). */
+function hospitalChildScope(scope: RowScope): { hospitalCode?: string | { in: string[] }; hospital?: Prisma.HospitalWhereInput } {
+  if (scope.kind === 'hospital') return { hospitalCode: scope.hospitalCode };
+  if (scope.kind === 'region') return { hospital: hospitalScope(scope) };
+  return { hospitalCode: { in: [] } };
+}
 
 /**
  * A region's `path` lists its ancestors' 6-digit codes joined by '/'. A 6-digit code can only

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { SubgraphDefinition } from '../../shared/src/subgraph.js';
+import { loadSubgraphTypeDefs } from '../../shared/src/access/sdl.js';
+import { businessRoles } from '../../shared/src/identity.js';
 import { defaultPorts } from '../../names.js';
 import { createContext, type Context } from './context.js';
 import { createDirectoryClient, type DirectoryClient } from './db.js';
@@ -12,8 +12,10 @@ import { directorySeed } from './seed/index.js';
 export const directory: SubgraphDefinition<DirectoryClient, Context> = {
   name: 'directory',
   defaultPort: defaultPorts.directory,
-  typeDefs: parse(readFileSync(new URL('../directory.graphql', import.meta.url), 'utf8')),
+  typeDefs: loadSubgraphTypeDefs(new URL('../directory.graphql', import.meta.url)),
   resolvers: resolvers as GraphQLResolverMap<Context>,
+  // Business readers only; the administrator roles (三员) read nothing here. Staff narrows it in the SDL.
+  access: { defaultRoles: businessRoles },
   createClient: createDirectoryClient,
   createContext,
   seed: directorySeed,

@@ -4,7 +4,8 @@ import type { Department, Hospital, Product, Region, Staff, Supplier } from './m
 import type {
   UpsertDepartmentInput, UpsertHospitalInput, UpsertProductInput, UpsertRegionInput, UpsertStaffInput, UpsertSupplierInput,
 } from './__generated__/resolvers-types.js';
-import { badInput } from '../../shared/src/errors.js';
+import { appError, badInput } from '../../shared/src/errors.js';
+import { inScope, regionInScope, type RowScope } from '../../shared/src/access/scope.js';
 import { assertUuid } from '../../shared/src/ids.js';
 import { intInRange, oneOf, optionalText, text } from '../../shared/src/input.js';
 import {
@@ -21,9 +22,15 @@ const SPECIALTY = /^[A-Z][A-Z0-9_]{1,39}$/;
  * upsert is a single statement — a rejected input leaves no partial state. Existence of referenced
  * rows is checked up front so the error names the field instead of surfacing a foreign-key code.
  */
-export function createUpserts(db: DirectoryClient) {
-  const mustExist = async (field: string, found: Promise<unknown>, what: string, key: string) => {
-    if (!(await found)) throw badInput(field, `${what} ${key} does not exist`);
+export function createUpserts(db: DirectoryClient, scope: RowScope) {
+  const mustExist = async <T>(field: string, found: Promise<T | null>, what: string, key: string): Promise<T> => {
+    const row = await found;
+    if (!row) throw badInput(field, `${what} ${key} does not exist`);
+    return row;
+  };
+  /** Writes stay inside the caller's scope: a hospital officer's own hospital, a feed's region. */
+  const mustBeInScope = (field: string, hospital: { code: string; regionCode: string }) => {
+    if (!inScope(scope, hospital)) throw appError('FORBIDDEN', `${field} ${hospital.code} is outside your scope`, { field });
   };
 
   return {
@@ -31,6 +38,7 @@ export function createUpserts(db: DirectoryClient) {
       const code = assertValid('input.code', validateRegionCode(input.code));
       const name = text('input.name', input.name, 100);
       const level = regionLevel(code);
+      if (!regionInScope(scope, code)) throw appError('FORBIDDEN', `input.code ${code} is outside your region`, { field: 'input.code' });
       const parentCode = input.parentCode ? assertValid('input.parentCode', validateRegionCode(input.parentCode)) : parentRegionCode(code);
       if (parentCode && (parentCode === code || !isWithin(code, parentCode))) {
         throw badInput('input.parentCode', `input.parentCode ${parentCode} is not an ancestor of ${code} under GB/T 2260`);
@@ -57,7 +65,11 @@ export function createUpserts(db: DirectoryClient) {
         address: optionalText('input.address', input.address, 300),
         bedCount: intInRange('input.bedCount', input.bedCount, 0, 100_000),
       };
+      mustBeInScope('input.code', data);
       await mustExist('input.regionCode', db.region.findUnique({ where: { code: data.regionCode } }), 'region', data.regionCode);
+      // Neither may a hospital outside the scope be taken over by moving it into the scope.
+      const existing = await db.hospital.findUnique({ where: { code: data.code } });
+      if (existing) mustBeInScope('input.code', existing);
       const { code, ...update } = data;
       return db.hospital.upsert({ where: { code }, create: data, update });
     },
@@ -68,7 +80,7 @@ export function createUpserts(db: DirectoryClient) {
       const name = text('input.name', input.name, 100);
       const specialty = input.specialty.trim().toUpperCase();
       if (!SPECIALTY.test(specialty)) throw badInput('input.specialty', 'input.specialty must be a code like CARDIOLOGY');
-      await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode);
+      mustBeInScope('input.hospitalCode', await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode));
       const existing = input.id ? await db.department.findUnique({ where: { id } }) : null;
       if (existing && existing.hospitalCode !== hospitalCode) throw badInput('input.hospitalCode', 'a department cannot move to another hospital');
       return db.department.upsert({ where: { id }, create: { id, hospitalCode, name, specialty }, update: { name, specialty } });
@@ -88,7 +100,13 @@ export function createUpserts(db: DirectoryClient) {
         role: input.role,
         title: optionalText('input.title', input.title, 60),
       };
-      await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode);
+      mustBeInScope('input.hospitalCode', await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode));
+      const existing = input.id ? await db.staff.findUnique({ where: { id } }) : null;
+      if (existing && existing.hospitalCode !== hospitalCode) {
+        // Moving someone between hospitals: the one they leave must be in scope too.
+        const from = await db.hospital.findUnique({ where: { code: existing.hospitalCode } });
+        if (from) mustBeInScope('input.id', from);
+      }
       if (departmentId) {
         const department = await db.department.findUnique({ where: { id: departmentId } });
         if (!department || department.hospitalCode !== hospitalCode) {

@@ -18,7 +18,18 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Served instead of GraphQL for a browser's GET of the endpoint (the IDE, development only). */
   browserPage?: Route;
+  /**
+   * Runs on every GraphQL request once its body is parsed, before Apollo: refuse it (401/403/429…,
+   * answered here as a GraphQL error), or let it through, optionally with a replaced body (a
+   * persisted operation's document).
+   */
+  admit?: (req: IncomingMessage, body: unknown, requestId: string) => Admission | Promise<Admission>;
 }
+
+export type Admission =
+  | undefined
+  | { body: unknown }
+  | { refuse: { status: number; message: string; code: string; headers?: Record<string, string>; extensions?: Record<string, unknown> } };
 
 export interface RunningHttpServer {
   server: Server;
@@ -87,6 +98,15 @@ async function handleGraphQL<TContext extends BaseContext>(
     } else {
       body = raw.toString('utf8');
     }
+  }
+  if (opts.admit) {
+    const admission = await opts.admit(req, body, requestId);
+    if (admission && 'refuse' in admission) {
+      const { status, message, code, headers: extra, extensions } = admission.refuse;
+      for (const [key, value] of Object.entries(extra ?? {})) res.setHeader(key, value);
+      return sendJson(res, status, { errors: [{ message, extensions: { code, ...extensions } }] });
+    }
+    if (admission) body = admission.body;
   }
   const result = await opts.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body },

@@ -1,53 +1,89 @@
 /**
- * Who is calling, as vouched for by the gateway. The gateway verifies the caller once
- * (`verifyToken()` in gateway/src/auth.ts) and forwards the result in one header;
- * subgraphs read it here and nowhere else. Issue-3 work (signing, roles, scopes) plugs in here.
+ * Who is calling, as vouched for by the gateway. The gateway verifies the caller's token once
+ * (`verifyToken()` in gateway/src/auth.ts), turns its claims into an `Identity` here
+ * (`identityFromClaims`), and forwards it to each subgraph in one signed header
+ * (identity-signature.ts); subgraphs read it there and nowhere else.
  */
 export const IDENTITY_HEADER = 'x-hub-identity';
+
+/**
+ * Realm roles the hub understands (DESIGN.md §4, SECURITY.md). Keycloak's own roles
+ * (offline_access, default-roles-…) are ignored. The three administrator roles are 等保
+ * three-role separation: none of them reads business data, and no token may combine one with
+ * any other hub role.
+ */
+export const businessRoles = ['supervisor', 'inspector', 'hospital-officer', 'analyst', 'machine-client'] as const;
+export const adminRoles = ['system-admin', 'security-admin', 'audit-admin'] as const;
+export const hubRoles = [...businessRoles, ...adminRoles] as const;
+export type BusinessRole = (typeof businessRoles)[number];
+export type AdminRole = (typeof adminRoles)[number];
+export type HubRole = (typeof hubRoles)[number];
+
+const hubRoleSet: ReadonlySet<string> = new Set(hubRoles);
+export const isHubRole = (role: string): role is HubRole => hubRoleSet.has(role);
 
 export interface Identity {
   /** `sub` of the token, or null for an anonymous caller. */
   subject: string | null;
   /** `azp` — the client the token was issued to. */
   clientId: string | null;
-  roles: string[];
-  /** Region subtree the caller is scoped to (GB/T 2260), if any. */
+  /** `machine` for a client-credentials token (role machine-client), `user` for a person. */
+  kind: 'user' | 'machine' | 'anonymous';
+  roles: readonly HubRole[];
+  /** Region subtree the caller is scoped to (GB/T 2260, claim `region_code`), if any. */
   regionCode: string | null;
-  /** Hospital the caller is scoped to (统一社会信用代码), if any. */
+  /** Hospital the caller is scoped to (统一社会信用代码, claim `hospital_code`), if any. */
   hospitalCode: string | null;
 }
 
 export const anonymousIdentity: Identity = Object.freeze({
   subject: null,
   clientId: null,
-  roles: [],
+  kind: 'anonymous',
+  roles: Object.freeze([]) as readonly HubRole[],
   regionCode: null,
   hospitalCode: null,
 }) as Identity;
 
-// The gateway forwards one identity to every fetch of a request's plan: encode it once.
-const encoded = new WeakMap<Identity, string>();
-
-export function encodeIdentity(identity: Identity): string {
-  let header = encoded.get(identity);
-  if (header === undefined) encoded.set(identity, (header = Buffer.from(JSON.stringify(identity)).toString('base64url')));
-  return header;
+/** The part of a verified access token the hub reads (Keycloak's shape). */
+export interface TokenClaims {
+  sub?: unknown;
+  azp?: unknown;
+  realm_access?: { roles?: unknown } | unknown;
+  resource_access?: Record<string, { roles?: unknown } | undefined> | unknown;
+  region_code?: unknown;
+  hospital_code?: unknown;
+  [claim: string]: unknown;
 }
 
-/** A missing or unreadable header is an anonymous caller — never an error that leaks detail. */
-export function decodeIdentity(header: string | string[] | undefined): Identity {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return anonymousIdentity;
-  try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Identity>;
-    return {
-      subject: typeof parsed.subject === 'string' ? parsed.subject : null,
-      clientId: typeof parsed.clientId === 'string' ? parsed.clientId : null,
-      roles: Array.isArray(parsed.roles) ? parsed.roles.filter((r) => typeof r === 'string') : [],
-      regionCode: typeof parsed.regionCode === 'string' ? parsed.regionCode : null,
-      hospitalCode: typeof parsed.hospitalCode === 'string' ? parsed.hospitalCode : null,
-    };
-  } catch {
-    return anonymousIdentity;
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const REGION = /^\d{6}$/;
+const USCC = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
+
+/**
+ * Claims → Identity, or the reason a valid token may not use the hub (→ 403, reason logged).
+ * Roles come from `realm_access.roles` and `resource_access.<audience>.roles`; scope from
+ * `region_code` / `hospital_code` (Keycloak user or client attributes mapped into the token).
+ */
+export function identityFromClaims(claims: TokenClaims, audience: string): { identity: Identity } | { reason: string } {
+  const realm = (claims.realm_access ?? {}) as { roles?: unknown };
+  const resource = ((claims.resource_access ?? {}) as Record<string, { roles?: unknown } | undefined>)[audience] ?? {};
+  const roles = [...new Set([...strings(realm.roles), ...strings(resource.roles)].filter(isHubRole))].sort() as HubRole[];
+  if (roles.length === 0) return { reason: 'token carries no hub role' };
+  const admin = roles.filter((r) => (adminRoles as readonly string[]).includes(r));
+  if (admin.length > 0 && roles.length > 1) return { reason: `role separation: ${roles.join(', ')} may not be combined` };
+  const regionCode = typeof claims.region_code === 'string' && claims.region_code !== '' ? claims.region_code : null;
+  const hospitalCode = typeof claims.hospital_code === 'string' && claims.hospital_code !== '' ? claims.hospital_code.toUpperCase() : null;
+  if (regionCode !== null && !REGION.test(regionCode)) return { reason: 'region_code is not a GB/T 2260 code' };
+  if (hospitalCode !== null && !USCC.test(hospitalCode)) return { reason: 'hospital_code is not a 统一社会信用代码' };
+  if (roles.includes('hospital-officer') && !hospitalCode) return { reason: 'hospital-officer without hospital_code' };
+  if (roles.some((r) => r !== 'hospital-officer' && (businessRoles as readonly string[]).includes(r)) && !regionCode && !hospitalCode) {
+    return { reason: `${roles.join(', ')} without region_code` };
   }
+  const subject = typeof claims.sub === 'string' ? claims.sub : null;
+  const clientId = typeof claims.azp === 'string' ? claims.azp : null;
+  const kind = roles.includes('machine-client') ? 'machine' : 'user';
+  return { identity: Object.freeze({ subject, clientId, kind, roles: Object.freeze(roles), regionCode, hospitalCode }) };
 }
+
+export const hasRole = (identity: Identity, roles: readonly string[]): boolean => identity.roles.some((r) => roles.includes(r));

@@ -10,7 +10,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { createDb, type Db, type DbOptions } from './db/client.js';
 import { createFormatError } from './format-error.js';
 import { compactJson, createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from './http.js';
-import { decodeIdentity, IDENTITY_HEADER, type Identity } from './identity.js';
+import type { KeyObject } from 'node:crypto';
+import { IDENTITY_HEADER, type Identity } from './identity.js';
+import { createIdentityVerifier, loadVerificationKey, type VouchedRequest } from './identity-signature.js';
+import { applyAccessRules, type AccessPolicy } from './access/rules.js';
+import { AUDIT_EXTENSION, RequestAccess } from './access/request-access.js';
 import type { Logger } from './logger.js';
 import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from './request-logging.js';
@@ -23,6 +27,8 @@ export interface RequestContext {
   requestId: string;
   log: Logger;
   identity: Identity;
+  /** Row scope, unmask reason and what the response touched (for the audit log). */
+  access: RequestAccess;
 }
 
 /**
@@ -33,8 +39,11 @@ export interface RequestContext {
 export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
   name: string;
   defaultPort: number;
+  /** The SDL with the access directives (load it with access/sdl.ts `loadSubgraphTypeDefs`). */
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
+  /** Who may read types without an @access of their own; every subgraph states it. */
+  access: AccessPolicy;
   /** The subgraph's Prisma client over the shared pool; omitted by a subgraph without a database. */
   createClient?: (adapter: Parameters<Parameters<typeof createDb>[0]>[0]) => Client<TClient>;
   createContext: (base: RequestContext, db: Db<Client<TClient>>) => TContext;
@@ -54,6 +63,8 @@ export interface SubgraphRuntimeOptions {
   db?: Partial<DbOptions>;
   /** Answer the gateway's ftv1 trace requests (off by default). */
   inlineTrace?: boolean;
+  /** The gateway's identity key (public half); default from HUB_IDENTITY_PUBLIC_KEY (identity-signature.ts). */
+  identityKey?: KeyObject;
 }
 
 export function createSubgraphApollo<TClient, TContext extends RequestContext>(
@@ -61,7 +72,7 @@ export function createSubgraphApollo<TClient, TContext extends RequestContext>(
   opts: { log: Logger; development: boolean; inlineTrace?: boolean; plugins?: ApolloServerPlugin<TContext>[] },
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    schema: applyAccessRules(buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }), def.access),
     introspection: opts.development,
     stopOnTerminationSignals: false, // the process owner stops us, in order
     stringifyResult: compactJson,
@@ -75,6 +86,7 @@ export function createSubgraphApollo<TClient, TContext extends RequestContext>(
       // No HTTP caching of GraphQL responses here: the per-field cache hints would cost on every field.
       ApolloServerPluginCacheControlDisabled(),
       requestLoggingPlugin<TContext>(),
+      auditReportPlugin<TContext>(),
       ...(opts.plugins ?? []),
     ],
   });
@@ -97,11 +109,24 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   const db = openDb(def, opts);
   const apollo = createSubgraphApollo(def, { log, development: opts.development, inlineTrace: opts.inlineTrace });
   await apollo.start();
+  // Only the gateway's signed identity gets in (README, "Identity"): a direct call gets 401 and nothing else.
+  const verifyIdentity = createIdentityVerifier(opts.identityKey ?? loadVerificationKey(process.env), def.name);
+  const vouched = new WeakMap<IncomingMessage, VouchedRequest>();
   const server = createGraphQLHttpServer<TContext>({
     apollo,
     log,
+    admit: (req, _body, requestId) => {
+      const result = verifyIdentity(req.headers[IDENTITY_HEADER]);
+      if (result.ok) {
+        vouched.set(req, result);
+        return undefined;
+      }
+      log.warn('request without a valid gateway identity refused', { requestId, reason: result.reason, ip: req.socket.remoteAddress });
+      return { refuse: { status: 401, message: 'Requests must come through the gateway', code: 'UNAUTHENTICATED' } };
+    },
     context: async (req: IncomingMessage, requestId: string) => {
-      const base: RequestContext = { requestId, log: log.child({ requestId }), identity: decodeIdentity(req.headers[IDENTITY_HEADER]) };
+      const { identity, reason } = vouched.get(req)!;
+      const base: RequestContext = { requestId, log: log.child({ requestId }), identity, access: new RequestAccess(identity, reason) };
       return def.createContext(base, db);
     },
     routes: {
@@ -144,4 +169,20 @@ function openDb<TClient, TContext extends RequestContext>(
   }
   if (!opts.databaseUrl) throw new Error(`subgraph ${def.name} needs a database URL`);
   return createDb(def.createClient, { url: opts.databaseUrl, schema: def.name, poolSize: opts.poolSize, ...opts.db });
+}
+
+/** Tell the gateway what the response touched (hospitals, records, unmasked fields): its audit entry needs it. */
+function auditReportPlugin<TContext extends RequestContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const report = contextValue.access?.report();
+          if (!report || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, [AUDIT_EXTENSION]: report };
+        },
+      };
+    },
+  };
 }

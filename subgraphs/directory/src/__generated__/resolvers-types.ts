@@ -59,7 +59,10 @@ export type DepartmentFilter = {
   specialty?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A hospital keyed by its 统一社会信用代码 (GB 32100). */
+/**
+ * A hospital keyed by its 统一社会信用代码 (GB 32100). Callers see only hospitals in their scope: a
+ * region subtree, or their own hospital (a hospital officer).
+ */
 export type Hospital = {
   __typename?: 'Hospital';
   address: Maybe<Scalars['String']['output']>;
@@ -80,7 +83,10 @@ export type Hospital = {
 };
 
 
-/** A hospital keyed by its 统一社会信用代码 (GB 32100). */
+/**
+ * A hospital keyed by its 统一社会信用代码 (GB 32100). Callers see only hospitals in their scope: a
+ * region subtree, or their own hospital (a hospital officer).
+ */
 export type HospitalStaffArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<StaffFilter>;
@@ -127,6 +133,10 @@ export type HospitalType =
   | 'SPECIALIST'
   | 'TCM';
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   upsertDepartment: Department;
@@ -138,31 +148,55 @@ export type Mutation = {
 };
 
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type MutationUpsertDepartmentArgs = {
   input: UpsertDepartmentInput;
 };
 
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type MutationUpsertHospitalArgs = {
   input: UpsertHospitalInput;
 };
 
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type MutationUpsertProductArgs = {
   input: UpsertProductInput;
 };
 
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type MutationUpsertRegionArgs = {
   input: UpsertRegionInput;
 };
 
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type MutationUpsertStaffArgs = {
   input: UpsertStaffInput;
 };
 
 
+/**
+ * Directory upkeep. Feeds (machine clients) write within their region; a hospital officer maintains
+ * their own hospital, its departments and staff. Everything else is refused (FORBIDDEN).
+ */
 export type MutationUpsertSupplierArgs = {
   input: UpsertSupplierInput;
 };
@@ -383,16 +417,31 @@ export type RegionLevel =
   | 'DISTRICT'
   | 'PROVINCE';
 
+/**
+ * A member of a hospital's staff. Personal data: analysts get aggregates only (staff counts), and
+ * names, 身份证号 and phone numbers are masked unless unmasked with a stated reason (audited).
+ */
 export type Staff = {
   __typename?: 'Staff';
   department: Maybe<Department>;
   employeeNo: Scalars['String']['output'];
   hospital: Hospital;
   id: Scalars['ID']['output'];
-  /** 身份证号, always masked (110***********1234). */
+  /** 身份证号: masked (110***********1234) unless an inspector states a reason. */
+  idCardNumber: Scalars['String']['output'];
+  /**
+   * 身份证号, always masked (110***********1234).
+   * @deprecated Use idCardNumber: masked the same way, unmaskable with a reason.
+   */
   idCardNumberMasked: Scalars['String']['output'];
+  /** Masked (李*) unless an inspector or the staff member's hospital officer states a reason. */
   name: Scalars['String']['output'];
-  /** Mobile number, always masked (139****5678). */
+  /** Mobile number: masked (139****5678) unless an inspector or the hospital officer states a reason. */
+  phone: Maybe<Scalars['String']['output']>;
+  /**
+   * Mobile number, always masked (139****5678).
+   * @deprecated Use phone: masked the same way, unmaskable with a reason.
+   */
   phoneMasked: Maybe<Scalars['String']['output']>;
   role: StaffRole;
   /** 职称, e.g. 主任医师. */
@@ -651,7 +700,6 @@ export type ResolversTypes = ResolversObject<{
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Department: ResolverTypeWrapper<DepartmentModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DepartmentConnection: ResolverTypeWrapper<ConnectionModel<DepartmentModel>>;
   DepartmentEdge: ResolverTypeWrapper<Omit<DepartmentEdge, 'node'> & { node: ResolversTypes['Department'] }>;
@@ -690,6 +738,7 @@ export type ResolversTypes = ResolversObject<{
   UpsertRegionInput: UpsertRegionInput;
   UpsertStaffInput: UpsertStaffInput;
   UpsertSupplierInput: UpsertSupplierInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -698,7 +747,6 @@ export type ResolversParentTypes = ResolversObject<{
   Decimal: Scalars['Decimal']['output'];
   Department: DepartmentModel;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   DepartmentConnection: ConnectionModel<DepartmentModel>;
   DepartmentEdge: Omit<DepartmentEdge, 'node'> & { node: ResolversParentTypes['Department'] };
@@ -730,7 +778,27 @@ export type ResolversParentTypes = ResolversObject<{
   UpsertRegionInput: UpsertRegionInput;
   UpsertStaffInput: UpsertStaffInput;
   UpsertSupplierInput: UpsertSupplierInput;
+  String: Scalars['String']['output'];
 }>;
+
+export type AccessDirectiveArgs = {
+  roles: Array<Scalars['String']['input']>;
+};
+
+export type AccessDirectiveResolver<Result, Parent, ContextType = Context, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type HospitalDataDirectiveArgs = {
+  key: Scalars['String']['input'];
+};
+
+export type HospitalDataDirectiveResolver<Result, Parent, ContextType = Context, Args = HospitalDataDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PersonalDirectiveArgs = {
+  kind: Scalars['String']['input'];
+  unmask?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type PersonalDirectiveResolver<Result, Parent, ContextType = Context, Args = PersonalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -862,8 +930,10 @@ export type StaffResolvers<ContextType = Context, ParentType extends ResolversPa
   employeeNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hospital?: Resolver<ResolversTypes['Hospital'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idCardNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   idCardNumberMasked?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneMasked?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['StaffRole'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -927,3 +997,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SupplierEdge?: SupplierEdgeResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  access?: AccessDirectiveResolver<any, any, ContextType>;
+  hospitalData?: HospitalDataDirectiveResolver<any, any, ContextType>;
+  personal?: PersonalDirectiveResolver<any, any, ContextType>;
+}>;

@@ -95,3 +95,43 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string): Pr
     await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
   });
 }
+
+/**
+ * The audit log's writer (the gateway, feeds): its own login, which may append to the audit log
+ * and read it back (the chain head) but not change or delete anything, and nothing else. Not the
+ * audit subgraph's role (`audit_svc` owns schema audit and could disable its triggers).
+ */
+export const AUDIT_WRITER_ROLE = 'audit_writer';
+export const AUDIT_SCHEMA = 'audit';
+
+/** `adminUrl` with the audit writer's role (password from AUDIT_WRITER_DB_PASSWORD) and `?schema=audit`. */
+export function auditWriterUrl(adminUrl: string): string {
+  const u = new URL(adminUrl);
+  u.username = AUDIT_WRITER_ROLE;
+  u.password = process.env.AUDIT_WRITER_DB_PASSWORD || '';
+  return withSchema(u.toString(), AUDIT_SCHEMA);
+}
+
+/**
+ * Idempotently, as an administrator, after the audit schema's migrations: login role
+ * `audit_writer` (password from AUDIT_WRITER_DB_PASSWORD when set) with CONNECT on the database,
+ * USAGE on schema audit, INSERT and SELECT on audit.entry, SELECT on audit.checkpoint — no UPDATE,
+ * DELETE, TRUNCATE, and no other table.
+ */
+export async function provisionAuditWriter(adminUrl: string): Promise<void> {
+  const role = ident(AUDIT_WRITER_ROLE);
+  const schema = ident(AUDIT_SCHEMA);
+  const password = process.env.AUDIT_WRITER_DB_PASSWORD || undefined;
+  await withClient(adminUrl, async (client) => {
+    const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [AUDIT_WRITER_ROLE]);
+    if (existing.rowCount === 0) await raceTolerant(client, `CREATE ROLE ${role} LOGIN${password ? ` PASSWORD ${literal(password)}` : ''}`);
+    if (existing.rows[0]?.rolcanlogin === false) await raceTolerant(client, `ALTER ROLE ${role} LOGIN`);
+    if (password) await raceTolerant(client, `ALTER ROLE ${role} PASSWORD ${literal(password)}`);
+    const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
+    await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(rows[0]!.db)} TO ${role}`);
+    await raceTolerant(client, `GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    await raceTolerant(client, `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`);
+    await raceTolerant(client, `GRANT SELECT, INSERT ON ${schema}."entry" TO ${role}`);
+    await raceTolerant(client, `GRANT SELECT ON ${schema}."checkpoint" TO ${role}`);
+  });
+}

@@ -1,10 +1,11 @@
 // A fresh PostgreSQL database per test file: each subgraph gets its role and schema (provision.ts)
-// and its migrations, applied in process as that role (migrate.ts). Dropped WITH (FORCE) at the end.
+// and its migrations, applied in process as that role (migrate.ts); with 'audit', the audit writer's
+// role too (auditWriterUrl). Dropped WITH (FORCE) at the end.
 import { randomBytes } from 'node:crypto';
 import { onDatabase, runStatements } from '../../../../prisma/engine/pg-admin.mjs';
 
 import { applyMigrations, migrationsDirFor } from './migrate.js';
-import { provisionSubgraphSchema, subgraphUrl } from './provision.js';
+import { provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from './provision.js';
 
 export interface TestDatabase {
   /** `ih_test_<random>`. */
@@ -44,6 +45,7 @@ export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?:
     await Promise.all(
       opts.subgraphs.map((svc) => applyMigrations({ url: subgraphUrl(adminUrl, svc), schema: svc, migrationsDir: migrationsDirFor(svc) })),
     );
+    if (opts.subgraphs.includes('audit')) await provisionAuditWriter(adminUrl);
   } catch (err) {
     await drop().catch(() => {});
     throw err;

@@ -62,6 +62,7 @@ export {
   regionLevel,
   parentRegionCode,
   isWithin,
+  subtreePrefix,
   PROVINCE_CODES,
   MUNICIPALITY_CODES,
   PROVINCE_ADMINISTERED_CITY_PART,

@@ -102,7 +102,11 @@ export function isWithin(code: string, ancestorCode: string): boolean {
   const c = validateRegionCode(code);
   const a = validateRegionCode(ancestorCode);
   if (!c.ok || !a.ok) return false;
-  const level = regionLevel(a.value);
-  const prefix = level === 'PROVINCE' ? 2 : level === 'CITY' ? 4 : 6;
-  return c.value.slice(0, prefix) === a.value.slice(0, prefix);
+  return c.value.startsWith(subtreePrefix(a.value));
+}
+
+/** The code prefix every region in `code`'s subtree shares: 33 (province), 3305 (city), 330502 (district). */
+export function subtreePrefix(code: string): string {
+  const level = regionLevel(code);
+  return code.slice(0, level === 'PROVINCE' ? 2 : level === 'CITY' ? 4 : 6);
 }

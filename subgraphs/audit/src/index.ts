@@ -1,0 +1,4 @@
+import { runSubgraphOrExit } from '../../shared/src/main.js';
+import { audit } from './subgraph.js';
+
+runSubgraphOrExit(audit);

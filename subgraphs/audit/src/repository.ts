@@ -1,0 +1,44 @@
+import type { Prisma } from './__generated__/prisma/client.js';
+import type { AuditLogFilter } from './__generated__/resolvers-types.js';
+import type { AuditClient } from './db.js';
+import type { Entry } from './models.js';
+import { toConnection, type Connection, type Page } from '../../shared/src/pagination.js';
+import { badInput } from '../../shared/src/errors.js';
+
+type Maybe<T> = T | null | undefined;
+const SEQ = /^[1-9]\d{0,18}$/;
+
+/** Reads of the audit log: filters → Prisma where-clauses, keyset pagination by seq, newest first. */
+export function createRepository(db: AuditClient) {
+  return {
+    findEntries: async (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> => {
+      if (p.after !== null && !SEQ.test(p.after)) throw badInput('after', 'after is not a cursor from this API');
+      const where = entryWhere(filter);
+      const rows =
+        p.first === 0
+          ? []
+          : await db.entry.findMany({
+              where: p.after ? { AND: [where, { seq: { lt: BigInt(p.after) } }] } : where,
+              orderBy: { seq: 'desc' },
+              take: p.take,
+            });
+      return toConnection(rows, p, (e) => e.seq.toString(), () => db.entry.count({ where }));
+    },
+  };
+}
+
+export type Repository = ReturnType<typeof createRepository>;
+
+const date = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+export function entryWhere(f: Maybe<AuditLogFilter>): Prisma.EntryWhereInput {
+  if (!f) return {};
+  return {
+    ...(f.from || f.to ? { time: { ...(f.from ? { gte: date(f.from) } : {}), ...(f.to ? { lt: date(f.to) } : {}) } } : {}),
+    ...(f.subject ? { subject: f.subject } : {}),
+    ...(f.clientId ? { clientId: f.clientId } : {}),
+    ...(f.operationName ? { operationName: f.operationName } : {}),
+    ...(f.outcome ? { outcome: f.outcome.toLowerCase() } : {}),
+    ...(f.hospitalCode ? { hospitals: { has: f.hospitalCode.toUpperCase() } } : {}),
+  };
+}

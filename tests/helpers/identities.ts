@@ -1,0 +1,30 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createIdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
+import { IDENTITY_HEADER, identityFromClaims, type HubRole, type Identity } from '../../subgraphs/shared/src/identity.js';
+import { RequestAccess } from '../../subgraphs/shared/src/access/request-access.js';
+
+/**
+ * An identity as the gateway would build it from a token's claims — for tests that call a
+ * subgraph's ApolloServer in process. Goes through identityFromClaims so it is never a shape the
+ * gateway could not produce.
+ */
+export function identityOf(roles: HubRole[], scope: { regionCode?: string; hospitalCode?: string } = {}, sub = `test-${roles.join('+')}`): Identity {
+  const result = identityFromClaims(
+    { sub, azp: 'test', realm_access: { roles }, region_code: scope.regionCode, hospital_code: scope.hospitalCode },
+    'integrity-hub',
+  );
+  if ('reason' in result) throw new Error(`not a valid identity: ${result.reason}`);
+  return result.identity;
+}
+
+/** The request-context fields the platform adds for a caller (identity + access state). */
+export const callerContext = (identity: Identity, reason: string | null = null) => ({ identity, access: new RequestAccess(identity, reason) });
+
+/** A gateway key pair for tests that start subgraphs themselves (pass `identityKey: testKeys.publicKey`). */
+export const testKeys = generateKeyPairSync('ed25519');
+const signer = createIdentitySigner(testKeys.privateKey);
+
+/** Headers of a request the gateway (holding testKeys) would send to `subgraph` for `identity`. */
+export const vouchedHeaders = (subgraph: string, identity: Identity, reason: string | null = null) => ({
+  [IDENTITY_HEADER]: signer.sign(identity, reason, subgraph),
+});
