@@ -20,7 +20,7 @@ try {
   log.info('hub ready', { gateway: hub.gatewayUrl, embedded: hub.embedded, seconds: Number(seconds), rssMb, seeded: hub.seeded });
   process.stdout.write(
     `\nIntegrity Hub is up in ${seconds} s (RSS ${rssMb} MB) — ${hub.embedded ? 'embedded PostgreSQL' : 'PostgreSQL from DATABASE_URL'}\n` +
-      `  GraphQL: ${hub.gatewayUrl}  (open it in a browser for GraphiQL in development; add the header below)\n` +
+      `  GraphQL: ${hub.gatewayUrl}${process.env.NODE_ENV === 'production' ? '' : '  (open it in a browser for GraphiQL; add the authorization header below)'}\n` +
       (hub.idp
         ? `  Identity provider (development only): ${hub.idp.serverUrl}/realms/${hub.idp.realm}\n` +
           `    demo users: supervisor, inspector, hospital-officer, analyst, system-admin, security-admin, audit-admin; client demo-feed\n`

@@ -201,6 +201,19 @@ describe('audit log: writer resilience', () => {
     expect(rows).toEqual([{ seq: 26, records: 5, error_codes: ['AUDIT_BUFFER_FULL'] }]);
     expect(await verifyAuditChain(admin)).toMatchObject({ ok: true, rows: 26 });
   });
+
+  it('a timer that finds the queue already flushed does not wedge later flushes', async () => {
+    // Regression: a write attempt on an empty queue used to leave a settled promise as the
+    // in-flight write, and every later flush() spun on it forever.
+    const writer = createAuditWriter({ pool: auditWriterUrl(db.adminUrl), flushIntervalMs: 100, log });
+    writer.append(entry(1));
+    await writer.flush(); // written before the 100 ms timer fires…
+    await new Promise((r) => setTimeout(r, 200)); // …which then finds nothing to write
+    writer.append(entry(2));
+    const flushed = await Promise.race([writer.flush().then(() => 'flushed'), new Promise((r) => setTimeout(() => r('stuck'), 2_000))]);
+    expect(flushed).toBe('flushed');
+    await writer.close();
+  });
 });
 
 describe('audit log: purge', () => {

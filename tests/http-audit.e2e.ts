@@ -1,6 +1,6 @@
 import { auditServer } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './helpers/stack.js';
+import { DEFAULT_USER, startStack, type Stack } from './helpers/stack.js';
 
 /**
  * The GraphQL-over-HTTP audit (npm graphql-http, SECURITY.md "known attacks"), run against the
@@ -18,7 +18,16 @@ afterAll(() => stack?.stop());
 
 describe('GraphQL over HTTP audit', () => {
   it('has no errors and only the deliberate warnings', async () => {
-    const results = await auditServer({ url: stack.gatewayUrl });
+    // As an authenticated caller: every request carries the default user's bearer token.
+    const authorization = `Bearer ${await stack.token(DEFAULT_USER)}`;
+    const results = await auditServer({
+      url: stack.gatewayUrl,
+      fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', authorization);
+        return fetch(input, { ...init, headers });
+      },
+    });
     const errors = results.filter((r) => r.status === 'error').map((r) => `${r.id} ${r.name}`);
     const warnings = results.filter((r) => r.status === 'warn').map((r) => r.id);
     expect(errors).toEqual([]);

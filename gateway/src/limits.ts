@@ -40,7 +40,8 @@ export function operationLimitsRule(opts: LimitOptions) {
     return {
       OperationDefinition(op) {
         const root = rootType(schema, op);
-        if (!root) return;
+        // The gateway's planner would fail on it with a 500: refuse it here as a client error.
+        if (!root) return context.reportError(new GraphQLError(`This API has no ${op.operation} operations`, { nodes: [op], extensions: LIMIT }));
         const variableDefaults = new Map(
           (op.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue] as const),
         );
@@ -50,7 +51,7 @@ export function operationLimitsRule(opts: LimitOptions) {
         };
         const m: Measure = { depth: 0, aliases: 0, directives: op.directives?.length ?? 0, cost: 0 };
         m.cost = walk(op.selectionSet, root, 1, m, new Set(), pageSize);
-        const fail = (message: string) => context.reportError(new GraphQLError(message, { nodes: [op] }));
+        const fail = (message: string) => context.reportError(new GraphQLError(message, { nodes: [op], extensions: LIMIT }));
         if (m.depth > opts.maxDepth) fail(`Query depth ${m.depth} exceeds the maximum of ${opts.maxDepth}`);
         if (m.aliases > opts.maxAliases) fail(`Query has ${m.aliases} aliases, more than the maximum of ${opts.maxAliases}`);
         if (m.directives > opts.maxDirectives) fail(`Query has ${m.directives} directives, more than the maximum of ${opts.maxDirectives}`);
@@ -100,6 +101,13 @@ export function operationLimitsRule(opts: LimitOptions) {
     }
   };
 }
+
+/**
+ * Marks the hub's own limit errors: their messages reveal nothing about the schema, so they are
+ * shown in production where other validation detail is not (schema-privacy.ts).
+ */
+export const LIMIT_EXTENSION = 'hubLimit';
+const LIMIT = { [LIMIT_EXTENSION]: true };
 
 function rootType(schema: GraphQLSchema, op: OperationDefinitionNode) {
   return op.operation === 'query' ? schema.getQueryType() : op.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();

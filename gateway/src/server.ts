@@ -17,6 +17,7 @@ import { createAdmission } from './admission.js';
 import { auditPlugin, refusedEntry, type AuditSink } from './audit.js';
 import { createTokenVerifier } from './auth.js';
 import { loadAllowList, type AllowList } from './persisted.js';
+import { schemaPrivacyPlugin } from './schema-privacy.js';
 import { readinessRoute } from './health.js';
 import { ideRoutes } from './ide.js';
 import { operationLimitsRule } from './limits.js';
@@ -97,6 +98,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
       ApolloServerPluginCacheControlDisabled(),
       requestLoggingPlugin<GatewayContext>('info'),
       auditPlugin(audit),
+      ...(development ? [] : [schemaPrivacyPlugin()]),
     ],
   });
   await apollo.start();

@@ -48,7 +48,8 @@ export async function startCompatStack(opts: { logLevel?: LogLevel } = {}): Prom
   try {
     // products answers ftv1 trace requests, as the suite's ftv1 test expects.
     for (const def of [products, inventoryReference, usersReference]) {
-      const running = await startSubgraph(def, { port: 0, host: '127.0.0.1', log, development: true, inlineTrace: def === products });
+      // The suite also calls subgraphs directly, without the gateway's identity: allowed here only.
+      const running = await startSubgraph(def, { port: 0, host: '127.0.0.1', log, development: true, inlineTrace: def === products, acceptUnsigned: true });
       started.push({ url: running.url, close: () => running.close() });
     }
     const [productsServer, inventory, users] = started as [Running, Running, Running];
@@ -65,9 +66,10 @@ export async function startCompatStack(opts: { logLevel?: LogLevel } = {}): Prom
     const supergraphPath = join(dir, 'supergraph.graphql');
     writeFileSync(supergraphPath, composed.supergraphSdl);
 
-    // The gateway exactly as configured by default (query limits included); only the
-    // supergraph, the environment and the log level are set here.
-    const config = loadGatewayConfig({ SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'test', LOG_LEVEL: logLevel });
+    // The gateway as configured by default (query limits included); only the supergraph, the
+    // environment, the log level and authentication are set here.
+    // Authentication off (AUTH_MODE=off, refused in production): the suite sends no tokens.
+    const config = loadGatewayConfig({ SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'test', LOG_LEVEL: logLevel, AUTH_MODE: 'off' });
     const gateway = await createGateway(config, log);
     const running = await listen(gateway.server, 0);
     stopGateway = async () => {

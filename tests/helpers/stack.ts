@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { compose, hubSubgraphs } from '../../scripts/lib/supergraph.js';
 import type { AnySubgraph } from '../../subgraphs/shared/src/subgraph.js';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
 import type { Gateway } from '../../gateway/src/server.js';
 
@@ -39,6 +39,8 @@ export interface Stack {
   token(who: string): Promise<string>;
   idp: DevIdentityProvider;
   gateway: Gateway;
+  /** The gateway's identity key pair of this stack (tests that play gateway, or attacker). */
+  identityKeys: { privateKey: KeyObject; publicKey: KeyObject };
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startStack(
       database,
       idp,
       gateway,
+      identityKeys: keys,
       token,
       as,
       query: as(DEFAULT_USER),

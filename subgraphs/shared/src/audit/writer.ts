@@ -90,34 +90,41 @@ export function createAuditWriter(opts: AuditWriterOptions): AuditWriter {
     timer.unref();
   };
 
-  /** One batch (single-flight): the oldest queued entries, up to maxBatch. */
-  const writeOnce = (): Promise<void> => {
-    running ??= (async () => {
+  /** One batch: the oldest queued entries, up to maxBatch. */
+  const writeBatch = async (): Promise<void> => {
+    try {
+      if (queue.length === 0) return;
+      if (droppedUnreported > 0 && queue.length < maxBuffered) reportDrops();
+      const batch = queue.slice(0, maxBatch);
+      const client = await pool.connect();
       try {
-        if (queue.length === 0) return;
-        if (droppedUnreported > 0 && queue.length < maxBuffered) reportDrops();
-        const batch = queue.slice(0, maxBatch);
-        const client = await pool.connect();
-        try {
-          await withChainLock(client, () => appendChained(client, schema, algorithm, batch));
-        } catch (err) {
-          client.release(isConnectionError(err) ? (err as Error) : undefined);
-          throw err;
-        }
-        client.release();
-        queue.splice(0, batch.length);
-        written += batch.length;
-        if (failures > 0) log.info('audit log writable again', { afterFailures: failures });
-        failures = 0;
+        await withChainLock(client, () => appendChained(client, schema, algorithm, batch));
       } catch (err) {
-        failures += 1;
-        log.error('audit log write failed; entries kept for the next attempt', { err, buffered: queue.length, failures });
+        client.release(isConnectionError(err) ? (err as Error) : undefined);
         throw err;
-      } finally {
-        running = null;
-        if (queue.length > 0) schedule(failures === 0 ? (queue.length >= maxBatch ? 0 : interval) : Math.min(interval * 2 ** failures, MAX_RETRY_MS));
       }
-    })();
+      client.release();
+      queue.splice(0, batch.length);
+      written += batch.length;
+      if (failures > 0) log.info('audit log writable again', { afterFailures: failures });
+      failures = 0;
+    } catch (err) {
+      failures += 1;
+      log.error('audit log write failed; entries kept for the next attempt', { err, buffered: queue.length, failures });
+      throw err;
+    }
+  };
+
+  /**
+   * Single-flight. `running` is cleared in a `.finally` attached after the assignment: clearing it
+   * inside the async body would run synchronously when the queue is empty — before the assignment —
+   * and leave a settled promise in `running` forever (flush() would then spin on it).
+   */
+  const writeOnce = (): Promise<void> => {
+    running ??= writeBatch().finally(() => {
+      running = null;
+      if (queue.length > 0) schedule(failures === 0 ? (queue.length >= maxBatch ? 0 : interval) : Math.min(interval * 2 ** failures, MAX_RETRY_MS));
+    });
     return running;
   };
 
