@@ -62,6 +62,10 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
   const allowList = loadAllowList(config.PERSISTED_OPERATIONS_PATH);
   if (config.AUTH_MODE === 'off') log.warn('AUTH_MODE=off: every caller is anonymous (development and conformance suites only)');
   const http = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, connections: config.SUBGRAPH_CONNECTIONS });
+  // @apollo/gateway otherwise probes cloud metadata endpoints (AWS, GCP, Azure, Alibaba) and sends
+  // OTLP usage metrics to usage-reporting.api.apollographql.com: nothing of a government hub may
+  // leave it uninvited (docs/security.md).
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) => {
