@@ -16,7 +16,10 @@ import { Agent, request } from 'undici';
 import { createLogger } from '../subgraphs/shared/src/logger.js';
 import { runSeeds } from '../subgraphs/shared/src/seed/run.js';
 import { registry } from '../subgraphs/registry.js';
-import { startStack } from '../tests/helpers/stack.js';
+import { DEFAULT_USER, startStack } from '../tests/helpers/stack.js';
+import { identityOf } from '../tests/helpers/identities.js';
+import { createIdentitySigner } from '../subgraphs/shared/src/identity-signature.js';
+import { IDENTITY_HEADER } from '../subgraphs/shared/src/identity.js';
 import { gql } from '../tests/helpers/graphql.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
@@ -41,8 +44,10 @@ export const CONSOLE_QUERY_WITH_DEPARTMENTS = `query CityHospitalsWithDepartment
 
 interface Run { rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number; requests: number }
 
-async function load(url: string, body: string, connections: number): Promise<Run> {
-  const opts = { url, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body, connections };
+type Target = { url: string; headers: Record<string, string> };
+
+async function load(target: Target, body: string, connections: number): Promise<Run> {
+  const opts = { url: target.url, method: 'POST' as const, headers: { 'content-type': 'application/json', ...target.headers }, body, connections };
   await autocannon({ ...opts, duration: 3 }); // warm-up: plan cache, JIT, pools
   const r = await autocannon({ ...opts, duration: DURATION });
   return { rps: r.requests.average, p50: r.latency.p50, p95: (r.latency as unknown as Record<string, number>).p97_5 ?? r.latency.p99, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
@@ -53,11 +58,11 @@ async function load(url: string, body: string, connections: number): Promise<Run
  * one (alternating which goes first) on one keep-alive connection each, so both see the same
  * machine at the same moment; each timed to 0.01 ms (autocannon's histogram is in whole ms).
  */
-async function interleaved(direct: string, gateway: string, body: string, seconds: number): Promise<{ d: Run; g: Run }> {
+async function interleaved(direct: Target, gateway: Target, body: string, seconds: number): Promise<{ d: Run; g: Run }> {
   const agents = [new Agent({ connections: 1 }), new Agent({ connections: 1 })] as const;
-  const send = async (url: string, agent: Agent) => {
+  const send = async (target: Target, agent: Agent) => {
     const started = performance.now();
-    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, dispatcher: agent });
+    const res = await request(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body, dispatcher: agent });
     await res.body.text();
     return { ms: performance.now() - started, ok: res.statusCode === 200 };
   };
@@ -83,7 +88,8 @@ async function interleaved(direct: string, gateway: string, body: string, second
 async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...withoutDatabaseUrl(), HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', EMBEDDED_PG_PORT: '0', LOG_LEVEL: 'info' },
+    // As a user runs it: development defaults, so the development identity provider starts too.
+    env: { ...withoutDatabaseUrl(), NODE_ENV: 'development', HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {
@@ -148,33 +154,40 @@ async function main() {
     const codes = (await directory.db.pool.query<{ code: string }>('SELECT code FROM directory.hospital ORDER BY code')).rows.map((r) => r.code);
     const reps = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Hospital', code: codes[i % codes.length] }));
     const entitiesQuery = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code name level } } }';
-    await gql(directory.url, entitiesQuery, { r: reps });
+    // Both sides authenticated as a province supervisor: the gateway with a bearer token (verified,
+    // then cached), the subgraph directly with the identity header the gateway would sign for it.
+    const direct: Target = {
+      url: directory.url,
+      headers: { [IDENTITY_HEADER]: createIdentitySigner(stack.identityKeys.privateKey, 3_600).sign(identityOf(['supervisor'], { regionCode: '330000' }), null, 'directory') },
+    };
+    const gateway: Target = { url: stack.gatewayUrl, headers: { authorization: `Bearer ${await stack.token(DEFAULT_USER)}` } };
+    await gql(directory.url, entitiesQuery, { r: reps }, direct.headers);
     const before = directory.db.stats.statements;
     const t0 = performance.now();
-    const ent = await gql<{ _entities: unknown[] }>(directory.url, entitiesQuery, { r: reps });
+    const ent = await gql<{ _entities: unknown[] }>(directory.url, entitiesQuery, { r: reps }, direct.headers);
     const entitiesMs = performance.now() - t0;
     const entitiesStatements = directory.db.stats.statements - before;
     if (ent.body.data?._entities.length !== 1000) throw new Error('entities query failed');
 
     const bodyOf = (query: string) => JSON.stringify({ query, variables: { region: '330500' } });
-    const checks = await Promise.all([CONSOLE_QUERY, CONSOLE_QUERY_WITH_DEPARTMENTS].map((q) => gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, q, { region: '330500' })));
+    const checks = await Promise.all([CONSOLE_QUERY, CONSOLE_QUERY_WITH_DEPARTMENTS].map((q) => gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, q, { region: '330500' }, gateway.headers)));
     for (const c of checks) if (c.body.data?.hospitals.nodes.length !== 50) throw new Error(`bench query failed: ${c.text.slice(0, 300)}`);
     const [light, heavy] = checks.map((c) => `${Math.round(c.text.length / 1024)} kB`);
     const statementsOf = async (query: string) => {
       const before = directory.db.stats.statements;
-      await gql(stack.gatewayUrl, query, { region: '330500' });
+      await gql(stack.gatewayUrl, query, { region: '330500' }, gateway.headers);
       return directory.db.stats.statements - before;
     };
     const [lightSql, heavySql] = [await statementsOf(CONSOLE_QUERY), await statementsOf(CONSOLE_QUERY_WITH_DEPARTMENTS)];
     const best = (a: Run, b: Run) => (a.p50 <= b.p50 ? a : b);
     const rounds = async (body: string, connections: number) => {
       console.log(`load: ${connections} connections, ${DURATION} s each, direct / gateway alternating…`);
-      const [d1, g1, d2, g2] = [await load(directory.url, body, connections), await load(stack.gatewayUrl, body, connections), await load(directory.url, body, connections), await load(stack.gatewayUrl, body, connections)];
+      const [d1, g1, d2, g2] = [await load(direct, body, connections), await load(gateway, body, connections), await load(direct, body, connections), await load(gateway, body, connections)];
       return { d: best(d1, d2), g: best(g1, g2) };
     };
     console.log(`latency: direct and gateway interleaved, ${2 * DURATION} s per query…`);
-    const latency = await interleaved(directory.url, stack.gatewayUrl, bodyOf(CONSOLE_QUERY), 2 * DURATION);
-    const heavyLatency = await interleaved(directory.url, stack.gatewayUrl, bodyOf(CONSOLE_QUERY_WITH_DEPARTMENTS), 2 * DURATION);
+    const latency = await interleaved(direct, gateway, bodyOf(CONSOLE_QUERY), 2 * DURATION);
+    const heavyLatency = await interleaved(direct, gateway, bodyOf(CONSOLE_QUERY_WITH_DEPARTMENTS), 2 * DURATION);
     const { d, g } = await rounds(bodyOf(CONSOLE_QUERY), CONNECTIONS);
     const failures = [latency.d, latency.g, heavyLatency.d, heavyLatency.g, d, g].reduce((n, r) => n + r.errors + r.non2xx, 0);
     if (failures) console.error(`WARNING: ${failures} failed requests during the load — the figures below are not valid`);
@@ -207,6 +220,13 @@ ${row('gateway → directory', latency.g)}
 ${row('directory directly', latency.d)}
 
 **Gateway overhead at p50: ${fmt(latency.g.p50 - latency.d.p50, 2)} ms** (target ≤ 3 ms).
+
+Both sides are authenticated as a province supervisor, as in production: through the gateway with a bearer token
+(RS256 JWT from the development provider, verified by keycloak-connect once and then cached until it expires),
+directly with the Ed25519-signed identity header the gateway would send. The gateway's share therefore includes
+admission (token, rate limit, allow-list check), the signed header (cached per identity and subgraph), the
+subgraphs' audit reports and one audit entry per request (batched, hash-chained, written off the request path),
+and the subgraph's share includes the row scope and the access rules.
 
 \`CityHospitalsWithDepartments\`: the same with every department listed (≈ 600 departments × 3 fields, ${heavy}, ${heavySql} SQL statements):
 

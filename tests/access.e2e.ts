@@ -56,6 +56,18 @@ const codes = (where: (h: { regionCode: string }) => boolean) => fixture.hospita
 const errorCodes = (res: GraphQLResponse<unknown>) => (res.body.errors ?? []).map((e) => e.extensions?.code);
 const as = (who: string) => (who === FEED_CLIENT ? stack.feed : stack.as(who));
 
+describe('authentication at the gateway', () => {
+  it('no token, a malformed or a foreign token: 401 with WWW-Authenticate, no reason shown', async () => {
+    const foreign = `${(await stack.token('sup-city')).split('.').slice(0, 2).join('.')}.${Buffer.from('x'.repeat(256)).toString('base64url')}`;
+    for (const authorization of [undefined, 'Bearer not-a-jwt', `Bearer ${foreign}`, 'Basic dXNlcjpwYXNz']) {
+      const res = await gql(stack.gatewayUrl, '{ regions { code } }', undefined, authorization ? { authorization } : {});
+      expect(res.status, authorization).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
+      expect(res.body.errors).toEqual([{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }]);
+    }
+  });
+});
+
 describe('row scope: each role sees its region subtree or its hospital, nothing else', () => {
   const HOSPITALS = '{ hospitals(first: 100) { totalCount nodes { code } } }';
   it.each([
@@ -134,8 +146,14 @@ describe('field rules declared in the SDL', () => {
     for (const who of ['sup-city', 'inspector', 'sysadmin', 'secadmin']) {
       expect(errorCodes(await stack.as(who)('{ auditLog(first: 1) { edges { node { seq } } } }'))).toEqual(['FORBIDDEN']);
     }
-    const audit = await stack.as('auditadmin')<{ auditLog: { edges: unknown[] } }>('{ auditLog(first: 1) { edges { node { seq operationName } } } }');
+    await stack.gateway.audit.flush();
+    const audit = await stack.as('auditadmin')<{ auditLog: { edges: { node: { outcome: string } }[] }; auditChain: { ok: boolean; rows: number } }>(
+      '{ auditLog(first: 5, filter: { outcome: REFUSED }) { edges { node { seq operationName outcome } } } auditChain { ok rows } }',
+    );
     expect(audit.body.errors).toBeUndefined();
+    expect(audit.body.data!.auditLog.edges.length).toBeGreaterThan(0); // the refused requests above are in the log
+    expect(audit.body.data!.auditChain).toMatchObject({ ok: true });
+    expect(audit.body.data!.auditChain.rows).toBeGreaterThan(10);
   });
 
   it('a token combining an administrator role with a business role is refused (403)', async () => {
@@ -317,6 +335,32 @@ describe('subgraphs accept only what the gateway signed', () => {
     const ok = await direct({ [IDENTITY_HEADER]: valid });
     expect(ok.status).toBe(200);
     expect((ok.body.data as { hospitals: { totalCount: number } }).hospitals.totalCount).toBe(50);
+  });
+});
+
+describe('entity references sent straight to a subgraph, validly signed', () => {
+  const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code } ... on Department { id } ... on Staff { id } } }';
+  const as = (identity: ReturnType<typeof identityOf>) => ({ [IDENTITY_HEADER]: createIdentitySigner(stack.identityKeys.privateKey).sign(identity, null, 'directory') });
+
+  it('honour the row scope for every entity type (IDOR) and the type rules per role', async () => {
+    const url = stack.subgraphs.directory!.url;
+    const outside = fixture.hospitals.find((h) => h.regionCode === OTHER_DISTRICT)!.code;
+    const reps = [
+      { __typename: 'Hospital', code: own.code },
+      { __typename: 'Hospital', code: outside },
+      { __typename: 'Department', id: fixture.departments.find((d) => d.hospitalCode === outside)!.id },
+      { __typename: 'Staff', id: await staffOf(outside) },
+      { __typename: 'Staff', id: await staffOf(own.code) },
+    ];
+    const city = await gql<{ _entities: unknown[] }>(url, ENTITIES, { r: reps }, as(identityOf(['supervisor'], { regionCode: CITY })));
+    expect(city.body.errors).toBeUndefined();
+    expect(city.body.data!._entities).toEqual([{ code: own.code }, null, null, null, { id: reps[4]!.id }]);
+
+    const analyst = await gql(url, ENTITIES, { r: [reps[4]] }, as(identityOf(['analyst'], { regionCode: PROVINCE })));
+    expect(errorCodes(analyst)).toEqual(['FORBIDDEN']);
+    const auditor = await gql(url, ENTITIES, { r: [reps[0]] }, as(identityOf(['audit-admin'])));
+    expect(errorCodes(auditor)).toEqual(['FORBIDDEN']);
+    expect(JSON.stringify(auditor.body.data)).not.toContain(own.code);
   });
 });
 

@@ -62,6 +62,20 @@ async function cli(script: 'audit:verify' | 'audit:purge', databaseUrl: string, 
   }
 }
 
+/** A fresh database with the audit schema for one describe block, and an admin pool on it. */
+function auditDatabase() {
+  const handle = {} as { db: TestDatabase; admin: pg.Pool };
+  beforeAll(async () => {
+    handle.db = await createTestDatabase({ subgraphs: ['audit'] });
+    handle.admin = pool(handle.db.adminUrl);
+  });
+  afterAll(async () => {
+    await handle.admin?.end();
+    await handle.db?.drop();
+  });
+  return handle;
+}
+
 describe('audit log: chain, append-only, tampering', () => {
   let db: TestDatabase;
   let admin: pg.Pool;
@@ -172,40 +186,31 @@ describe('audit log: chain, append-only, tampering', () => {
 });
 
 describe('audit log: writer resilience', () => {
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase({ subgraphs: ['audit'] });
-    admin = pool(db.adminUrl);
-  });
-  afterAll(async () => {
-    await admin?.end();
-    await db?.drop();
-  });
+  const ctx = auditDatabase();
 
   it('keeps entries while the database refuses them, drops beyond the bound and records the drop', async () => {
     const errors: string[] = [];
     const loud = createLogger({ level: 'error', sink: (line) => errors.push(line) });
-    const writer = createAuditWriter({ pool: auditWriterUrl(db.adminUrl), flushIntervalMs: 10_000, maxBatch: 10, maxBuffered: 25, log: loud });
-    await admin.query('REVOKE INSERT ON audit.entry FROM audit_writer');
+    const writer = createAuditWriter({ pool: auditWriterUrl(ctx.db.adminUrl), flushIntervalMs: 10_000, maxBatch: 10, maxBuffered: 25, log: loud });
+    await ctx.admin.query('REVOKE INSERT ON audit.entry FROM audit_writer');
     for (let i = 0; i < 30; i++) writer.append(entry(i));
     await expect(writer.flush()).rejects.toMatchObject({ code: '42501' });
     expect(writer.stats()).toMatchObject({ appended: 25, dropped: 5, buffered: 25, written: 0 });
     expect(errors.join('\n')).toMatch(/AUDIT ENTRIES DROPPED/);
 
-    await admin.query('GRANT INSERT ON audit.entry TO audit_writer');
+    await ctx.admin.query('GRANT INSERT ON audit.entry TO audit_writer');
     await writer.flush();
     await writer.close();
     expect(writer.stats()).toMatchObject({ written: 26, buffered: 0, dropped: 5 });
-    const { rows } = await admin.query("SELECT seq::int, records, error_codes FROM audit.entry WHERE operation_name = 'audit.entries-dropped'");
+    const { rows } = await ctx.admin.query("SELECT seq::int, records, error_codes FROM audit.entry WHERE operation_name = 'audit.entries-dropped'");
     expect(rows).toEqual([{ seq: 26, records: 5, error_codes: ['AUDIT_BUFFER_FULL'] }]);
-    expect(await verifyAuditChain(admin)).toMatchObject({ ok: true, rows: 26 });
+    expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 26 });
   });
 
   it('a timer that finds the queue already flushed does not wedge later flushes', async () => {
     // Regression: a write attempt on an empty queue used to leave a settled promise as the
     // in-flight write, and every later flush() spun on it forever.
-    const writer = createAuditWriter({ pool: auditWriterUrl(db.adminUrl), flushIntervalMs: 100, log });
+    const writer = createAuditWriter({ pool: auditWriterUrl(ctx.db.adminUrl), flushIntervalMs: 100, log });
     writer.append(entry(1));
     await writer.flush(); // written before the 100 ms timer fires…
     await new Promise((r) => setTimeout(r, 200)); // …which then finds nothing to write
@@ -217,19 +222,10 @@ describe('audit log: writer resilience', () => {
 });
 
 describe('audit log: purge', () => {
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase({ subgraphs: ['audit'] });
-    admin = pool(db.adminUrl);
-  });
-  afterAll(async () => {
-    await admin?.end();
-    await db?.drop();
-  });
+  const ctx = auditDatabase();
 
   it('removes only the old prefix of the chain, and verification continues from the checkpoint', async () => {
-    const writer = createAuditWriter({ pool: auditWriterUrl(db.adminUrl), log });
+    const writer = createAuditWriter({ pool: auditWriterUrl(ctx.db.adminUrl), log });
     const now = Date.now();
     for (let i = 0; i < 300; i++) writer.append(entry(i, { time: new Date(now - 400 * DAY + i * 1000) })); // seq 1..300
     for (let i = 0; i < 100; i++) writer.append(entry(i, { time: new Date(now - 250 * DAY) })); // 301..400
@@ -237,40 +233,40 @@ describe('audit log: purge', () => {
     for (let i = 0; i < 20; i++) writer.append(entry(i, { time: new Date(now - 400 * DAY) })); // 451..470: old, after recent ones
     await writer.close();
 
-    const result = await purgeAudit(admin, { olderThanDays: 200, subject: 'test-operator' });
+    const result = await purgeAudit(ctx.admin, { olderThanDays: 200, subject: 'test-operator' });
     expect(result).toMatchObject({ rowsPurged: 400, checkpoint: { upToSeq: 400 }, entrySeq: 471 });
-    const { rows } = await admin.query('SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(*)::int AS n FROM audit.entry');
+    const { rows } = await ctx.admin.query('SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(*)::int AS n FROM audit.entry');
     expect(rows[0]).toEqual({ lo: 401, hi: 471, n: 71 });
-    const cp = await admin.query('SELECT up_to_seq::int, rows_purged::int FROM audit.checkpoint');
+    const cp = await ctx.admin.query('SELECT up_to_seq::int, rows_purged::int FROM audit.checkpoint');
     expect(cp.rows).toEqual([{ up_to_seq: 400, rows_purged: 400 }]);
-    const { rows: [purgeEntry] } = await admin.query('SELECT operation_type, operation_name, subject, records, detail FROM audit.entry WHERE seq = 471');
+    const { rows: [purgeEntry] } = await ctx.admin.query('SELECT operation_type, operation_name, subject, records, detail FROM audit.entry WHERE seq = 471');
     expect(purgeEntry).toMatchObject({ operation_type: 'maintenance', operation_name: 'audit.purge', subject: 'test-operator', records: 400 });
 
-    expect(await verifyAuditChain(admin)).toMatchObject({ ok: true, rows: 71, head: { seq: 471 }, checkpoint: { upToSeq: 400 } });
+    expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 71, head: { seq: 471 }, checkpoint: { upToSeq: 400 } });
 
     // nothing more is old enough at the head of the chain: a purge records itself and removes nothing
-    const again = await purgeAudit(admin, { olderThanDays: 200 });
+    const again = await purgeAudit(ctx.admin, { olderThanDays: 200 });
     expect(again).toMatchObject({ rowsPurged: 0, checkpoint: null, entrySeq: 472 });
-    expect(await verifyAuditChain(admin)).toMatchObject({ ok: true, rows: 72 });
+    expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 72 });
 
     // writers continue the chain after a purge
-    const later = createAuditWriter({ pool: auditWriterUrl(db.adminUrl), log });
+    const later = createAuditWriter({ pool: auditWriterUrl(ctx.db.adminUrl), log });
     later.append(entry(1));
     await later.close();
-    expect(await verifyAuditChain(admin)).toMatchObject({ ok: true, rows: 73, head: { seq: 473 } });
+    expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 73, head: { seq: 473 } });
   });
 
   it('npm run audit:verify exits 0 on an intact (purged) log', async () => {
-    const res = await cli('audit:verify', db.adminUrl);
+    const res = await cli('audit:verify', ctx.db.adminUrl);
     expect(res.code, res.out).toBe(0);
     expect(res.out).toMatch(/audit chain OK .*73 rows checked from the checkpoint after seq 400/);
     expect(res.out).toMatch(/head: seq 473 hash [0-9a-f]{64}/);
   });
 
   it('deleting the first remaining row is detected against the checkpoint', async () => {
-    await bypassing(admin, 'DELETE FROM audit.entry WHERE seq = 401');
-    expect(await verifyAuditChain(admin)).toMatchObject({ ok: false, firstBadSeq: 401, problem: 'checkpoint mismatch' });
-    const res = await cli('audit:verify', db.adminUrl);
+    await bypassing(ctx.admin, 'DELETE FROM audit.entry WHERE seq = 401');
+    expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: false, firstBadSeq: 401, problem: 'checkpoint mismatch' });
+    const res = await cli('audit:verify', ctx.db.adminUrl);
     expect(res.code).toBe(1);
     expect(res.out).toMatch(/first bad seq 401: checkpoint mismatch/);
   });

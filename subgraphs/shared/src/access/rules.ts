@@ -129,15 +129,20 @@ function record(value: unknown, key: string, access: RequestAccess): unknown {
   return value;
 }
 
-/** `_entities`: the type's role check before any data access, and the touched hospital after. */
+/**
+ * `_entities`: the type's role check before any data access, and the touched hospital after.
+ * @apollo/subgraph keeps `__resolveReference` in `extensions.apollo.subgraph.resolveReference`.
+ */
 function wrapReference(type: GraphQLObjectType, roles: readonly string[] | null, key: string | null): void {
-  const holder = type as GraphQLObjectType & { resolveReference?: (ref: unknown, ctx: Ctx, info: unknown) => unknown };
   // An entity without __resolveReference resolves to its representation: still checked.
   if (!directive(type, 'key') || (!roles && !key)) return;
-  const original = holder.resolveReference ?? ((ref: unknown) => ref);
-  holder.resolveReference = (ref, ctx, info) => {
+  type ReferenceResolver = (ref: unknown, ctx: Ctx, info: unknown) => unknown;
+  const extensions = type.extensions as { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } };
+  const original: ReferenceResolver = extensions.apollo?.subgraph?.resolveReference ?? ((ref) => ref);
+  const checked: ReferenceResolver = (ref, ctx, info) => {
     if (roles && !ctx.access.hasRole(roles)) throw forbidden(type.name);
-    const result = original.call(holder, ref, ctx, info);
+    const result = original(ref, ctx, info);
     return key ? then(result, (v) => record(v, key, ctx.access)) : result;
   };
+  type.extensions = { ...type.extensions, apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: checked } } };
 }
