@@ -2,17 +2,19 @@ import { Readable } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { connect } from 'node:net';
 import { createGraphQLHttpServer, listen, type RunningHttpServer } from './http.js';
 import { createLogger } from './logger.js';
 
 let running: RunningHttpServer;
+const logged: string[] = [];
 const apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'world' } } });
 
 beforeAll(async () => {
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    log: createLogger({ level: 'silent' }),
+    log: createLogger({ level: 'info', sink: (line) => logged.push(line) }),
     maxBodyBytes: 1_000,
     context: async () => ({}),
     routes: {
@@ -61,5 +63,21 @@ describe('HTTP front', () => {
     });
     expect(streamed.statusCode).toBe(413);
     await streamed.body.dump();
+  });
+
+  it('a client hanging up mid-body is not a server error: nothing logged as one, no answer attempted', async () => {
+    const { port } = running;
+    const from = logged.length;
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"query":');
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on('close', () => setTimeout(resolve, 100));
+    });
+    expect(logged.slice(from).filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    expect(logged.slice(from).some((l) => l.includes('client closed the connection'))).toBe(true);
+    const ok = await request(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
+    expect(await ok.body.json()).toEqual({ data: { hello: 'world' } });
   });
 });

@@ -61,6 +61,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       return notFound(res);
     })();
     handle.catch((err: unknown) => {
+      // The client hung up mid-request (e.g. a scanner giving up): not a server failure, nobody to answer.
+      if (req.destroyed || res.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        opts.log.info('client closed the connection before the answer', { requestId });
+        res.destroy();
+        return;
+      }
       opts.log.error('unhandled request failure', { requestId, err });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
