@@ -6,8 +6,13 @@ import { ConfigError } from '../subgraphs/shared/src/config.js';
 import { createLogger } from '../subgraphs/shared/src/logger.js';
 import { SAMPLE_QUERY } from '../gateway/src/server.js';
 import { startHub } from './lib/hub.js';
+import { DEV_IDP_PORT } from '../gateway/src/dev-idp/accounts.js';
 
 const started = performance.now();
+
+/** `npm run token` asks the development provider on its default port; say where it is otherwise. */
+const tokenEnv = (serverUrl: string | undefined) =>
+  serverUrl && serverUrl !== `http://127.0.0.1:${DEV_IDP_PORT}` ? `KEYCLOAK_URL=${serverUrl} ` : '';
 const log = createLogger({ level: (process.env.LOG_LEVEL as 'info') ?? 'info', base: { service: 'hub' } });
 
 try {
@@ -25,7 +30,7 @@ try {
         ? `  Identity provider (development only): ${hub.idp.serverUrl}/realms/${hub.idp.realm}\n` +
           `    demo users: supervisor, inspector, hospital-officer, analyst, system-admin, security-admin, audit-admin; client demo-feed\n`
         : '') +
-      `  Try:\n    TOKEN=$(npm run -s token -- supervisor)\n` +
+      `  Try:\n    TOKEN=$(${tokenEnv(hub.idp?.serverUrl)}npm run -s token -- supervisor)\n` +
       `    curl -s ${hub.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
       `      -d '{"query":"{ hospitals(first: 3) { totalCount nodes { code name level staffCount } } }"}'\n\n` +
       SAMPLE_QUERY.replace(/^/gm, '    ') + '\n\nPress Ctrl-C to stop.\n',

@@ -17,6 +17,9 @@ const assets: Record<string, { pkg: string; file: string; type: string }> = {
 /** react and react-dom export no ./umd/* subpath: locate each package by its package.json instead. */
 const assetPath = (pkg: string, file: string) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
 
+/** Every request needs a bearer token: the Headers tab starts with where to get one (README, "Run it"). */
+const HEADERS_HINT = '{\n  "authorization": "Bearer <paste the output of: npm run -s token -- supervisor>"\n}';
+
 const page = (endpoint: string, example: string) => `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Integrity Hub — GraphiQL</title>
 <link rel="stylesheet" href="/ide/graphiql.css"><style>html,body,#ide{height:100%;margin:0}</style></head>
@@ -25,7 +28,7 @@ const page = (endpoint: string, example: string) => `<!doctype html>
 <script>
   const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
   ReactDOM.createRoot(document.getElementById('ide')).render(
-    React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(example)}, defaultEditorToolsVisibility: true }));
+    React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(example)}, defaultHeaders: ${JSON.stringify(HEADERS_HINT)}, defaultEditorToolsVisibility: true }));
 </script></body></html>`;
 
 /** Routes for the IDE: the page (GET /graphql from a browser) and its assets. */
