@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createIdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
 import { IDENTITY_HEADER, identityFromClaims, type HubRole, type Identity } from '../../subgraphs/shared/src/identity.js';
 import { RequestAccess } from '../../subgraphs/shared/src/access/request-access.js';
+import { createLogger } from '../../subgraphs/shared/src/logger.js';
 
 /**
  * An identity as the gateway would build it from a token's claims — for tests that call a
@@ -28,3 +29,21 @@ const signer = createIdentitySigner(testKeys.privateKey);
 export const vouchedHeaders = (subgraph: string, identity: Identity, reason: string | null = null) => ({
   [IDENTITY_HEADER]: signer.sign(identity, reason, subgraph),
 });
+
+/**
+ * Run an operation on a subgraph's ApolloServer in process, as `identity`, with the context the
+ * platform would build for it (unit tests of a subgraph's resolvers, rules and data access).
+ */
+export function operationRunner<TDb>(
+  apollo: { executeOperation: (...args: any[]) => Promise<{ body: { kind: string; singleResult?: unknown } }> },
+  def: { createContext: (base: any, db: TDb) => unknown },
+  db: () => TDb,
+  identity: Identity,
+) {
+  const log = createLogger({ level: 'silent' });
+  return async <T>(query: string, variables?: Record<string, unknown>) => {
+    const res = await apollo.executeOperation({ query, variables }, { contextValue: def.createContext({ requestId: 'test', log, ...callerContext(identity) }, db()) });
+    if (res.body.kind !== 'single') throw new Error('expected a single result');
+    return res.body.singleResult as { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+  };
+}

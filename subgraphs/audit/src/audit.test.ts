@@ -6,8 +6,7 @@ import { auditWriterUrl } from '../../shared/src/db/provision.js';
 import { createTestDatabase } from '../../shared/src/db/test-database.js';
 import { createLogger } from '../../shared/src/logger.js';
 import { createSubgraphApollo } from '../../shared/src/subgraph.js';
-import { callerContext, identityOf } from '../../../tests/helpers/identities.js';
-import type { Context } from './context.js';
+import { identityOf, operationRunner } from '../../../tests/helpers/identities.js';
 import { createAuditClient, type AuditClient } from './db.js';
 import { audit } from './subgraph.js';
 
@@ -18,14 +17,7 @@ const apollo = createSubgraphApollo(audit, { log, development: false });
 const auditAdmin = identityOf(['audit-admin']);
 const HOSPITAL = '12330500MB0000001X';
 
-const run = async <T>(query: string, variables?: Record<string, unknown>) => {
-  const res = await apollo.executeOperation<T>(
-    { query, variables },
-    { contextValue: audit.createContext({ requestId: 'test', log, ...callerContext(auditAdmin) }, db) as Context },
-  );
-  if (res.body.kind !== 'single') throw new Error('expected a single result');
-  return res.body.singleResult;
-};
+const run = operationRunner(apollo, audit, () => db, auditAdmin);
 
 const entry = (i: number): AuditEntry => ({
   time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
@@ -113,11 +105,9 @@ describe('audit subgraph', () => {
   });
 
   it('is for audit administrators only', async () => {
-    const res = await apollo.executeOperation(
-      { query: '{ auditChain { ok } }' },
-      { contextValue: audit.createContext({ requestId: 'test', log, ...callerContext(identityOf(['supervisor'], { regionCode: '330000' })) }, db) as Context },
-    );
-    if (res.body.kind !== 'single') throw new Error('expected a single result');
-    expect(res.body.singleResult.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    for (const identity of [identityOf(['supervisor'], { regionCode: '330000' }), identityOf(['system-admin']), identityOf(['security-admin'])]) {
+      const res = await operationRunner(apollo, audit, () => db, identity)('{ auditChain { ok } }');
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
   });
 });

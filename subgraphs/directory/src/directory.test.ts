@@ -5,8 +5,7 @@ import { createLogger } from '../../shared/src/logger.js';
 import { createSubgraphApollo } from '../../shared/src/subgraph.js';
 import { makeUscc } from '../../shared/src/validation/index.js';
 import { loadDirectory, PROVINCE } from '../../../tests/helpers/fixtures.js';
-import { callerContext, identityOf } from '../../../tests/helpers/identities.js';
-import type { Context } from './context.js';
+import { identityOf, operationRunner } from '../../../tests/helpers/identities.js';
 import { createDirectoryClient, type DirectoryClient } from './db.js';
 import { directory } from './subgraph.js';
 
@@ -17,14 +16,7 @@ let fixture: Awaited<ReturnType<typeof loadDirectory>>;
 const apollo = createSubgraphApollo(directory, { log, development: false });
 const supervisor = identityOf(['supervisor'], { regionCode: PROVINCE });
 
-const run = async <T>(query: string, variables?: Record<string, unknown>) => {
-  const res = await apollo.executeOperation<T>(
-    { query, variables },
-    { contextValue: directory.createContext({ requestId: 'test', log, ...callerContext(supervisor) }, db) as Context },
-  );
-  if (res.body.kind !== 'single') throw new Error('expected a single result');
-  return res.body.singleResult;
-};
+const run = operationRunner(apollo, directory, () => db, supervisor);
 
 beforeAll(async () => {
   database = await createTestDatabase({ subgraphs: ['directory'] });

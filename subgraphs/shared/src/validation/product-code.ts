@@ -19,7 +19,6 @@
  *
  * Normalisation: trim surrounding whitespace and upper-case; anything else is rejected.
  */
-import type { Result } from './index.js';
 
 export type ProductKind = 'DRUG' | 'CONSUMABLE';
 
