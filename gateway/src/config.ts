@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, env, parseConfig } from '../../subgraphs/shared/src/config.js';
+import { auditConfigSchema } from '../../subgraphs/shared/src/audit/config.js';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),
@@ -35,7 +36,8 @@ const schema = z.object({
   PERSISTED_OPERATIONS_PATH: z.string().default('gateway/persisted-operations.json'),
   /** Where the gateway writes the audit log (schema `audit`, role audit_writer); required in production. */
   AUDIT_WRITER_DATABASE_URL: z.string().url().optional(),
-  AUDIT_HASH: z.enum(['sm3', 'sha256']).optional(),
+  /** Hash of new audit-chain entries (the audit log's own setting, audit/config.ts). */
+  AUDIT_HASH: auditConfigSchema.shape.AUDIT_HASH,
   AUDIT_FLUSH_MS: env.ms(200),
 });
 

@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { env, parseConfig } from '../../subgraphs/shared/src/config.js';
 import { startEmbeddedPostgres } from '../../subgraphs/shared/src/db/embedded.js';
+import { openAuditPool } from '../../subgraphs/shared/src/audit/store.js';
 
 /**
  * The database holding the audit log, for the operator commands (audit:verify, audit:purge):
@@ -26,10 +27,7 @@ export async function openAuditDatabase(source: Record<string, string | undefine
     stopEmbedded = () => embedded.stop();
     where = `embedded ${config.HUB_DATA_DIR}`;
   }
-  const u = new URL(url);
-  u.searchParams.delete('schema');
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 2, connectionTimeoutMillis: 5_000, application_name: 'integrity-hub:audit-cli' });
-  pool.on('error', () => undefined);
+  const pool = openAuditPool(url, 'integrity-hub:audit-cli');
   return {
     pool,
     where,

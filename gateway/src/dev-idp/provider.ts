@@ -5,7 +5,7 @@ import Provider, { errors, type Adapter, type AdapterPayload, type ClientMetadat
 import type { HubRole } from '../../../subgraphs/shared/src/identity.js';
 import { CONSOLE_CLIENT_ID, DEMO_SCOPE, DEV_IDP_PORT, demoAccounts, demoMachineClients, subjectOf, type DemoAccount, type MachineClient } from './accounts.js';
 import { generateSigningKey, type SigningJwk } from './keys.js';
-import { requestToken } from './token-request.js';
+import { requestToken, tokenEndpoint } from './token-request.js';
 
 export { DEV_IDP_PORT } from './accounts.js';
 /** Access-token lifetime unless a request asks for another (Keycloak's default is 300 s too). */
@@ -261,7 +261,7 @@ export async function startDevIdentityProvider(opts: DevIdentityProviderOptions 
     if (options.audience) extra.resource = resourceFor(options.audience);
     if (options.ttlSeconds) extra[DEV_TTL_PARAM] = String(options.ttlSeconds);
     return requestToken(
-      `${issuer}/protocol/openid-connect/token`,
+      tokenEndpoint(serverUrl, realm),
       machine
         ? { kind: 'client', clientId: machine.clientId, secret: machine.secret }
         : { kind: 'password', clientId: CONSOLE_CLIENT_ID, username: user!.username, password: user!.password },

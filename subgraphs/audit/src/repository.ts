@@ -2,7 +2,7 @@ import type { Prisma } from './__generated__/prisma/client.js';
 import type { AuditLogFilter } from './__generated__/resolvers-types.js';
 import type { AuditClient } from './db.js';
 import type { Entry } from './models.js';
-import { toConnection, type Connection, type Page } from '../../shared/src/pagination.js';
+import { keysetPage, type Connection, type Page } from '../../shared/src/pagination.js';
 import { badInput } from '../../shared/src/errors.js';
 
 type Maybe<T> = T | null | undefined;
@@ -11,23 +11,17 @@ const SEQ = /^[1-9]\d{0,18}$/;
 /** Reads of the audit log: filters → Prisma where-clauses, keyset pagination by seq, newest first. */
 export function createRepository(db: AuditClient) {
   return {
-    findEntries: async (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> => {
-      if (p.after !== null && !SEQ.test(p.after)) throw badInput('after', 'after is not a cursor from this API');
-      const where = entryWhere(filter);
-      const rows =
-        p.first === 0
-          ? []
-          : await db.entry.findMany({
-              where: p.after ? { AND: [where, { seq: { lt: BigInt(p.after) } }] } : where,
-              orderBy: { seq: 'desc' },
-              take: p.take,
-            });
-      return toConnection(rows, p, (e) => e.seq.toString(), () => db.entry.count({ where }));
-    },
+    findEntries: (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> =>
+      keysetPage(db.entry, entryWhere(filter), { key: 'seq', keyOf: (e) => e.seq.toString(), page: p, direction: 'desc', cursor: seqCursor }),
   };
 }
 
 export type Repository = ReturnType<typeof createRepository>;
+
+function seqCursor(after: string): bigint {
+  if (!SEQ.test(after)) throw badInput('after', 'after is not a cursor from this API');
+  return BigInt(after);
+}
 
 const date = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 

@@ -1,7 +1,7 @@
 import type { Prisma } from './__generated__/prisma/client.js';
 import type { DirectoryClient } from './db.js';
 import type { Department, Hospital, Product, Region, Staff, Supplier } from './models.js';
-import { toConnection, type Connection, type Page } from '../../shared/src/pagination.js';
+import { keysetPage, type Connection, type Page, type PageableDelegate } from '../../shared/src/pagination.js';
 import { isUuid, onlyUuids } from '../../shared/src/ids.js';
 import { badInput } from '../../shared/src/errors.js';
 import type { RowScope } from '../../shared/src/access/scope.js';
@@ -23,24 +23,14 @@ export function createRepository(db: DirectoryClient, scope: RowScope) {
   const inHospitals = hospitalScope(scope);
   const ofHospitals = hospitalChildScope(scope);
   const and = <W>(where: W, scoped: W) => ({ AND: [where, scoped] });
-  const page = async <T, W>(
-    delegate: { findMany(args: object): Promise<T[]>; count(args: { where: W }): Promise<number> },
-    where: W,
-    key: string,
-    keyOf: (row: T) => string,
-    p: Page,
-  ): Promise<Connection<T>> => {
-    if (p.after && key === 'id' && !isUuid(p.after)) throw badInput('after', 'after is not a cursor from this API');
-    const rows =
-      p.first === 0
-        ? []
-        : await delegate.findMany({
-            where: p.after ? { AND: [where, { [key]: { gt: p.after } }] } : where,
-            orderBy: { [key]: 'asc' },
-            take: p.take,
-          });
-    return toConnection(rows, p, keyOf, () => delegate.count({ where }));
-  };
+  /** Keyset pages by primary key; a uuid key only takes cursors that hold a uuid. */
+  const page = <T, W>(delegate: PageableDelegate<T, W>, where: W, key: string, keyOf: (row: T) => string, p: Page): Promise<Connection<T>> =>
+    keysetPage(delegate, where, {
+      key,
+      keyOf,
+      page: p,
+      cursor: key === 'id' ? uuidCursor : undefined,
+    });
 
   return {
     findRegionsByCodes: (codes: readonly string[]) => db.region.findMany({ where: { code: { in: [...codes] } } }),
@@ -89,6 +79,11 @@ export function createRepository(db: DirectoryClient, scope: RowScope) {
 }
 
 export type Repository = ReturnType<typeof createRepository>;
+
+function uuidCursor(after: string): string {
+  if (!isUuid(after)) throw badInput('after', 'after is not a cursor from this API');
+  return after;
+}
 
 /** The scope as a where-clause on hospitals; a caller with no business scope matches nothing. */
 export function hospitalScope(scope: RowScope): Prisma.HospitalWhereInput {

@@ -68,3 +68,32 @@ export function toConnection<T>(
     totalCount: () => (counted ??= count()),
   };
 }
+
+/** What keysetPage needs of a Prisma model delegate. */
+export interface PageableDelegate<T, W> {
+  findMany(args: object): Promise<T[]>;
+  count(args: { where: W }): Promise<number>;
+}
+
+/**
+ * One page of a Prisma model ordered by a unique `key`: the rows after the cursor (`gt` ascending,
+ * `lt` descending), one more than asked, as a connection whose COUNT runs only when asked for.
+ * `cursor` turns the decoded `after` into the key's value, throwing BAD_USER_INPUT when it cannot be one.
+ */
+export async function keysetPage<T, W>(
+  delegate: PageableDelegate<T, W>,
+  where: W,
+  opts: { key: string; keyOf: (row: T) => string; page: Page; direction?: 'asc' | 'desc'; cursor?: (after: string) => unknown },
+): Promise<Connection<T>> {
+  const { key, page, direction = 'asc' } = opts;
+  const after = page.after === null ? null : opts.cursor ? opts.cursor(page.after) : page.after;
+  const rows =
+    page.first === 0
+      ? []
+      : await delegate.findMany({
+          where: after === null ? where : { AND: [where, { [key]: { [direction === 'asc' ? 'gt' : 'lt']: after } }] },
+          orderBy: { [key]: direction },
+          take: page.take,
+        });
+  return toConnection(rows, page, opts.keyOf, () => delegate.count({ where }));
+}

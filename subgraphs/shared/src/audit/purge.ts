@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { DEFAULT_AUDIT_HASH, type AuditHashAlgorithm } from './chain.js';
-import { appendChained, table, withChainLock } from './store.js';
+import { appendChained, table, withChainLock, withPoolClient } from './store.js';
 
 /** 网络安全法 art. 21: network logs are kept for no less than six months. */
 export const AUDIT_RETENTION_MIN_DAYS = 180;
@@ -46,11 +46,9 @@ export async function purgeAudit(pool: pg.Pool | pg.ClientBase, opts: PurgeOptio
   const schema = opts.schema ?? 'audit';
   const entry = table(schema, 'entry');
   const checkpointTable = table(schema, 'checkpoint');
-  const isPool = 'totalCount' in pool;
-  const client = isPool ? await (pool as pg.Pool).connect() : (pool as pg.ClientBase);
   const started = performance.now();
-  try {
-    return await withChainLock(
+  return withPoolClient(pool, (client) =>
+    withChainLock(
       client,
       async () => {
         const { rows: [c] } = await client.query<{ cutoff: Date }>('SELECT now() - make_interval(days => $1::int) AS cutoff', [Math.floor(opts.olderThanDays)]);
@@ -83,8 +81,6 @@ export async function purgeAudit(pool: pg.Pool | pg.ClientBase, opts: PurgeOptio
         return { cutoff, rowsPurged, checkpoint, entrySeq: head.seq };
       },
       ["SET LOCAL hub.audit_purge = 'on'"],
-    );
-  } finally {
-    if (isPool) (client as pg.PoolClient).release();
-  }
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 // SQL shared by the writer, verification and purge: one table layout, one lock, one way to extend
 // the chain. Plain `pg` (not Prisma): the gateway and the feeds write here without a Prisma client.
-import type pg from 'pg';
+import pg from 'pg';
 import { hashEntry, GENESIS_HASH, type AuditHashAlgorithm } from './chain.js';
 import { normalizeEntry, type AuditEntry } from './entry.js';
 
@@ -56,6 +56,8 @@ const CASTS: Partial<Record<(typeof ENTRY_COLUMNS)[number], string>> = {
   seq: 'bigint', time: 'timestamptz', roles: 'text[]', hospitals: 'text[]', records: 'int', status: 'int',
   error_codes: 'text[]', duration_ms: 'int', unmasked_fields: 'text[]', detail: 'jsonb',
 };
+/** The columns as read back (bigint seq as text, see EntryRow). */
+export const ENTRY_SELECT = ENTRY_COLUMNS.map((c) => (c === 'seq' ? 'seq::text AS seq' : c)).join(', ');
 /** Bind parameters per INSERT stay under PostgreSQL's 65,535. */
 export const MAX_BATCH = Math.floor(65_535 / ENTRY_COLUMNS.length);
 
@@ -151,4 +153,28 @@ export async function withChainLock<T>(client: pg.ClientBase, fn: () => Promise<
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+/** `fn` with a client: the one given, or one checked out of the pool given and released after (discarded if `fn` threw). */
+export async function withPoolClient<T>(source: pg.Pool | pg.ClientBase, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  if (!('totalCount' in source)) return fn(source);
+  const client = await (source as pg.Pool).connect();
+  let failed = false;
+  try {
+    return await fn(client);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    client.release(failed ? true : undefined);
+  }
+}
+
+/** A small pool on the audit log's database (a `?schema=` parameter is ignored), for a writer or an operator command. */
+export function openAuditPool(url: string, applicationName: string): pg.Pool {
+  const u = new URL(url);
+  u.searchParams.delete('schema');
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 2, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: applicationName });
+  pool.on('error', () => undefined);
+  return pool;
 }

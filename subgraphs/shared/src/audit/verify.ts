@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { GENESIS_HASH, hashEntry, isAuditHashAlgorithm } from './chain.js';
-import { entryOfRow, latestCheckpoint, table, type EntryRow } from './store.js';
+import { ENTRY_SELECT, entryOfRow, latestCheckpoint, table, withPoolClient, type EntryRow } from './store.js';
 
 export type AuditChainProblem = 'hash mismatch' | 'gap' | 'broken link' | 'checkpoint mismatch';
 
@@ -27,55 +27,47 @@ export interface VerifyOptions {
 export async function verifyAuditChain(pool: pg.Pool | pg.ClientBase, schema = 'audit', opts: VerifyOptions = {}): Promise<AuditChainResult> {
   const pageSize = Math.max(1, opts.pageSize ?? 5_000);
   const entry = table(schema, 'entry');
-  const isPool = 'totalCount' in pool;
-  const client = isPool ? await (pool as pg.Pool).connect() : (pool as pg.ClientBase);
-  let broken = false;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const cp = await latestCheckpoint(client, schema);
-    const checkpoint = cp ? { upToSeq: cp.upToSeq, hash: cp.hash } : null;
-    let expectedSeq = (cp?.upToSeq ?? 0) + 1;
-    let prevHash = cp?.hash ?? GENESIS_HASH;
-    let rows = 0;
-    let first = true;
-    const fail = (firstBadSeq: number, problem: AuditChainProblem): AuditChainResult => ({ ok: false, rows, firstBadSeq, problem, checkpoint });
+  return withPoolClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const cp = await latestCheckpoint(client, schema);
+      const checkpoint = cp ? { upToSeq: cp.upToSeq, hash: cp.hash } : null;
+      let expectedSeq = (cp?.upToSeq ?? 0) + 1;
+      let prevHash = cp?.hash ?? GENESIS_HASH;
+      let rows = 0;
+      let first = true;
+      const fail = (firstBadSeq: number, problem: AuditChainProblem): AuditChainResult => ({ ok: false, rows, firstBadSeq, problem, checkpoint });
 
-    for (;;) {
-      const page = await client.query<EntryRow>(
-        `SELECT seq::text AS seq, time, alg, prev_hash, hash, source, request_id, subject, client_id, roles, ip, operation_type,
-                operation_name, operation_hash, hospitals, records, outcome, status, error_codes, duration_ms, unmask_reason,
-                unmasked_fields, detail
-           FROM ${entry} t WHERE seq >= $1::bigint ORDER BY t.seq LIMIT $2`,
-        [String(expectedSeq), pageSize],
-      );
-      for (const row of page.rows) {
-        const seq = Number(row.seq);
-        if (first && cp && (seq !== expectedSeq || row.prev_hash !== prevHash)) return fail(expectedSeq, 'checkpoint mismatch');
-        first = false;
-        if (seq !== expectedSeq) return fail(expectedSeq, 'gap');
-        if (row.prev_hash !== prevHash) return fail(seq, 'broken link');
-        if (!isAuditHashAlgorithm(row.alg) || hashEntry(row.alg, row.prev_hash, seq, entryOfRow(row)) !== row.hash) return fail(seq, 'hash mismatch');
-        prevHash = row.hash;
-        expectedSeq = seq + 1;
-        rows += 1;
+      for (;;) {
+        const page = await client.query<EntryRow>(
+          `SELECT ${ENTRY_SELECT} FROM ${entry} t WHERE seq >= $1::bigint ORDER BY t.seq LIMIT $2`,
+          [String(expectedSeq), pageSize],
+        );
+        for (const row of page.rows) {
+          const seq = Number(row.seq);
+          if (first && cp && (seq !== expectedSeq || row.prev_hash !== prevHash)) return fail(expectedSeq, 'checkpoint mismatch');
+          first = false;
+          if (seq !== expectedSeq) return fail(expectedSeq, 'gap');
+          if (row.prev_hash !== prevHash) return fail(seq, 'broken link');
+          if (!isAuditHashAlgorithm(row.alg) || hashEntry(row.alg, row.prev_hash, seq, entryOfRow(row)) !== row.hash) return fail(seq, 'hash mismatch');
+          prevHash = row.hash;
+          expectedSeq = seq + 1;
+          rows += 1;
+        }
+        if (page.rows.length < pageSize) break;
       }
-      if (page.rows.length < pageSize) break;
+      // Rows at or below the checkpoint that are still there were never purged: a forged checkpoint.
+      if (cp) {
+        const below = await client.query(`SELECT 1 FROM ${entry} WHERE seq <= $1::bigint LIMIT 1`, [String(cp.upToSeq)]);
+        if (below.rowCount) return fail(cp.upToSeq, 'checkpoint mismatch');
+      }
+      if (rows === 0 && cp) {
+        // everything after the checkpoint is gone: a purge always leaves its own entry behind it
+        return fail(cp.upToSeq + 1, 'checkpoint mismatch');
+      }
+      return { ok: true, rows, head: rows ? { seq: expectedSeq - 1, hash: prevHash } : null, checkpoint };
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
     }
-    // Rows at or below the checkpoint that are still there were never purged: a forged checkpoint.
-    if (cp) {
-      const below = await client.query(`SELECT 1 FROM ${entry} WHERE seq <= $1::bigint LIMIT 1`, [String(cp.upToSeq)]);
-      if (below.rowCount) return fail(cp.upToSeq, 'checkpoint mismatch');
-    }
-    if (rows === 0 && cp) {
-      // everything after the checkpoint is gone: a purge always leaves its own entry behind it
-      return fail(cp.upToSeq + 1, 'checkpoint mismatch');
-    }
-    return { ok: true, rows, head: rows ? { seq: expectedSeq - 1, hash: prevHash } : null, checkpoint };
-  } catch (err) {
-    broken = true;
-    throw err;
-  } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    if (isPool) (client as pg.PoolClient).release(broken ? true : undefined);
-  }
+  });
 }

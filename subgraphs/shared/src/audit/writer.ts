@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { DEFAULT_AUDIT_HASH, hashAvailable, type AuditHashAlgorithm } from './chain.js';
 import { normalizeEntry, type AuditEntry } from './entry.js';
-import { appendChained, MAX_BATCH, table, withChainLock } from './store.js';
+import { appendChained, MAX_BATCH, openAuditPool, table, withChainLock } from './store.js';
 
 export interface AuditWriterOptions {
   /** A pool (not closed by the writer) or a URL (the writer opens and closes its own small pool). */
@@ -67,7 +67,7 @@ export function createAuditWriter(opts: AuditWriterOptions): AuditWriter {
   const source = opts.source ?? 'audit';
   const log = opts.log;
   const ownPool = typeof opts.pool === 'string';
-  const pool = typeof opts.pool === 'string' ? createPool(opts.pool) : opts.pool;
+  const pool = typeof opts.pool === 'string' ? openAuditPool(opts.pool, 'integrity-hub:audit-writer') : opts.pool;
 
   const queue: AuditEntry[] = [];
   let appended = 0; // entries ever accepted; queue holds numbers [written, appended)
@@ -199,14 +199,6 @@ export function createAuditWriter(opts: AuditWriterOptions): AuditWriter {
     close,
     stats: () => ({ appended, written, dropped, buffered: queue.length, failures }),
   };
-}
-
-function createPool(url: string): pg.Pool {
-  const u = new URL(url);
-  u.searchParams.delete('schema');
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 2, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: 'integrity-hub:audit-writer' });
-  pool.on('error', () => undefined);
-  return pool;
 }
 
 const isConnectionError = (err: unknown): boolean => {
