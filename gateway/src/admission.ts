@@ -100,35 +100,26 @@ export function createAdmission(opts: AdmissionOptions) {
       return refuse({ status: 429, code: 'RATE_LIMITED', message: 'Too many requests', reason: `rate limit of ${caller}`, headers: { 'retry-after': String(wait) } }, { identity, reason });
     }
 
+    // A machine client runs registered operations only. (A GET cannot carry a registered hash: POST it.)
+    const { request, hash, query } = readOperation(req, body);
+    if (identity.kind === 'machine') {
+      const effectiveHash = hash ?? (query !== null ? sha256Hex(query) : null);
+      if (!effectiveHash || !identity.clientId || !opts.allowList.allows(identity.clientId, effectiveHash)) {
+        return refuse(
+          { status: 403, code: 'FORBIDDEN', message: 'Operation not registered for this client', reason: `unregistered operation ${effectiveHash ?? '(none)'}`, field: 'query' },
+          { identity, reason },
+        );
+      }
+    }
     let admittedBody = body;
-    if (body && typeof body === 'object') {
-      const request = body as { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } & Record<string, unknown> };
-      const hash = typeof request.extensions?.persistedQuery?.sha256Hash === 'string' ? request.extensions.persistedQuery.sha256Hash : null;
-      const query = typeof request.query === 'string' ? request.query : null;
-      if (hash !== null || identity.kind === 'machine') {
-        const effectiveHash = hash ?? (query !== null ? sha256Hex(query) : null);
-        if (identity.kind === 'machine' && (!effectiveHash || !identity.clientId || !opts.allowList.allows(identity.clientId, effectiveHash))) {
-          return refuse(
-            { status: 403, code: 'FORBIDDEN', message: 'Operation not registered for this client', reason: `unregistered operation ${effectiveHash ?? '(none)'}`, field: 'query' },
-            { identity, reason },
-          );
-        }
-        if (hash !== null) {
-          const op = opts.allowList.byHash(hash);
-          if (!op || (query !== null && sha256Hex(query) !== hash)) {
-            return refuse({ status: 400, code: 'PERSISTED_QUERY_NOT_FOUND', message: 'Unknown persisted operation', reason: `unknown hash ${hash}`, field: 'extensions.persistedQuery' }, { identity, reason });
-          }
-          // The registered document replaces the hash; Apollo's own APQ cache is off (server.ts).
-          const { persistedQuery: _, ...extensions } = request.extensions ?? {};
-          admittedBody = { ...request, query: op.document, extensions };
-        }
+    if (request && hash !== null) {
+      const op = opts.allowList.byHash(hash);
+      if (!op || (query !== null && sha256Hex(query) !== hash)) {
+        return refuse({ status: 400, code: 'PERSISTED_QUERY_NOT_FOUND', message: 'Unknown persisted operation', reason: `unknown hash ${hash}`, field: 'extensions.persistedQuery' }, { identity, reason });
       }
-    } else if (identity.kind === 'machine') {
-      // GET (or a non-JSON body) cannot carry a registered hash for a machine client: POST it.
-      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('query');
-      if (!query || !identity.clientId || !opts.allowList.allows(identity.clientId, sha256Hex(query))) {
-        return refuse({ status: 403, code: 'FORBIDDEN', message: 'Operation not registered for this client', reason: 'unregistered operation (GET)', field: 'query' }, { identity, reason });
-      }
+      // The registered document replaces the hash; Apollo's own APQ cache is off (server.ts).
+      const { persistedQuery: _, ...extensions } = request.extensions ?? {};
+      admittedBody = { ...request, query: op.document, extensions };
     }
 
     admitted.set(req, { identity, reason, ip, started });
@@ -136,6 +127,18 @@ export function createAdmission(opts: AdmissionOptions) {
   }
 
   return { admit, admitted: (req: IncomingMessage) => admitted.get(req) };
+}
+
+type OperationRequest = { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } & Record<string, unknown> };
+
+/** The document and persisted-operation hash a request carries: a JSON body's, or a GET's `query` parameter. */
+function readOperation(req: IncomingMessage, body: unknown): { request: OperationRequest | null; hash: string | null; query: string | null } {
+  if (body && typeof body === 'object') {
+    const request = body as OperationRequest;
+    const hash = request.extensions?.persistedQuery?.sha256Hash;
+    return { request, hash: typeof hash === 'string' ? hash : null, query: typeof request.query === 'string' ? request.query : null };
+  }
+  return { request: null, hash: null, query: new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('query') };
 }
 
 /** null: no reason stated; false: a reason that is not acceptable (→ 400). */

@@ -1,4 +1,4 @@
-import type { Identity } from '../identity.js';
+import { hasRole, type Identity } from '../identity.js';
 import { rowScope, type RowScope } from './scope.js';
 
 /**
@@ -20,7 +20,7 @@ export class RequestAccess {
   }
 
   hasRole(roles: readonly string[]): boolean {
-    return this.identity.roles.some((r) => roles.includes(r));
+    return hasRole(this.identity, roles);
   }
 
   touched(hospitalCode: unknown): void {
