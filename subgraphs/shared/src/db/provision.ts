@@ -20,8 +20,16 @@ function assertSubgraphName(svc: string): void {
 /** Login role of a subgraph: `<svc>_svc`. */
 export const subgraphRole = (svc: string) => `${svc}_svc`;
 
-/** `<SVC>_DB_PASSWORD`, if set. */
-const passwordFor = (svc: string): string | undefined => process.env[`${svc.toUpperCase()}_DB_PASSWORD`] || undefined;
+/** `<SVC>_DB_PASSWORD`, if set (`<NAME>` of a role `<name>_svc` or `<name>`). */
+const passwordFor = (name: string): string | undefined => process.env[`${name.toUpperCase()}_DB_PASSWORD`] || undefined;
+
+/** `adminUrl` as `role` (password from `<NAME>_DB_PASSWORD`, never the admin's) with `?schema=<schema>`. */
+function roleUrl(adminUrl: string, role: string, passwordName: string, schema: string): string {
+  const u = new URL(adminUrl);
+  u.username = role;
+  u.password = passwordFor(passwordName) ?? '';
+  return withSchema(u.toString(), schema);
+}
 
 /**
  * `adminUrl` with the subgraph's role as user (password from `<SVC>_DB_PASSWORD`, never the
@@ -29,10 +37,7 @@ const passwordFor = (svc: string): string | undefined => process.env[`${svc.toUp
  */
 export function subgraphUrl(adminUrl: string, svc: string): string {
   assertSubgraphName(svc);
-  const u = new URL(adminUrl);
-  u.username = subgraphRole(svc);
-  u.password = passwordFor(svc) ?? '';
-  return withSchema(u.toString(), svc);
+  return roleUrl(adminUrl, subgraphRole(svc), svc, svc);
 }
 
 /** Error codes meaning another session did the same thing at the same moment. */
@@ -43,6 +48,23 @@ const RACE_CODES = new Set([
   '40001', // serialization_failure
   '40P01', // deadlock_detected
 ]);
+
+/**
+ * A login role, created if missing (roles are cluster-wide, so parallel callers creating it at once
+ * are tolerated), its password set when one is given, and CONNECT on the current database.
+ * Returns that database's name.
+ */
+async function ensureLoginRole(client: pg.ClientBase, role: string, password: string | undefined): Promise<string> {
+  const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
+  if (existing.rowCount === 0) await raceTolerant(client, `CREATE ROLE ${ident(role)} LOGIN${password ? ` PASSWORD ${literal(password)}` : ''}`);
+  // Only touch an existing role when it needs it: concurrent ALTER ROLEs on one role collide.
+  if (existing.rows[0]?.rolcanlogin === false) await raceTolerant(client, `ALTER ROLE ${ident(role)} LOGIN`);
+  if (password) await raceTolerant(client, `ALTER ROLE ${ident(role)} PASSWORD ${literal(password)}`);
+  const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
+  const db = rows[0]!.db;
+  await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
+  return db;
+}
 
 async function raceTolerant(client: pg.ClientBase, sql: string, attempts = 5): Promise<void> {
   for (let i = 1; ; i++) {
@@ -68,16 +90,8 @@ async function raceTolerant(client: pg.ClientBase, sql: string, attempts = 5): P
 export async function provisionSubgraphSchema(adminUrl: string, svc: string): Promise<void> {
   assertSubgraphName(svc);
   const role = subgraphRole(svc);
-  const password = passwordFor(svc);
   await withClient(adminUrl, async (client) => {
-    const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
-    const passwordClause = password ? ` PASSWORD ${literal(password)}` : '';
-    if (existing.rowCount === 0) {
-      await raceTolerant(client, `CREATE ROLE ${ident(role)} LOGIN${passwordClause}`);
-    }
-    // Only touch an existing role when it needs it: concurrent ALTER ROLEs on one role collide.
-    if (existing.rows[0]?.rolcanlogin === false) await raceTolerant(client, `ALTER ROLE ${ident(role)} LOGIN`);
-    if (password) await raceTolerant(client, `ALTER ROLE ${ident(role)} PASSWORD ${literal(password)}`);
+    const db = await ensureLoginRole(client, role, passwordFor(svc));
 
     const schema = await client.query<{ owner: string }>(
       'SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1',
@@ -86,13 +100,9 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string): Pr
     if (schema.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(svc)} AUTHORIZATION ${ident(role)}`);
     else if (schema.rows[0]!.owner !== role) await client.query(`ALTER SCHEMA ${ident(svc)} OWNER TO ${ident(role)}`);
 
-    const { rows } = await client.query<{ db: string; has_public: boolean }>(
-      "SELECT current_database() AS db, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') AS has_public",
-    );
-    const db = rows[0]!.db;
+    const { rows } = await client.query<{ has_public: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') AS has_public");
     if (rows[0]!.has_public) await raceTolerant(client, 'REVOKE ALL ON SCHEMA public FROM PUBLIC');
     await raceTolerant(client, `REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`);
-    await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(db)} TO ${ident(role)}`);
   });
 }
 
@@ -106,10 +116,7 @@ export const AUDIT_SCHEMA = 'audit';
 
 /** `adminUrl` with the audit writer's role (password from AUDIT_WRITER_DB_PASSWORD) and `?schema=audit`. */
 export function auditWriterUrl(adminUrl: string): string {
-  const u = new URL(adminUrl);
-  u.username = AUDIT_WRITER_ROLE;
-  u.password = process.env.AUDIT_WRITER_DB_PASSWORD || '';
-  return withSchema(u.toString(), AUDIT_SCHEMA);
+  return roleUrl(adminUrl, AUDIT_WRITER_ROLE, AUDIT_WRITER_ROLE, AUDIT_SCHEMA);
 }
 
 /**
@@ -121,14 +128,8 @@ export function auditWriterUrl(adminUrl: string): string {
 export async function provisionAuditWriter(adminUrl: string): Promise<void> {
   const role = ident(AUDIT_WRITER_ROLE);
   const schema = ident(AUDIT_SCHEMA);
-  const password = process.env.AUDIT_WRITER_DB_PASSWORD || undefined;
   await withClient(adminUrl, async (client) => {
-    const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [AUDIT_WRITER_ROLE]);
-    if (existing.rowCount === 0) await raceTolerant(client, `CREATE ROLE ${role} LOGIN${password ? ` PASSWORD ${literal(password)}` : ''}`);
-    if (existing.rows[0]?.rolcanlogin === false) await raceTolerant(client, `ALTER ROLE ${role} LOGIN`);
-    if (password) await raceTolerant(client, `ALTER ROLE ${role} PASSWORD ${literal(password)}`);
-    const { rows } = await client.query<{ db: string }>('SELECT current_database() AS db');
-    await raceTolerant(client, `GRANT CONNECT ON DATABASE ${ident(rows[0]!.db)} TO ${role}`);
+    await ensureLoginRole(client, AUDIT_WRITER_ROLE, passwordFor(AUDIT_WRITER_ROLE));
     await raceTolerant(client, `GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
     await raceTolerant(client, `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`);
     await raceTolerant(client, `GRANT SELECT, INSERT ON ${schema}."entry" TO ${role}`);
