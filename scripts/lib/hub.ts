@@ -13,7 +13,7 @@ import { registry } from '../../subgraphs/registry.js';
 import { withSchema } from '../../prisma/engine/pg-admin.mjs';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
-import { generateKeyPairSync, createPrivateKey, createPublicKey } from 'node:crypto';
+import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
 import { DEV_IDP_PORT, DEMO_SCOPE, demoAccounts, demoMachineClients, startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
 
@@ -73,7 +73,7 @@ export async function startHub(source: Record<string, string | undefined>, log: 
 
     // One process: the gateway's identity key never has to leave it unless HUB_IDENTITY_PRIVATE_KEY is given.
     const signingKey = source.HUB_IDENTITY_PRIVATE_KEY ? loadSigningKey(source) : generateKeyPairSync('ed25519').privateKey;
-    const identityKey = createPublicKey(createPrivateKey(signingKey.export({ type: 'pkcs8', format: 'pem' })));
+    const identityKey = createPublicKey(signingKey);
 
     const running: RunningSubgraph<unknown>[] = [];
     const development = config.NODE_ENV !== 'production';

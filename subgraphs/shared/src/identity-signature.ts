@@ -117,7 +117,7 @@ export function loadSigningKey(env: Record<string, string | undefined>): KeyObje
 /** A subgraph's verification key: HUB_IDENTITY_PUBLIC_KEY, or (outside production) the development key's public half. */
 export function loadVerificationKey(env: Record<string, string | undefined>): KeyObject {
   if (env.HUB_IDENTITY_PUBLIC_KEY) return createPublicKey(pem(env.HUB_IDENTITY_PUBLIC_KEY));
-  if (env.HUB_IDENTITY_PRIVATE_KEY) return createPublicKey(createPrivateKey(pem(env.HUB_IDENTITY_PRIVATE_KEY)));
+  if (env.HUB_IDENTITY_PRIVATE_KEY) return createPublicKey(pem(env.HUB_IDENTITY_PRIVATE_KEY));
   if (env.NODE_ENV === 'production') throw new Error('HUB_IDENTITY_PUBLIC_KEY is required in production (the gateway key\'s public half, PEM)');
   return createPublicKey(developmentKey(env.HUB_IDENTITY_KEY_PATH ?? DEV_IDENTITY_KEY_PATH));
 }
