@@ -1,5 +1,5 @@
 import { createHash, getHashes } from 'node:crypto';
-import { normalizeEntry, type AuditEntry } from './entry.js';
+import { normalizeEntry, type AuditEntry, type StoredAuditEntry } from './entry.js';
 
 /**
  * The hash chain of the audit log. Row n stores hash_n = H(canonical(alg, seq_n, hash_{n-1}, entry_n)),
@@ -39,7 +39,11 @@ export function canonicalJson(value: unknown): string {
  * normalisation (entry.ts) so that an entry and the row it became serialise identically.
  */
 export function canonicalEntry(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, entry: AuditEntry): string {
-  const e = normalizeEntry(entry);
+  return canonicalStored(alg, prevHash, seq, normalizeEntry(entry));
+}
+
+/** canonicalEntry of an entry already normalised (normalizeEntry's result, as stored). */
+function canonicalStored(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, e: StoredAuditEntry): string {
   return canonicalJson([
     CANONICAL_FORMAT, alg, String(seq), prevHash,
     e.time.toISOString(), e.source, e.requestId, e.subject, e.clientId, e.roles, e.ip,
@@ -50,6 +54,11 @@ export function canonicalEntry(alg: AuditHashAlgorithm, prevHash: string, seq: n
 
 /** Lower-case hex digest (64 characters for both algorithms). */
 export function hashEntry(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, entry: AuditEntry): string {
+  return hashStoredEntry(alg, prevHash, seq, normalizeEntry(entry));
+}
+
+/** hashEntry of an entry already normalised: the writer's path, which normalises once. */
+export function hashStoredEntry(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, entry: StoredAuditEntry): string {
   if (!isAuditHashAlgorithm(alg)) throw new Error(`unknown audit hash algorithm ${JSON.stringify(alg)}`);
-  return createHash(alg).update(canonicalEntry(alg, prevHash, seq, entry), 'utf8').digest('hex');
+  return createHash(alg).update(canonicalStored(alg, prevHash, seq, entry), 'utf8').digest('hex');
 }

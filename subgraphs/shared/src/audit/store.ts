@@ -1,7 +1,7 @@
 // SQL shared by the writer, verification and purge: one table layout, one lock, one way to extend
 // the chain. Plain `pg` (not Prisma): the gateway and the feeds write here without a Prisma client.
 import pg from 'pg';
-import { hashEntry, GENESIS_HASH, type AuditHashAlgorithm } from './chain.js';
+import { hashStoredEntry, GENESIS_HASH, type AuditHashAlgorithm } from './chain.js';
 import { normalizeEntry, type AuditEntry } from './entry.js';
 
 /**
@@ -74,7 +74,7 @@ export async function appendChained(client: pg.ClientBase, schema: string, alg: 
   for (const raw of entries) {
     const e = normalizeEntry(raw);
     const seq = head.seq + 1;
-    const hash = hashEntry(alg, head.hash, seq, e);
+    const hash = hashStoredEntry(alg, head.hash, seq, e);
     const row = [
       String(seq), e.time.toISOString(), alg, head.hash, hash, e.source, e.requestId, e.subject, e.clientId, e.roles, e.ip,
       e.operationType, e.operationName, e.operationHash, e.hospitals, e.records, e.outcome, e.status,
