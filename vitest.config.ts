@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['{subgraphs,gateway,scripts,prisma,deploy}/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['{subgraphs,gateway,scripts,prisma,deploy,bench}/**/*.test.ts', 'tests/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },
