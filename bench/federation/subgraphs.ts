@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { loadSubgraphTypeDefs, withAccessDirectives } from '../../subgraphs/shared/src/access/sdl.js';
 import type { Logger } from '../../subgraphs/shared/src/logger.js';
-import { startSubgraph, type RequestContext, type SubgraphDefinition } from '../../subgraphs/shared/src/subgraph.js';
+import { startSubgraph, type RequestContext, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/shared/src/subgraph.js';
 import { compose } from '../../scripts/lib/supergraph.js';
 import * as data from './data.js';
 
@@ -81,7 +81,7 @@ export interface RunningBenchSubgraphs {
  * identity and, for the other gateways of the race, unsigned requests (development mode).
  */
 export async function startBenchSubgraphs(opts: { log: Logger; identityKey: KeyObject; host?: string }): Promise<RunningBenchSubgraphs> {
-  const running = [];
+  const running: RunningSubgraph<never>[] = [];
   try {
     for (const def of benchSubgraphs) {
       running.push(await startSubgraph(def, { port: 0, host: opts.host, log: opts.log, development: true, acceptUnsigned: true, identityKey: opts.identityKey }));
