@@ -16,6 +16,8 @@ export class RequestAudit {
   readonly hospitals = new Set<string>();
   readonly unmasked = new Set<string>();
   records = 0;
+  /** The request's own entry, once written (collapsed followers copy it). */
+  entry?: AuditEntry;
 
   merge(report: Partial<AuditReport> | undefined): void {
     if (!report || typeof report !== 'object') return;
@@ -67,7 +69,7 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
           const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
           const status = response.http.status ?? 200;
           const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
-          sink.append({
+          ctx.audit.entry = {
             ...base(ctx, ctx.requestId),
             operationType: operation?.operation ?? null,
             operationName: operationName ?? null,
@@ -81,10 +83,27 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
             unmaskReason: ctx.reason,
             unmaskedFields: [...ctx.audit.unmasked],
             detail: codes.length && data ? { partial: true } : null,
-          });
+          };
+          sink.append(ctx.audit.entry);
           if (operation?.operation === 'mutation') await sink.flush();
         },
       };
     },
   };
+}
+
+/**
+ * The entry of a request answered with another's in-flight answer (collapsing, same scope): its
+ * own who, where, when and duration; the leader's operation, hospitals, records and outcome; and
+ * the leader's request id, so the audit trail shows which execution served it.
+ */
+export function followerEntry(leader: AuditEntry | undefined, admitted: Admitted, requestId: string, leaderRequestId: string, status: number): AuditEntry {
+  const own = { ...base(admitted, requestId), durationMs: performance.now() - admitted.started, unmaskReason: admitted.reason };
+  if (!leader) {
+    return {
+      ...own, operationType: null, operationName: null, operationHash: null, hospitals: [], records: 0,
+      outcome: status < 400 ? 'ok' : 'error', status, errorCodes: [], unmaskedFields: [], detail: { sharedWith: leaderRequestId },
+    };
+  }
+  return { ...leader, ...own, detail: { ...(leader.detail ?? {}), sharedWith: leaderRequestId } };
 }

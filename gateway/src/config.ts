@@ -39,6 +39,12 @@ const schema = z.object({
   /** Hash of new audit-chain entries (the audit log's own setting, audit/config.ts). */
   AUDIT_HASH: auditConfigSchema.shape.AUDIT_HASH,
   AUDIT_FLUSH_MS: env.ms(200),
+  /** In-flight collapsing of identical client queries of callers with the same scope (collapse.ts). */
+  COLLAPSE_OPERATIONS: z.enum(['on', 'off']).default('on'),
+  /** In-flight deduplication of identical subgraph queries for the same identity (subgraph-fetcher.ts). */
+  SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
+  /** Gateway processes sharing the port (node:cluster); 1 = this process serves alone. */
+  GATEWAY_WORKERS: env.int(1, 1),
 });
 
 export type GatewayConfig = z.infer<typeof schema> & {

@@ -1,13 +1,20 @@
+import cluster from 'node:cluster';
 import { listen } from '../../subgraphs/shared/src/http.js';
 import { createLogger } from '../../subgraphs/shared/src/logger.js';
 import { ConfigError } from '../../subgraphs/shared/src/config.js';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig, type GatewayConfig } from './config.js';
 import { createGateway } from './server.js';
 
-/** Stand-alone gateway: read config → build → listen → stop cleanly on SIGTERM / SIGINT. */
+/**
+ * Stand-alone gateway: read config → build → listen → stop cleanly on SIGTERM / SIGINT. With
+ * GATEWAY_WORKERS > 1 this process only supervises: that many workers share the port (node:cluster),
+ * each a complete gateway (own plan cache, token cache, audit writer — the audit chain is safe
+ * across writers); a worker that dies is replaced, and a signal stops them all.
+ */
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
-  const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'gateway' } });
+  const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'gateway', ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) } });
+  if (config.GATEWAY_WORKERS > 1 && cluster.isPrimary) return supervise(config, log);
   const gateway = await createGateway(config, log);
   const running = await listen(gateway.server, config.PORT, config.HOST);
   log.info('gateway listening', { url: running.url, subgraphs: Object.fromEntries(gateway.subgraphs) });
@@ -19,6 +26,26 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+function supervise(config: GatewayConfig, log: ReturnType<typeof createLogger>): void {
+  let stopping = false;
+  for (let i = 0; i < config.GATEWAY_WORKERS; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    log.error('gateway worker died, starting another', { worker: worker.id, code, signal });
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    log.info('shutting down workers', { signal, workers: config.GATEWAY_WORKERS });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -14,6 +14,7 @@ import { createAuditWriter } from '../../subgraphs/shared/src/audit/writer.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { HubDataSource } from './datasource.js';
 import { createAdmission } from './admission.js';
+import { operationCollapsing } from './collapse.js';
 import { auditPlugin, refusedEntry, type AuditSink } from './audit.js';
 import { createTokenVerifier } from './auth.js';
 import { loadAllowList, type AllowList } from './persisted.js';
@@ -39,6 +40,8 @@ export interface Gateway {
   /** The machine clients' allow-list (tests register operations here). */
   allowList: AllowList;
   audit: AuditSink;
+  /** Requests answered by another's in-flight work: collapsed client operations, deduplicated subgraph fetches. */
+  sharing(): { operations: number; fetches: number };
   stop(): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
   const audit: AuditSink = deps.audit ?? ownAudit ?? logAudit(log);
   const allowList = loadAllowList(config.PERSISTED_OPERATIONS_PATH);
   if (config.AUTH_MODE === 'off') log.warn('AUTH_MODE=off: every caller is anonymous (development and conformance suites only)');
-  const http = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, connections: config.SUBGRAPH_CONNECTIONS });
+  const http = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, connections: config.SUBGRAPH_CONNECTIONS, dedup: config.SUBGRAPH_DEDUP === 'on' });
   // @apollo/gateway otherwise probes cloud metadata endpoints (AWS, GCP, Azure, Alibaba) and sends
   // OTLP usage metrics to usage-reporting.api.apollographql.com: nothing of a government hub may
   // leave it uninvited (docs/security.md).
@@ -119,11 +122,13 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     log,
     onRefused: (req, refusal, partial, requestId) => audit.append(refusedEntry(req, refusal, partial, requestId)),
   });
+  const collapse = config.COLLAPSE_OPERATIONS === 'on' ? operationCollapsing({ admitted: admission.admitted, audit }) : undefined;
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     admit: admission.admit,
+    collapse,
     context: createGatewayContext(log, admission.admitted),
     browserPage: ide?.page,
     routes: {
@@ -138,6 +143,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     subgraphs,
     allowList,
     audit,
+    sharing: () => ({ operations: collapse?.followers() ?? 0, fetches: http.inflight.shared }),
     stop: async () => {
       await apollo.stop();
       await http.close();

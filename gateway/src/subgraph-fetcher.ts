@@ -1,4 +1,6 @@
 import { Agent, request } from 'undici';
+import { IDENTITY_HEADER } from '../../subgraphs/shared/src/identity.js';
+import { Inflight } from '../../subgraphs/shared/src/inflight.js';
 
 /**
  * The gateway's HTTP client to its subgraphs: keep-alive connections (undici pool per origin),
@@ -10,6 +12,12 @@ import { Agent, request } from 'undici';
 export interface FetcherOptions {
   timeoutMs: number;
   connections: number;
+  /**
+   * Share one fetch between identical queries in flight: same URL, same signed identity header
+   * (so the same caller and unmask reason) and same body (document and variables). Each sharer
+   * parses the body itself: the gateway merges into what it parses.
+   */
+  dedup?: boolean;
 }
 
 export interface MinimalResponse {
@@ -64,8 +72,7 @@ export function createSubgraphFetcher(opts: FetcherOptions) {
     };
   };
 
-  /** A fetcher with its own timeout (one per subgraph), over the shared keep-alive pools. */
-  const withTimeout = (timeoutMs: number) => async (url: string, init: Init = {}) => {
+  const retried = async (url: string, init: Init, timeoutMs: number) => {
     try {
       return await once(url, init, timeoutMs);
     } catch (err) {
@@ -73,8 +80,16 @@ export function createSubgraphFetcher(opts: FetcherOptions) {
       return once(url, init, timeoutMs);
     }
   };
+  const inflight = new Inflight<MinimalResponse>();
 
-  return { fetcher: withTimeout(opts.timeoutMs), withTimeout, close: () => dispatcher.close() };
+  /** A fetcher with its own timeout (one per subgraph), over the shared keep-alive pools. */
+  const withTimeout = (timeoutMs: number) => async (url: string, init: Init = {}) => {
+    if (!opts.dedup || isMutation(init.body)) return retried(url, init, timeoutMs);
+    const key = `${url}\n${init.headers?.[IDENTITY_HEADER] ?? ''}\n${init.body ?? ''}`;
+    return inflight.run(key, () => retried(url, init, timeoutMs));
+  };
+
+  return { fetcher: withTimeout(opts.timeoutMs), withTimeout, inflight, close: () => dispatcher.close() };
 }
 
 /** The gateway prints subgraph operations with an explicit operation keyword first. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import { Inflight } from './inflight.js';
 import type { Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
@@ -24,6 +25,29 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * persisted operation's document).
    */
   admit?: (req: IncomingMessage, body: unknown, requestId: string) => Admission | Promise<Admission>;
+  /** Collapsing of identical operations in flight: one runs, the others get its answer. */
+  collapse?: CollapseOptions;
+}
+
+export interface CollapseOptions {
+  /**
+   * The key of an admitted request whose answer may be shared with identical requests in flight —
+   * it must name everything that can change the answer — or null to run it on its own.
+   */
+  key(req: IncomingMessage, body: unknown): string | null;
+  /** Read from the leading request once it has answered: what followers need of it (e.g. its audit entry). */
+  meta?(req: IncomingMessage): unknown;
+  /** A follower was answered with the leader's response. */
+  shared?(req: IncomingMessage, requestId: string, response: SharedResponse): void;
+}
+
+/** A complete answer, as sent to the request that ran it and to every request that followed it. */
+export interface SharedResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+  leaderRequestId: string;
+  meta: unknown;
 }
 
 export type Admission =
@@ -47,6 +71,7 @@ export interface RunningHttpServer {
 export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): Server {
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 100 * 1024;
+  const inflight = new Inflight<SharedResponse>();
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -57,7 +82,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     const handle = (async () => {
       if (route) return route(req, res);
       if (browser) return opts.browserPage!(req, res);
-      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody);
+      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody, inflight);
       return notFound(res);
     })();
     handle.catch((err: unknown) => {
@@ -84,6 +109,7 @@ async function handleGraphQL<TContext extends BaseContext>(
   res: ServerResponse,
   requestId: string,
   maxBody: number,
+  inflight: Inflight<SharedResponse>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -114,10 +140,26 @@ async function handleGraphQL<TContext extends BaseContext>(
     }
     if (admission) body = admission.body;
   }
-  const result = await opts.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body },
-    context: () => opts.context(req, requestId),
+  const run = () =>
+    opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body },
+      context: () => opts.context(req, requestId),
+    });
+  const key = opts.collapse?.key(req, body) ?? null;
+  if (key === null) return writeResult(res, await run());
+  let leads = false;
+  const answer = await inflight.run(key, async () => {
+    leads = true;
+    const result = await run();
+    return { ...(await complete(result)), leaderRequestId: requestId, meta: opts.collapse!.meta?.(req) };
   });
+  if (!leads) opts.collapse!.shared?.(req, requestId, answer);
+  res.statusCode = answer.status;
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  res.end(answer.body);
+}
+
+async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
   if (result.body.kind === 'complete') {
@@ -126,6 +168,17 @@ async function handleGraphQL<TContext extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** The whole answer in memory (an incremental one as its chunks in order), to be sent more than once. */
+async function complete(result: HTTPGraphQLResponse): Promise<Omit<SharedResponse, 'leaderRequestId' | 'meta'>> {
+  let body: string;
+  if (result.body.kind === 'complete') body = result.body.string;
+  else {
+    body = '';
+    for await (const chunk of result.body.asyncIterator) body += chunk;
+  }
+  return { status: result.status ?? 200, headers: [...result.headers], body };
 }
 
 /** Resolves to null when the body exceeds the limit (the rest is drained, not buffered). */

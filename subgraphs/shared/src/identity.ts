@@ -87,3 +87,18 @@ export function identityFromClaims(claims: TokenClaims, audience: string): { ide
 }
 
 export const hasRole = (identity: Identity, roles: readonly string[]): boolean => identity.roles.some((r) => roles.includes(r));
+
+/**
+ * Everything about a caller that can change an answer: kind, roles, region and hospital scope, and
+ * the stated unmask reason (it decides masking). Two requests with the same scope key get the same
+ * data from every subgraph, so the gateway may share one answer between them (collapsed client
+ * operations, deduplicated subgraph fetches). `subject` and `clientId` are deliberately not part of
+ * it: no resolver reads them (audit entries are still written per caller). A resolver that ever
+ * answers per person must add `subject` here — identity.test.ts makes that decision explicit.
+ */
+export const scopeFields = ['kind', 'roles', 'regionCode', 'hospitalCode'] as const satisfies readonly (keyof Identity)[];
+export const unscopedFields = ['subject', 'clientId'] as const satisfies readonly (keyof Identity)[];
+
+export function identityScopeKey(identity: Identity, reason: string | null): string {
+  return JSON.stringify([identity.kind, [...identity.roles].sort(), identity.regionCode, identity.hospitalCode, reason]);
+}
