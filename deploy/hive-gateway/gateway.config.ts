@@ -1,0 +1,50 @@
+import { defineConfig } from '@graphql-hive/gateway';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import { loadGatewayConfig } from '../../gateway/src/config.js';
+import { loadAllowList } from '../../gateway/src/persisted.js';
+import { loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
+import { createLogger } from '../../subgraphs/shared/src/logger.js';
+import { useHubIdentity } from './hub-identity.js';
+
+/**
+ * The hub on Hive Gateway (README.md next to this file): the committed supergraph, the Rust query
+ * planner, and the hub's identity behaviour (hub-identity.ts). Read from the hub gateway's own
+ * environment variables, with its defaults and validation (gateway/src/config.ts):
+ * SUPERGRAPH_PATH, SUBGRAPH_URL_<NAME>, SUBGRAPH_TIMEOUT_MS[_<NAME>], KEYCLOAK_URL / _REALM /
+ * _AUDIENCE / _JWKS_MIN_INTERVAL_S, PERSISTED_OPERATIONS_PATH, RATE_LIMIT_PER_SECOND / _BURST,
+ * HOST, PORT, LOG_LEVEL; and HUB_IDENTITY_PRIVATE_KEY (`loadSigningKey`).
+ */
+if (process.env.NODE_ENV === 'production') {
+  // The hub's audit log (等保2.0) records every answered operation from an Apollo Server plugin
+  // (gateway/src/audit.ts) that has no Hive counterpart yet: only refusals would be recorded.
+  throw new Error('deploy/hive-gateway is not for production yet: answered operations are not written to the audit log (see deploy/hive-gateway/README.md)');
+}
+
+const config = loadGatewayConfig(process.env);
+if (config.AUTH_MODE === 'off') throw new Error('AUTH_MODE=off is not supported on Hive Gateway: every request needs a bearer token');
+const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'hive-gateway' } });
+
+export const gatewayConfig = defineConfig({
+  supergraph: config.SUPERGRAPH_PATH,
+  unifiedGraphHandler,
+  // SUBGRAPH_URL_<NAME> overrides the URL the supergraph names for <name>, as on the hub gateway.
+  transportEntries: Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }])),
+  upstreamTimeout: ({ subgraphName }) => (subgraphName && config.subgraphTimeouts[subgraphName]) || config.SUBGRAPH_TIMEOUT_MS,
+  // Loopback unless told otherwise, as the hub gateway (Hive's own default is 0.0.0.0).
+  host: config.HOST,
+  port: config.PORT,
+  plugins: () => [
+    useHubIdentity({
+      keycloak: {
+        serverUrl: config.KEYCLOAK_URL,
+        realm: config.KEYCLOAK_REALM,
+        audience: config.KEYCLOAK_AUDIENCE,
+        minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
+      },
+      signingKey: loadSigningKey(process.env),
+      allowList: loadAllowList(config.PERSISTED_OPERATIONS_PATH),
+      rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+      log,
+    }),
+  ],
+});
