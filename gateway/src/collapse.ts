@@ -11,7 +11,7 @@ import { contextOf } from './context.js';
  * runs, identical requests from callers of the same scope wait for its answer instead of running
  * the plan again. "Identical" is everything that can change the answer: the caller's identity
  * scope (kind, roles, region, hospital, unmask reason — identity.ts `identityScopeKey`), method,
- * `accept`, and the whole admitted request (document, operation name, variables, extensions).
+ * the headers the answer depends on (format, CSRF checks), and the whole admitted request (document, operation name, variables, extensions).
  * Queries only: a mutation always runs once per request. Every follower still gets its own audit
  * entry, naming the request whose answer it received. Nothing is kept once the answer is sent.
  */
@@ -32,7 +32,8 @@ export function operationCollapsing(opts: { admitted: (req: IncomingMessage) => 
       else return null;
       if (typeof request.query !== 'string' || !readOnly.isQuery(request.query, typeof request.operationName === 'string' ? request.operationName : null)) return null;
       const what = method === 'GET' ? req.url : JSON.stringify(body);
-      return `${identityScopeKey(who.identity, who.reason)}\n${method}\n${req.headers.accept ?? ''}\n${what}`;
+      const headers = ANSWER_HEADERS.map((name) => req.headers[name] ?? '').join('\n');
+      return `${identityScopeKey(who.identity, who.reason)}\n${method}\n${headers}\n${what}`;
     },
     meta: (req) => contextOf(req)?.audit.entry,
     shared(req, requestId, response) {
@@ -43,6 +44,9 @@ export function operationCollapsing(opts: { admitted: (req: IncomingMessage) => 
     },
   };
 }
+
+/** Request headers Apollo's answer depends on: the response format, and CSRF prevention's checks on a GET. */
+const ANSWER_HEADERS = ['accept', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name'] as const;
 
 /** Whether a document's selected operation is a query; parses each distinct document once (bounded). */
 export class QueryDocuments {

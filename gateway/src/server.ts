@@ -1,3 +1,5 @@
+// First: @apollo/gateway must load after this (flat-federation-internals.ts).
+import './flat-federation-internals.js';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
@@ -129,6 +131,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     maxBodyBytes: config.MAX_BODY_BYTES,
     admit: admission.admit,
     collapse,
+    maxConcurrent: config.MAX_CONCURRENT_OPERATIONS || undefined,
     context: createGatewayContext(log, admission.admitted),
     browserPage: ide?.page,
     routes: {

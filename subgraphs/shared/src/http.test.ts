@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { connect } from 'node:net';
-import { createGraphQLHttpServer, listen, type RunningHttpServer } from './http.js';
+import { createGraphQLHttpServer, listen, type RunningHttpServer, type SharedResponse } from './http.js';
 import { createLogger } from './logger.js';
 
 let running: RunningHttpServer;
@@ -79,5 +79,132 @@ describe('HTTP front', () => {
     expect(logged.slice(from).some((l) => l.includes('client closed the connection'))).toBe(true);
     const ok = await request(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
     expect(await ok.body.json()).toEqual({ data: { hello: 'world' } });
+  });
+});
+
+describe('HTTP front: collapsing identical requests in flight', () => {
+  let collapsing: RunningHttpServer;
+  let calls = 0;
+  let collapseOn = true;
+  const sharedWith: { requestId: string; ownHeader: unknown; response: SharedResponse }[] = [];
+  const metaReadFor: string[] = [];
+  const slow = new ApolloServer({
+    typeDefs: 'type Query { slow(n: Int): String }',
+    resolvers: {
+      Query: {
+        slow: async (_: unknown, args: { n?: number | null }) => {
+          const call = ++calls;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (args.n === -1) throw new Error('refused by resolver');
+          return `answer ${args.n ?? 0} #${call}`;
+        },
+      },
+    },
+  });
+
+  beforeAll(async () => {
+    await slow.start();
+    const server = createGraphQLHttpServer({
+      apollo: slow,
+      log: createLogger({ level: 'error', sink: () => undefined }),
+      context: async () => ({}),
+      collapse: {
+        key: (_req, body) => (collapseOn ? JSON.stringify(body) : null),
+        meta: (req) => {
+          const id = String(req.headers['x-request-id']);
+          metaReadFor.push(id);
+          return { leader: id };
+        },
+        shared: (req, requestId, response) => sharedWith.push({ requestId, ownHeader: req.headers['x-request-id'], response }),
+      },
+    });
+    collapsing = await listen(server, 0);
+  });
+  afterAll(async () => {
+    await collapsing.close(100);
+    await slow.stop();
+  });
+
+  const post = async (id: string, query: string) => {
+    const res = await request(collapsing.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ query }) });
+    return { status: res.statusCode, requestId: res.headers['x-request-id'], contentType: res.headers['content-type'], body: await res.body.text() };
+  };
+  const reset = () => {
+    calls = 0;
+    sharedWith.length = 0;
+    metaReadFor.length = 0;
+  };
+
+  it('runs identical concurrent requests once and answers all of them with that answer', async () => {
+    reset();
+    const ids = Array.from({ length: 10 }, (_, i) => `req-${i}`);
+    const answers = await Promise.all(ids.map((id) => post(id, '{ slow(n: 1) }')));
+    expect(calls).toBe(1);
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.body).toBe(answers[0]!.body);
+      expect(a.contentType).toMatch(/^application\/json/);
+    }
+    expect(JSON.parse(answers[0]!.body)).toEqual({ data: { slow: 'answer 1 #1' } });
+    // Each response still carries its own request id.
+    expect(answers.map((a) => a.requestId)).toEqual(ids);
+
+    // meta read once, from the leader; shared() called for the nine followers only, each with its own id.
+    expect(metaReadFor).toHaveLength(1);
+    const leader = metaReadFor[0]!;
+    expect(ids).toContain(leader);
+    expect(sharedWith).toHaveLength(9);
+    expect(sharedWith.map((s) => s.requestId).sort()).toEqual(ids.filter((id) => id !== leader).sort());
+    for (const s of sharedWith) {
+      expect(s.ownHeader).toBe(s.requestId);
+      expect(s.response.leaderRequestId).toBe(leader);
+      expect(s.response.meta).toEqual({ leader });
+      expect(s.response.status).toBe(200);
+      expect(s.response.body).toBe(answers[0]!.body);
+    }
+  });
+
+  it('runs different requests separately', async () => {
+    reset();
+    const answers = await Promise.all([post('a', '{ slow(n: 1) }'), post('b', '{ slow(n: 2) }'), post('c', '{ slow(n: 1) }')]);
+    expect(calls).toBe(2);
+    expect(answers[0]!.body).toBe(answers[2]!.body);
+    expect(answers[1]!.body).not.toBe(answers[0]!.body);
+    expect(sharedWith).toHaveLength(1);
+    expect(['a', 'c']).toContain(sharedWith[0]!.requestId);
+  });
+
+  it('keeps nothing once answered: the same request later runs again', async () => {
+    reset();
+    const first = await post('x', '{ slow(n: 3) }');
+    const second = await post('y', '{ slow(n: 3) }');
+    expect(calls).toBe(2);
+    expect(JSON.parse(first.body)).toEqual({ data: { slow: 'answer 3 #1' } });
+    expect(JSON.parse(second.body)).toEqual({ data: { slow: 'answer 3 #2' } });
+    expect(sharedWith).toEqual([]);
+  });
+
+  it("shares the leader's error answer too", async () => {
+    reset();
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => post(`e-${i}`, '{ slow(n: -1) }')));
+    expect(calls).toBe(1);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ data: { slow: null }, errors: [{ message: 'refused by resolver' }] });
+    expect(sharedWith).toHaveLength(3);
+  });
+
+  it('runs every request when the key is null', async () => {
+    reset();
+    collapseOn = false;
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(`n-${i}`, '{ slow(n: 1) }')));
+      expect(calls).toBe(10);
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(new Set(answers.map((a) => a.body)).size).toBe(10);
+      expect(sharedWith).toEqual([]);
+      expect(metaReadFor).toEqual([]);
+    } finally {
+      collapseOn = true;
+    }
   });
 });
