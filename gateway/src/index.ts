@@ -28,12 +28,24 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
+/** A worker that dies is replaced, but not endlessly (a port in use, a bad supergraph…). */
+const MAX_RESTARTS_PER_MINUTE = 5;
+
 function supervise(config: GatewayConfig, log: ReturnType<typeof createLogger>): void {
   let stopping = false;
+  let restarts: number[] = [];
   for (let i = 0; i < config.GATEWAY_WORKERS; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+      return;
+    }
+    const now = Date.now();
+    restarts = restarts.filter((t) => now - t < 60_000).concat(now);
+    if (restarts.length > MAX_RESTARTS_PER_MINUTE) {
+      log.error('gateway workers keep dying: giving up', { worker: worker.id, code, signal, restarts: restarts.length });
+      stop('SIGTERM');
+      process.exitCode = 1;
       return;
     }
     log.error('gateway worker died, starting another', { worker: worker.id, code, signal });
