@@ -8,7 +8,7 @@
  * Needs PostgreSQL (TEST_DATABASE_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, totalmem, tmpdir, release } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -21,6 +21,7 @@ import { identityOf } from '../tests/helpers/identities.js';
 import { createIdentitySigner } from '../subgraphs/shared/src/identity-signature.js';
 import { IDENTITY_HEADER } from '../subgraphs/shared/src/identity.js';
 import { gql } from '../tests/helpers/graphql.js';
+import { writeDocumentKeepingSections } from './lib/doc-section.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 /** Throughput with concurrent clients (all processes share the machine's cores). */
@@ -268,7 +269,8 @@ Start-up is timed from spawning \`node --expose-gc --max-semi-space-size=32 --im
   } finally {
     await stack.stop();
   }
-  writeFileSync('docs/benchmarks.md', report);
+  // Keeps the sections other benchmarks write there (`npm run bench:gateway`).
+  writeDocumentKeepingSections('docs/benchmarks.md', report);
   console.log(report);
 }
 

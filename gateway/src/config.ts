@@ -43,8 +43,6 @@ const schema = z.object({
   COLLAPSE_OPERATIONS: z.enum(['on', 'off']).default('on'),
   /** In-flight deduplication of identical subgraph queries for the same identity (subgraph-fetcher.ts). */
   SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
-  /** Operations one gateway process executes at once; the rest queue (0 = no bound). */
-  MAX_CONCURRENT_OPERATIONS: env.int(0, 0),
   /** Gateway processes sharing the port (node:cluster); 1 = this process serves alone. */
   GATEWAY_WORKERS: env.int(1, 1),
 });

@@ -131,7 +131,6 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     maxBodyBytes: config.MAX_BODY_BYTES,
     admit: admission.admit,
     collapse,
-    maxConcurrent: config.MAX_CONCURRENT_OPERATIONS || undefined,
     context: createGatewayContext(log, admission.admitted),
     browserPage: ide?.page,
     routes: {

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { Inflight } from './inflight.js';
-import { Semaphore } from './semaphore.js';
 import type { Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
@@ -26,8 +25,6 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * persisted operation's document).
    */
   admit?: (req: IncomingMessage, body: unknown, requestId: string) => Admission | Promise<Admission>;
-  /** Operations executed at once (the rest queue, in arrival order); unset = no bound. */
-  maxConcurrent?: number;
   /** Collapsing of identical operations in flight: one runs, the others get its answer. */
   collapse?: CollapseOptions;
 }
@@ -75,7 +72,6 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 100 * 1024;
   const inflight = new Inflight<SharedResponse>();
-  const slots = opts.maxConcurrent ? new Semaphore(opts.maxConcurrent) : null;
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -86,7 +82,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     const handle = (async () => {
       if (route) return route(req, res);
       if (browser) return opts.browserPage!(req, res);
-      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody, inflight, slots);
+      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody, inflight);
       return notFound(res);
     })();
     handle.catch((err: unknown) => {
@@ -114,7 +110,6 @@ async function handleGraphQL<TContext extends BaseContext>(
   requestId: string,
   maxBody: number,
   inflight: Inflight<SharedResponse>,
-  slots: Semaphore | null,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -145,12 +140,11 @@ async function handleGraphQL<TContext extends BaseContext>(
     }
     if (admission) body = admission.body;
   }
-  const execute = () =>
+  const run = () =>
     opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body },
       context: () => opts.context(req, requestId),
     });
-  const run = slots ? () => slots.run(execute) : execute;
   const key = opts.collapse?.key(req, body) ?? null;
   if (key === null) return writeResult(res, await run());
   let leads = false;
