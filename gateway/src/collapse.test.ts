@@ -208,7 +208,7 @@ describe('operationCollapsing shared', () => {
     unmaskedFields: [],
     detail: null,
   };
-  const response = (meta: unknown): SharedResponse => ({ status: 200, headers: [['content-type', 'application/json']], body: '{"data":{"a":1}}', leaderRequestId: 'leader-1', meta });
+  const response = (meta: unknown): SharedResponse => ({ status: 200, headers: [['content-type', 'application/json']], body: Buffer.from('{"data":{"a":1}}'), leaderRequestId: 'leader-1', meta });
 
   it("appends the follower's own entry carrying the leader's operation and records", () => {
     const { collapse, admit, entries } = setup();

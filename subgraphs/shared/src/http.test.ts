@@ -160,7 +160,7 @@ describe('HTTP front: collapsing identical requests in flight', () => {
       expect(s.response.leaderRequestId).toBe(leader);
       expect(s.response.meta).toEqual({ leader });
       expect(s.response.status).toBe(200);
-      expect(s.response.body).toBe(answers[0]!.body);
+      expect(s.response.body.toString('utf8')).toBe(answers[0]!.body);
     }
   });
 

@@ -45,7 +45,8 @@ export interface CollapseOptions {
 export interface SharedResponse {
   status: number;
   headers: [string, string][];
-  body: string;
+  /** Encoded once, written to every sharer as is. */
+  body: Buffer;
   leaderRequestId: string;
   meta: unknown;
 }
@@ -156,6 +157,7 @@ async function handleGraphQL<TContext extends BaseContext>(
   if (!leads) opts.collapse!.shared?.(req, requestId, answer);
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
+  res.setHeader('content-length', answer.body.length);
   res.end(answer.body);
 }
 
@@ -163,7 +165,10 @@ async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Pr
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
   if (result.body.kind === 'complete') {
-    res.end(result.body.string);
+    // Encoded once with its length: one write, no chunked framing.
+    const body = Buffer.from(result.body.string, 'utf8');
+    res.setHeader('content-length', body.length);
+    res.end(body);
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -172,13 +177,13 @@ async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Pr
 
 /** The whole answer in memory (an incremental one as its chunks in order), to be sent more than once. */
 async function complete(result: HTTPGraphQLResponse): Promise<Omit<SharedResponse, 'leaderRequestId' | 'meta'>> {
-  let body: string;
-  if (result.body.kind === 'complete') body = result.body.string;
+  let text: string;
+  if (result.body.kind === 'complete') text = result.body.string;
   else {
-    body = '';
-    for await (const chunk of result.body.asyncIterator) body += chunk;
+    text = '';
+    for await (const chunk of result.body.asyncIterator) text += chunk;
   }
-  return { status: result.status ?? 200, headers: [...result.headers], body };
+  return { status: result.status ?? 200, headers: [...result.headers], body: Buffer.from(text, 'utf8') };
 }
 
 /** Resolves to null when the body exceeds the limit (the rest is drained, not buffered). */
