@@ -4,7 +4,10 @@
  *   1. gateway vs. the directory subgraph directly, same realistic query (autocannon);
  *   2. `_entities` with 1,000 Hospital representations: SQL statements and latency;
  *   3. city seed load time on real PostgreSQL (COPY);
- *   4. `npm start` to ready on the embedded default, and the whole stack's RSS.
+ *   4. `npm start` to ready on the embedded default, and the whole stack's RSS;
+ *   5. the supervisor console under load: 60 hospitals for mixed identities, collapsing off/on
+ *      (scripts/lib/console-load.ts; BENCH_ONLY=console runs only this part, after the city seed,
+ *      and rewrites only its section of docs/benchmarks.md — BENCH_WRITE_DOCS=0 to keep the file).
  * Needs PostgreSQL (TEST_DATABASE_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
  */
 import { spawn } from 'node:child_process';
@@ -21,7 +24,8 @@ import { identityOf } from '../tests/helpers/identities.js';
 import { createIdentitySigner } from '../subgraphs/shared/src/identity-signature.js';
 import { IDENTITY_HEADER } from '../subgraphs/shared/src/identity.js';
 import { gql } from '../tests/helpers/graphql.js';
-import { writeDocumentKeepingSections } from './lib/doc-section.js';
+import { replaceSection, writeDocumentKeepingSections } from './lib/doc-section.js';
+import { CONSOLE_SECTION, parseConsoleOptions, runConsoleLoad } from './lib/console-load.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 /** Throughput with concurrent clients (all processes share the machine's cores). */
@@ -139,6 +143,9 @@ async function treeRssMb(root: number): Promise<number> {
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function main() {
+  const only = process.env.BENCH_ONLY;
+  if (only && only !== 'console') throw new Error(`BENCH_ONLY: unknown part "${only}" (known: console)`);
+  const consoleOptions = parseConsoleOptions(process.env);
   const log = createLogger({ level: 'silent' });
   console.log('starting the stack on a scratch PostgreSQL database…');
   // One load generator from one address would meet the per-caller rate limit (429) at 100 req/s.
@@ -151,6 +158,12 @@ async function main() {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     console.log(`city seed: ${fmt(seedSeconds)} s`, seeded.directory);
     await directory.db.pool.query('ANALYZE');
+    if (only === 'console') {
+      const c = await runConsoleLoad(stack, consoleOptions);
+      if (process.env.BENCH_WRITE_DOCS !== '0') replaceSection('docs/benchmarks.md', CONSOLE_SECTION, c.markdown);
+      console.log(`\n${c.markdown}`);
+      return;
+    }
 
     const codes = (await directory.db.pool.query<{ code: string }>('SELECT code FROM directory.hospital ORDER BY code')).rows.map((r) => r.code);
     const reps = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Hospital', code: codes[i % codes.length] }));
@@ -192,6 +205,10 @@ async function main() {
     const { d, g } = await rounds(bodyOf(CONSOLE_QUERY), CONNECTIONS);
     const failures = [latency.d, latency.g, heavyLatency.d, heavyLatency.g, d, g].reduce((n, r) => n + r.errors + r.non2xx, 0);
     if (failures) console.error(`WARNING: ${failures} failed requests during the load — the figures below are not valid`);
+
+    // On the city seed still (the province seed below replaces it).
+    const consoleLoad = await runConsoleLoad(stack, consoleOptions);
+    console.log(`\nsupervisor console under load:\n${consoleLoad.table}\n`);
 
     console.log('province seed (20 cities)…');
     const provinceStarted = performance.now();
@@ -246,6 +263,10 @@ ${row('gateway → directory', g)}
 ${row('directory directly', d)}
 
 Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)} (the gateway and the subgraph compete for the same two cores).
+
+<!-- BEGIN ${CONSOLE_SECTION} -->
+${consoleLoad.markdown}
+<!-- END ${CONSOLE_SECTION} -->
 
 ## Batching
 
