@@ -218,7 +218,7 @@ async function startGateway(id: GatewayId, mode: CollapseMode, shared: Shared, o
   const common = { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' };
   const startedAt = Date.now();
   let child: Child;
-  if (id === 'hub') {
+  if (id === 'hub' || id === 'hub2') {
     mkdirSync(PROF_DIR, { recursive: true });
     child = startChild(
       'hub gateway',
@@ -233,6 +233,7 @@ async function startGateway(id: GatewayId, mode: CollapseMode, shared: Shared, o
         PERSISTED_OPERATIONS_PATH: shared.manifestPath,
         HUB_IDENTITY_PRIVATE_KEY: shared.privateKeyPem,
         COLLAPSE_OPERATIONS: mode,
+        GATEWAY_WORKERS: id === 'hub2' ? '2' : '1',
         SHUTDOWN_GRACE_MS: '2000',
         ...HUB_RACE_ENV,
         ...opts.hubEnv,
@@ -496,7 +497,7 @@ function section(opts: RaceOptions, results: RoundResult[], summaries: Map<Colla
     '- Every response is compared with the verified body (`bench/federation/expected.ts`, built from the data without GraphQL): byte for byte (a trailing newline allowed, as @apollo/server writes one), else parsed and deep-compared. A 2xx with anything else is a **wrong answer**. **errors** = non-2xx + connection errors and timeouts (10 s) + wrong answers. **RPS** counts correct answers only.',
     '- p50 / p95 / p99: exact nearest-rank percentiles of every response time in the timed window (autocannon\'s per-reply timings; its own histogram reports p50, p90, p97.5 and p99 but no p95). RPS and percentiles are medians over rounds.',
     '- **CPU ms/req**: utime + stime of the gateway\'s whole process tree (cluster workers included, and reaped children via cutime/cstime), from `/proc/<pid>/stat` at the start and end of the timed window, over all rounds, divided by the responses. **Peak RSS**: VmRSS of every process of the tree sampled every 200 ms from start to stop; the highest total, and the highest single process ("per worker").',
-    `- (1) **hub gateway**: \`node ${HUB_NODE_FLAGS.join(' ')} --import tsx gateway/src/index.ts\` (as \`npm run start:gateway\`), \`NODE_ENV=production\`, \`COLLAPSE_OPERATIONS=off|on\`, \`${Object.entries(HUB_RACE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\` (its default estimated-cost limit, 50,000 with lists counted as 10 items, refuses TestQuery's five nested lists as too expensive)${hubEnv ? `, \`${hubEnv}\`` : ''}, everything it does in production on: a real RS256 token (client credentials of machine client \`${CLIENT_ID}\`, role machine-client, region 330000, from the development identity provider run by the race) verified against the realm's JWKS, admission with the persisted-operation allow-list (a generated manifest registering \`TestQuery\` for \`${CLIENT_ID}\`, rate limit ${CLIENT_RATE_LIMIT.perSecond}/s so it never throttles), one hash-chained audit entry per request written as \`audit_writer\` to PostgreSQL (a throwaway database, dropped at the end), and the Ed25519-signed identity header on every subgraph fetch. Node processes seen: ${processes('hub')}.`,
+    `- (1) **hub gateway**: \`node ${HUB_NODE_FLAGS.join(' ')} --import tsx gateway/src/index.ts\` (as \`npm run start:gateway\`), \`NODE_ENV=production\`, \`COLLAPSE_OPERATIONS=off|on\`, \`${Object.entries(HUB_RACE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\` (its default estimated-cost limit, 50,000 with lists counted as 10 items, refuses TestQuery's five nested lists as too expensive)${hubEnv ? `, \`${hubEnv}\`` : ''}, everything it does in production on: a real RS256 token (client credentials of machine client \`${CLIENT_ID}\`, role machine-client, region 330000, from the development identity provider run by the race) verified against the realm's JWKS, admission with the persisted-operation allow-list (a generated manifest registering \`TestQuery\` for \`${CLIENT_ID}\`, rate limit ${CLIENT_RATE_LIMIT.perSecond}/s so it never throttles), one hash-chained audit entry per request written as \`audit_writer\` to PostgreSQL (a throwaway database, dropped at the end), and the Ed25519-signed identity header on every subgraph fetch. Node processes seen: ${processes('hub')}. (1b) is the same with \`GATEWAY_WORKERS=2\` (node:cluster: a supervisor and two workers sharing the port); processes seen: ${processes('hub2')}.`,
     `- (2) **@apollo/gateway** 2.14.4 on @apollo/server 5.5.1 with defaults (\`bench/federation/apollo-gateway.ts\`: ApolloGateway({ supergraphSdl }) + startStandaloneServer, like the public benchmark's gateways/apollo-gateway/index.ts), \`NODE_ENV=production\`, one process. It has no collapsing of client operations: the same in both runs.`,
     `- (3) **Hive Gateway** 2.15.1 + @graphql-hive/router-runtime 1.4.23 (Rust query planner), \`NODE_ENV=production hive-gateway supergraph <path> --config-path bench/federation/hive-gateway.ts\` as in the public benchmark; \`inboundInflightRequestDeduplication: false\` (off run) / \`true\` (on run); its deduplication of identical subgraph fetches at its default (on). The CLI does not fork in production unless told (\`--fork\`/\`FORK\`, default 1): Node processes seen: ${processes('hive')}.`,
   ];
@@ -572,7 +573,7 @@ async function main(): Promise<void> {
           const since = Date.now();
           const r = await raceOne(id, mode, round, shared, opts);
           console.log(line(r));
-          if (id === 'hub' && opts.cpuProf) {
+          if ((id === 'hub' || id === 'hub2') && opts.cpuProf) {
             r.profiles = newProfiles(since, (r.perProcess ?? []).map((p) => p.pid));
             printProfiles(r.profiles);
           }

@@ -15,9 +15,9 @@ const summary = (gateway: GatewayId, over: Partial<GatewaySummary> = {}): Gatewa
 });
 
 describe('race options', () => {
-  it('defaults to the issue: three gateways, both runs, 30 s, 10 s warm-up, 2 rounds, 50 connections', () => {
+  it('defaults to the issue: the three gateways (the hub in two shapes), both runs, 30 s, 10 s warm-up, 2 rounds, 50 connections', () => {
     expect(parseRaceOptions({})).toEqual({
-      gateways: ['hub', 'apollo', 'hive'], collapse: ['off', 'on'], seconds: 30, warmupSeconds: 10, rounds: 2, connections: 50,
+      gateways: ['hub', 'hub2', 'apollo', 'hive'], collapse: ['off', 'on'], seconds: 30, warmupSeconds: 10, rounds: 2, connections: 50,
       writeDocs: true, cpuProf: false, hubEnv: {},
     });
   });
@@ -100,12 +100,17 @@ describe('ratios and the goal', () => {
   it('the table: one row per gateway in canonical order with ratios to (2) and (3)', () => {
     const rows = raceTable([summary('hive', { rps: 250 }), summary('hub', { rps: 500, nodeProcesses: 3, peakRssTotalMb: 700, peakRssProcessMb: 240 }), summary('apollo', { rps: 50 })]).split('\n');
     expect(rows).toHaveLength(5);
-    expect(rows[2]).toMatch(/^\| \(1\) hub gateway \| 500 \| 10\.00× \| 2\.00× \|/);
+    expect(rows[2]).toMatch(/^\| \(1\) hub gateway, 1 process \| 500 \| 10\.00× \| 2\.00× \|/);
     expect(rows[2]).toMatch(/\| 700 \/ 240 \(3 Node processes\) \|$/);
     expect(rows[3]).toMatch(/^\| \(2\) @apollo\/gateway, defaults \| 50 \| 1\.00× \| 0\.20× \|/);
     expect(rows[4]).toMatch(/^\| \(3\) Hive Gateway \+ router-runtime \| 250 \| 5\.00× \| 1\.00× \|/);
     // No Apollo in the run: its ratio column is a dash.
     expect(raceTable([summary('hub')]).split('\n')[2]).toMatch(/\| — \| — \|/);
-    expect(goalLine('on', [summary('hub', { rps: 10 }), summary('hive', { rps: 20 })])).toMatch(/^\*\*Goal, collapsing on: not met\*\*/);
+    expect(goalLine('on', [summary('hub', { rps: 10 }), summary('hive', { rps: 20 })])).toMatch(/^\*\*Goal, collapsing on, \(1\) hub gateway, 1 process: not met\*\*/);
+    // One line per hub contestant, each judged on its own.
+    const both = goalLine('off', [summary('hub', { rps: 10 }), summary('hub2', { rps: 30 }), summary('hive', { rps: 20 })]).split('\n\n');
+    expect(both).toHaveLength(2);
+    expect(both[0]).toMatch(/1 process: not met/);
+    expect(both[1]).toMatch(/^\*\*Goal, collapsing off, \(1b\) hub gateway, 2 workers: met\*\*/);
   });
 });

@@ -3,13 +3,16 @@
  * ratios, the goal and the Markdown section. No I/O here, so it is unit-tested.
  */
 
-export const GATEWAYS = ['hub', 'apollo', 'hive'] as const;
+export const GATEWAYS = ['hub', 'hub2', 'apollo', 'hive'] as const;
+/** The hub's contestants: one process, and two cluster workers (GATEWAY_WORKERS=2). */
+export const HUB_VARIANTS = ['hub', 'hub2'] as const;
 export type GatewayId = (typeof GATEWAYS)[number];
 export const COLLAPSE_MODES = ['off', 'on'] as const;
 export type CollapseMode = (typeof COLLAPSE_MODES)[number];
 
 export const GATEWAY_LABELS: Record<GatewayId, string> = {
-  hub: '(1) hub gateway',
+  hub: '(1) hub gateway, 1 process',
+  hub2: '(1b) hub gateway, 2 workers',
   apollo: '(2) @apollo/gateway, defaults',
   hive: '(3) Hive Gateway + router-runtime',
 };
@@ -201,8 +204,8 @@ export interface GoalCheck {
  * answers from the hub, and no hub process above 300 MB RSS. Undecidable (met = false) without
  * both gateways in the run.
  */
-export function checkGoal(summaries: readonly GatewaySummary[]): GoalCheck {
-  const hub = summaries.find((s) => s.gateway === 'hub');
+export function checkGoal(summaries: readonly GatewaySummary[], variant: (typeof HUB_VARIANTS)[number] = 'hub'): GoalCheck {
+  const hub = summaries.find((s) => s.gateway === variant);
   const hive = summaries.find((s) => s.gateway === 'hive');
   if (!hub || !hive) return { met: false, clauses: ['not decided: the run needs both the hub and Hive Gateway'] };
   const conditions: [boolean, string][] = [
@@ -235,8 +238,13 @@ export function raceTable(summaries: readonly GatewaySummary[], labels: Partial<
   ].join('\n');
 }
 
-/** The goal line of a run. */
+/** The goal lines of a run, one per hub contestant in it. */
 export function goalLine(mode: CollapseMode, summaries: readonly GatewaySummary[]): string {
-  const goal = checkGoal(summaries);
-  return `**Goal, collapsing ${mode}: ${goal.met ? 'met' : 'not met'}** — ${goal.clauses.join('; ')}.`;
+  const variants = HUB_VARIANTS.filter((v) => summaries.some((s) => s.gateway === v));
+  return (variants.length ? variants : (['hub'] as const))
+    .map((v) => {
+      const goal = checkGoal(summaries, v);
+      return `**Goal, collapsing ${mode}, ${GATEWAY_LABELS[v]}: ${goal.met ? 'met' : 'not met'}** — ${goal.clauses.join('; ')}.`;
+    })
+    .join('\n\n');
 }
