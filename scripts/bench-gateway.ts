@@ -81,8 +81,8 @@ interface Child {
 
 const live = new Set<Child>();
 
-function startChild(name: string, args: string[], env: Record<string, string>, onStdout?: (chunk: string) => void): Child {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(name: string, args: string[], env: Record<string, string>, onStdout?: (chunk: string) => void, cwd = ROOT): Child {
+  const proc = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (!proc.pid) throw new Error(`${name}: could not start`);
   let out = '';
   const keep = (chunk: Buffer) => {
@@ -238,6 +238,9 @@ async function startGateway(id: GatewayId, mode: CollapseMode, shared: Shared, o
         ...HUB_RACE_ENV,
         ...opts.hubEnv,
       },
+      undefined,
+      // BENCH_HUB_CHECKOUT: race another checkout's gateway (e.g. a git worktree of an earlier commit, for before/after profiles).
+      process.env.BENCH_HUB_CHECKOUT || ROOT,
     );
   } else if (id === 'apollo') {
     child = startChild('@apollo/gateway', ['--import', 'tsx', 'bench/federation/apollo-gateway.ts'], { ...common, SUPERGRAPH_PATH: shared.supergraphPath });
