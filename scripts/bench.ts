@@ -262,7 +262,7 @@ Throughput — \`CityHospitals\`, autocannon, ${CONNECTIONS} connections (the ga
 ${row('gateway → directory', g)}
 ${row('directory directly', d)}
 
-Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)} (the gateway and the subgraph compete for the same two cores).
+Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)}. The gateway and the subgraph compete for the same two cores; all 10 connections send the same query as the same supervisor, so with the gateway's default in-flight collapsing (\`COLLAPSE_OPERATIONS=on\`) most requests share an execution already running, which the subgraph alone cannot do. The console load below measures the same effect with mixed identities, off and on.
 
 <!-- BEGIN ${CONSOLE_SECTION} -->
 ${consoleLoad.markdown}
