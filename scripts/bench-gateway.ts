@@ -13,10 +13,9 @@
  * BENCH_CPU_PROF=1 (hub under --cpu-prof, top frames printed)  BENCH_HUB_ENV='K=V,K=V'.
  * Needs PostgreSQL for the hub's audit log (TEST_DATABASE_ADMIN_URL, default postgres@127.0.0.1:5432).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { baseEnv, freePort, killAllNow, startChild, stopAll, type Child } from './lib/children.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,88 +67,6 @@ const HUB_RACE_ENV = { MAX_COST: '10000000' };
 // ---------------------------------------------------------------------------------------------
 // Child processes: each in its own process group, so a gateway's cluster workers go with it.
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  pid: number;
-  /** The last 64 kB of its stdout and stderr. */
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  isRunning(): boolean;
-  stop(graceMs?: number): Promise<void>;
-}
-
-const live = new Set<Child>();
-
-function startChild(name: string, args: string[], env: Record<string, string>, onStdout?: (chunk: string) => void, cwd = ROOT): Child {
-  const proc = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (!proc.pid) throw new Error(`${name}: could not start`);
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-65_536);
-  };
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    keep(chunk);
-    onStdout?.(chunk.toString());
-  });
-  proc.stderr!.on('data', keep);
-  let running = true;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => {
-      running = false;
-      resolve({ code, signal });
-    }),
-  );
-  const pid = proc.pid;
-  const child: Child = {
-    name,
-    proc,
-    pid,
-    output: () => out,
-    exited,
-    isRunning: () => running,
-    async stop(graceMs = 10_000) {
-      if (running) {
-        signal(pid, 'SIGTERM'); // the leader first: it shuts its workers down (and writes --cpu-prof files)
-        const timer = new Promise((r) => setTimeout(r, graceMs).unref());
-        await Promise.race([exited, timer]);
-      }
-      signal(-pid, 'SIGKILL'); // whatever is left of the group
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
-      live.delete(child);
-    },
-  };
-  live.add(child);
-  return child;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
-function killAllNow(): void {
-  for (const c of live) signal(-c.pid, 'SIGKILL');
-  live.clear();
-}
-process.on('exit', killAllNow);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A minimal, reproducible environment for children (nothing of this shell's DATABASE_URL etc.). */
-function baseEnv(): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER'];
-  return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
-}
 
 // ---------------------------------------------------------------------------------------------
 // The shared parts: subgraphs, identity provider, audit database, keys, allow-list.
@@ -537,7 +454,7 @@ async function main(): Promise<void> {
       if (interrupted) return;
       interrupted = true;
       console.error(`\n${sig}: stopping the race…`);
-      void Promise.all([...live].map((c) => c.stop(2_000)))
+      void stopAll(2_000)
         .then(cleanup)
         .finally(() => process.exit(130));
     });
@@ -601,7 +518,7 @@ async function main(): Promise<void> {
       console.log(`\nwritten: ${RAW.slice(ROOT.length + 1)} (docs not written: BENCH_WRITE_DOCS=0)`);
     }
   } finally {
-    await Promise.all([...live].map((c) => c.stop(5_000)));
+    await stopAll(5_000);
     await cleanup();
   }
 }

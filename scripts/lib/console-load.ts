@@ -11,8 +11,7 @@
  * Options (env): BENCH_CONSOLE_SECONDS=15  BENCH_CONSOLE_WARMUP_SECONDS=3  BENCH_CONSOLE_ROUNDS=2 (≥ 2)
  * BENCH_CONSOLE_CONNECTIONS=50.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { baseEnv, freePort, startChild, type Child } from './children.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -20,7 +19,7 @@ import type { HubRole } from '../../subgraphs/shared/src/identity.js';
 import { auditWriterUrl } from '../../subgraphs/shared/src/db/provision.js';
 import type { Stack } from '../../tests/helpers/stack.js';
 import { measureCpu, sampleRss } from './proc-metrics.js';
-import { fmt, median, percentile } from './race.js';
+import { errorsOf, fmt, median, percentile, type LoadWindow } from './race.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -288,24 +287,11 @@ export function decodeBodiesWhole(queue: BodyQueue): void {
 // ---------------------------------------------------------------------------------------------
 // Figures.
 
-export interface ConsoleRound {
+export interface ConsoleRound extends LoadWindow {
   mode: Mode;
   round: number;
-  durationS: number;
-  responses: number;
-  correct: number;
-  /** Correct answers per second. */
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  non2xx: number;
-  transportErrors: number;
-  timeouts: number;
-  wrongAnswers: number;
+  /** Right answers of another scope (a crossing): counted in wrongAnswers too. */
   crossScope: number;
-  /** Gateway process tree CPU in the timed window. */
-  cpuMs: number;
   /** Highest RSS of the gateway's process tree from start to stop. */
   peakRssMb: number;
   /** SQL statements the directory ran in the timed window. */
@@ -313,10 +299,8 @@ export interface ConsoleRound {
   /** CPU of the bench's own process in the window: the subgraphs, their database clients and the load generator. */
   benchProcessCpuMs: number;
   warmup: { responses: number; errors: number; wrongAnswers: number };
-  wrongSample?: string;
 }
 
-export const errorsOfRound = (r: Pick<ConsoleRound, 'non2xx' | 'transportErrors' | 'wrongAnswers'>): number => r.non2xx + r.transportErrors + r.wrongAnswers;
 
 export interface ConsoleSummary {
   mode: Mode;
@@ -352,7 +336,7 @@ export function summariseMode(rounds: readonly ConsoleRound[], mode: Mode): Cons
     p95: median(mine.map((r) => r.p95)),
     p99: median(mine.map((r) => r.p99)),
     responses,
-    errors: sum(errorsOfRound),
+    errors: sum(errorsOf),
     wrongAnswers: sum((r) => r.wrongAnswers),
     crossScope: sum((r) => r.crossScope),
     warmupWrongAnswers: sum((r) => r.warmup.wrongAnswers),
@@ -446,45 +430,14 @@ export function consoleSection(r: Omit<ConsoleResult, 'markdown' | 'table'>): st
 // ---------------------------------------------------------------------------------------------
 // The run.
 
-interface GatewayChild {
-  pid: number;
+interface GatewayChild extends Child {
   url: string;
-  output(): string;
-  isRunning(): boolean;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(): Promise<void>;
 }
 
-const started = new Set<ChildProcess>();
-const killStarted = () => {
-  for (const c of started) {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-};
-let exitHook = false;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
 
-/** Only what a child needs of this shell's environment (none of its DATABASE_URL and the like). */
-function baseEnv(): Record<string, string> {
-  return Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
-}
 
 async function startGateway(stack: Stack, mode: Mode, privateKeyPem: string): Promise<GatewayChild> {
-  if (!exitHook) {
-    process.on('exit', killStarted);
-    exitHook = true;
-  }
   const port = await freePort();
   const env = {
     ...baseEnv(),
@@ -503,47 +456,8 @@ async function startGateway(stack: Stack, mode: Mode, privateKeyPem: string): Pr
     COLLAPSE_OPERATIONS: mode,
     SHUTDOWN_GRACE_MS: '2000',
   };
-  // Its own process group, so anything it starts (tsx's esbuild service) goes with it.
-  const proc = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'gateway/src/index.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (!proc.pid) throw new Error('the gateway did not start');
-  started.add(proc);
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-32_768);
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  let running = true;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
-    proc.once('exit', (code, signal) => {
-      running = false;
-      ok({ code, signal });
-    }),
-  );
-  const pid = proc.pid;
-  const signal = (target: number, sig: NodeJS.Signals) => {
-    try {
-      process.kill(target, sig);
-    } catch {
-      /* gone */
-    }
-  };
-  return {
-    pid,
-    url: `http://127.0.0.1:${port}/graphql`,
-    output: () => out,
-    isRunning: () => running,
-    exited,
-    async stop() {
-      if (running) {
-        signal(pid, 'SIGTERM');
-        await Promise.race([exited, new Promise((ok) => setTimeout(ok, 8_000).unref())]);
-      }
-      signal(-pid, 'SIGKILL'); // whatever is left of its group
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 2_000).unref())]);
-      started.delete(proc);
-    },
-  };
+  const child = startChild('hub gateway', ['--max-semi-space-size=32', '--import', 'tsx', 'gateway/src/index.ts'], env);
+  return { ...child, url: `http://127.0.0.1:${port}/graphql`, stop: () => child.stop(8_000) };
 }
 
 const requestBody = JSON.stringify({ query: CONSOLE_LIST_QUERY, operationName: 'SupervisorConsole' });
@@ -688,7 +602,7 @@ async function oneRound(
 
 const roundLine = (r: ConsoleRound) =>
   `${r.responses} responses in ${fmt(r.durationS, 1)} s: ${fmt(r.rps, 0)} correct/s, p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms, ` +
-  `errors ${errorsOfRound(r)} (wrong ${r.wrongAnswers}, other scope's ${r.crossScope}), gateway CPU ${fmt(r.cpuMs / Math.max(1, r.responses), 2)} ms/req, ` +
+  `errors ${errorsOf(r)} (wrong ${r.wrongAnswers}, other scope's ${r.crossScope}), gateway CPU ${fmt(r.cpuMs / Math.max(1, r.responses), 2)} ms/req, ` +
   `peak RSS ${fmt(r.peakRssMb, 0)} MB, SQL ${fmt(r.sqlStatements / Math.max(1, r.responses), 2)}/req`;
 
 /** Hospital codes an account may see, straight from the database (region subtree by path, or its hospital). */

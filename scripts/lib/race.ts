@@ -92,11 +92,8 @@ export function percentile(sortedAscending: readonly number[], q: number): numbe
   return sortedAscending[Math.min(sortedAscending.length, rank) - 1]!;
 }
 
-/** One gateway in one round: the timed window only. */
-export interface RoundResult {
-  gateway: GatewayId;
-  collapse: CollapseMode;
-  round: number;
+/** What one timed load window measured, whatever the scenario (this race, the console load). */
+export interface LoadWindow {
   /** Seconds autocannon ran. */
   durationS: number;
   /** Every response received. */
@@ -114,10 +111,19 @@ export interface RoundResult {
   timeouts: number;
   /** 2xx responses whose body is not the verified answer. */
   wrongAnswers: number;
-  /** Correct answers whose bytes differ from the verified body but parse to the same JSON. */
-  reformatted: number;
   /** Gateway process tree (all workers) CPU in the window. */
   cpuMs: number;
+  /** First wrong body seen (truncated), for diagnosis. */
+  wrongSample?: string;
+}
+
+/** One gateway in one round: the timed window only. */
+export interface RoundResult extends LoadWindow {
+  gateway: GatewayId;
+  collapse: CollapseMode;
+  round: number;
+  /** Correct answers whose bytes differ from the verified body but parse to the same JSON. */
+  reformatted: number;
   peakRssTotalMb: number;
   peakRssProcessMb: number;
   /** Processes seen in the gateway's tree, and how many of them are Node (primary + cluster workers). */
@@ -134,13 +140,11 @@ export interface RoundResult {
   warmup?: { responses: number; errors: number };
   /** Each process of the gateway's tree with its own peak RSS. */
   perProcess?: { pid: number; comm: string; node: boolean; peakMb: number }[];
-  /** First wrong body seen (truncated), for diagnosis. */
-  wrongSample?: string;
   profiles?: string[];
 }
 
 /** errors = non-2xx + connection errors/timeouts + wrong answers (a wrong answer is an error, not a success). */
-export const errorsOf = (r: Pick<RoundResult, 'non2xx' | 'transportErrors' | 'wrongAnswers'>): number => r.non2xx + r.transportErrors + r.wrongAnswers;
+export const errorsOf = (r: Pick<LoadWindow, 'non2xx' | 'transportErrors' | 'wrongAnswers'>): number => r.non2xx + r.transportErrors + r.wrongAnswers;
 
 export interface GatewaySummary {
   gateway: GatewayId;
