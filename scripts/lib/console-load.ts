@@ -19,7 +19,7 @@ import type { HubRole } from '../../subgraphs/shared/src/identity.js';
 import { auditWriterUrl } from '../../subgraphs/shared/src/db/provision.js';
 import type { Stack } from '../../tests/helpers/stack.js';
 import { measureCpu, sampleRss } from './proc-metrics.js';
-import { errorsOf, fmt, median, percentile, type LoadWindow } from './race.js';
+import { errorsOf, fmt, percentile, summariseRounds, windowFigures, type LoadWindow, type RoundsSummary } from './race.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -301,23 +301,11 @@ export interface ConsoleRound extends LoadWindow {
   warmup: { responses: number; errors: number; wrongAnswers: number };
 }
 
-
-export interface ConsoleSummary {
+export interface ConsoleSummary extends RoundsSummary {
   mode: Mode;
-  rounds: number;
-  /** Medians over rounds. */
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  /** Sums over rounds (timed windows). */
-  responses: number;
-  errors: number;
-  wrongAnswers: number;
   crossScope: number;
   /** Warm-ups' wrong answers (not in the figures, but a wrong answer anywhere is a failure). */
   warmupWrongAnswers: number;
-  cpuMsPerRequest: number;
   sqlPerRequest: number;
   benchProcessCpuMsPerRequest: number;
   peakRssMb: number;
@@ -325,22 +313,13 @@ export interface ConsoleSummary {
 
 export function summariseMode(rounds: readonly ConsoleRound[], mode: Mode): ConsoleSummary {
   const mine = rounds.filter((r) => r.mode === mode);
-  const sum = (f: (r: ConsoleRound) => number) => mine.reduce((s, r) => s + f(r), 0);
-  const responses = sum((r) => r.responses);
-  const per = (total: number) => (responses ? total / responses : NaN);
+  const { sum, ...common } = summariseRounds(mine);
+  const per = (total: number) => (common.responses ? total / common.responses : NaN);
   return {
     mode,
-    rounds: mine.length,
-    rps: median(mine.map((r) => r.rps)),
-    p50: median(mine.map((r) => r.p50)),
-    p95: median(mine.map((r) => r.p95)),
-    p99: median(mine.map((r) => r.p99)),
-    responses,
-    errors: sum(errorsOf),
-    wrongAnswers: sum((r) => r.wrongAnswers),
+    ...common,
     crossScope: sum((r) => r.crossScope),
     warmupWrongAnswers: sum((r) => r.warmup.wrongAnswers),
-    cpuMsPerRequest: per(sum((r) => r.cpuMs)),
     sqlPerRequest: per(sum((r) => r.sqlStatements)),
     benchProcessCpuMsPerRequest: per(sum((r) => r.benchProcessCpuMs)),
     peakRssMb: mine.length ? Math.max(...mine.map((r) => r.peakRssMb)) : NaN,
@@ -578,10 +557,7 @@ async function oneRound(
       durationS: r.durationS,
       responses: r.latencies.length,
       correct: c.correct,
-      rps: c.correct / r.durationS,
-      p50: percentile(r.latencies, 50),
-      p95: percentile(r.latencies, 95),
-      p99: percentile(r.latencies, 99),
+      ...windowFigures({ durationS: r.durationS, latencies: r.latencies, correct: c.correct }),
       non2xx: r.non2xx,
       transportErrors: r.transportErrors,
       timeouts: r.timeouts,

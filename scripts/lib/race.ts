@@ -146,21 +146,30 @@ export interface RoundResult extends LoadWindow {
 /** errors = non-2xx + connection errors/timeouts + wrong answers (a wrong answer is an error, not a success). */
 export const errorsOf = (r: Pick<LoadWindow, 'non2xx' | 'transportErrors' | 'wrongAnswers'>): number => r.non2xx + r.transportErrors + r.wrongAnswers;
 
-export interface GatewaySummary {
-  gateway: GatewayId;
+/** Several rounds of one load, summarised (this race, the console load). */
+export interface RoundsSummary {
   rounds: number;
   /** Medians over rounds. */
   rps: number;
   p50: number;
   p95: number;
   p99: number;
-  /** Sums over rounds. */
+  /** Sums over rounds (timed windows). */
   responses: number;
-  correct: number;
   errors: number;
   wrongAnswers: number;
   /** All rounds' gateway CPU / all rounds' responses. */
   cpuMsPerRequest: number;
+}
+
+/** Rate, latency percentiles and answers of one timed window, from its latencies and counts. */
+export function windowFigures(w: { durationS: number; latencies: number[]; correct: number }): Pick<LoadWindow, 'rps' | 'p50' | 'p95' | 'p99'> {
+  return { rps: w.correct / w.durationS, p50: percentile(w.latencies, 50), p95: percentile(w.latencies, 95), p99: percentile(w.latencies, 99) };
+}
+
+export interface GatewaySummary extends RoundsSummary {
+  gateway: GatewayId;
+  correct: number;
   subgraphCpuMsPerRequest: number;
   /** Highest over rounds. */
   peakRssTotalMb: number;
@@ -169,22 +178,32 @@ export interface GatewaySummary {
   nodeProcesses: number;
 }
 
-export function summarise(gateway: GatewayId, rounds: readonly RoundResult[]): GatewaySummary {
-  const mine = rounds.filter((r) => r.gateway === gateway);
-  const sum = (f: (r: RoundResult) => number) => mine.reduce((s, r) => s + f(r), 0);
+/** Medians of rate and latency, sums of answers and errors, CPU per request: what every summary of rounds has. */
+export function summariseRounds<R extends LoadWindow>(mine: readonly R[]): RoundsSummary & { sum(f: (r: R) => number): number } {
+  const sum = (f: (r: R) => number) => mine.reduce((s, r) => s + f(r), 0);
   const responses = sum((r) => r.responses);
   return {
-    gateway,
     rounds: mine.length,
     rps: median(mine.map((r) => r.rps)),
     p50: median(mine.map((r) => r.p50)),
     p95: median(mine.map((r) => r.p95)),
     p99: median(mine.map((r) => r.p99)),
     responses,
-    correct: sum((r) => r.correct),
     errors: sum(errorsOf),
     wrongAnswers: sum((r) => r.wrongAnswers),
     cpuMsPerRequest: responses ? sum((r) => r.cpuMs) / responses : NaN,
+    sum,
+  };
+}
+
+export function summarise(gateway: GatewayId, rounds: readonly RoundResult[]): GatewaySummary {
+  const mine = rounds.filter((r) => r.gateway === gateway);
+  const { sum, ...common } = summariseRounds(mine);
+  const responses = common.responses;
+  return {
+    gateway,
+    ...common,
+    correct: sum((r) => r.correct),
     subgraphCpuMsPerRequest: responses ? sum((r) => r.subgraphCpuMs) / responses : NaN,
     peakRssTotalMb: Math.max(...mine.map((r) => r.peakRssTotalMb)),
     peakRssProcessMb: Math.max(...mine.map((r) => r.peakRssProcessMb)),
