@@ -13,7 +13,7 @@ import { expectedBenchBody } from '../bench/federation/expected.js';
  * The stand-alone gateway (gateway/src/index.ts) serving a supergraph that is not the hub's — the
  * public gateway benchmark's, from a path — with two cluster workers, authentication off by explicit
  * setting (development), collapsing and fetch dedup on: every answer byte-for-byte the verified one,
- * both workers alive, and a clean stop on SIGTERM.
+ * identical queries collapsed across the workers, both workers alive, and a clean stop on SIGTERM.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 let subgraphs: RunningBenchSubgraphs;
@@ -75,6 +75,25 @@ describe('stand-alone gateway, any supergraph, cluster workers', () => {
         expect(a.body).toBe(expected);
       }
     }
+  });
+
+  it('collapses identical queries across the workers: a request in one worker gets the answer another worker ran', async () => {
+    const expected = expectedBenchBody();
+    for (let burst = 0; burst < 5; burst++) {
+      const answers = await Promise.all(Array.from({ length: 30 }, post));
+      for (const a of answers) expect(a.body).toBe(expected);
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the last audit lines
+    // Without an audit database the entries go to the log, one JSON line each, with the worker that wrote it.
+    const entries = output
+      .split('\n')
+      .filter((l) => l.includes('"msg":"audit"'))
+      .map((l) => JSON.parse(l) as { worker: number; requestId: string; detail?: { sharedWith?: string } | null });
+    const workerOf = new Map(entries.map((e) => [e.requestId, e.worker]));
+    const followers = entries.filter((e) => e.detail?.sharedWith);
+    expect(followers.length).toBeGreaterThan(0);
+    const across = followers.filter((e) => workerOf.has(e.detail!.sharedWith!) && workerOf.get(e.detail!.sharedWith!) !== e.worker);
+    expect(across.length).toBeGreaterThan(0);
   });
 
   it('runs two workers under one supervisor, and stops them all on SIGTERM', async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import type { CollapseOptions } from '../../subgraphs/shared/src/http.js';
+import type { CollapseOptions, CollapsePeers } from '../../subgraphs/shared/src/http.js';
 import { identityScopeKey } from '../../subgraphs/shared/src/identity.js';
 import type { Admitted } from './admission.js';
 import { followerEntry, type AuditSink } from './audit.js';
@@ -14,11 +14,13 @@ import { contextOf } from './context.js';
  * the headers the answer depends on (format, CSRF checks), and the whole admitted request (document, operation name, variables, extensions).
  * Queries only: a mutation always runs once per request. Every follower still gets its own audit
  * entry, naming the request whose answer it received. Nothing is kept once the answer is sent.
+ * With cluster workers, `peers` (cluster-collapse.ts) extends this across the workers.
  */
-export function operationCollapsing(opts: { admitted: (req: IncomingMessage) => Admitted | undefined; audit: AuditSink }): CollapseOptions & { followers(): number } {
+export function operationCollapsing(opts: { admitted: (req: IncomingMessage) => Admitted | undefined; audit: AuditSink; peers?: CollapsePeers | null }): CollapseOptions & { followers(): number } {
   const readOnly = new QueryDocuments();
   let followers = 0;
   return {
+    peers: opts.peers,
     followers: () => followers,
     key(req, body) {
       const who = opts.admitted(req);

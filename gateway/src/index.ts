@@ -4,12 +4,14 @@ import { createLogger } from '../../subgraphs/shared/src/logger.js';
 import { ConfigError } from '../../subgraphs/shared/src/config.js';
 import { loadGatewayConfig, type GatewayConfig } from './config.js';
 import { createGateway } from './server.js';
+import { serveCollapseRegistry } from './cluster-collapse.js';
 
 /**
  * Stand-alone gateway: read config → build → listen → stop cleanly on SIGTERM / SIGINT. With
  * GATEWAY_WORKERS > 1 this process only supervises: that many workers share the port (node:cluster),
  * each a complete gateway (own plan cache, token cache, audit writer — the audit chain is safe
- * across writers); a worker that dies is replaced, and a signal stops them all.
+ * across writers), collapsing identical queries with each other through this process
+ * (cluster-collapse.ts); a worker that dies is replaced, and a signal stops them all.
  */
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
@@ -34,6 +36,9 @@ const MAX_RESTARTS_PER_MINUTE = 5;
 function supervise(config: GatewayConfig, log: ReturnType<typeof createLogger>): void {
   let stopping = false;
   let restarts: number[] = [];
+  // Structured clone over IPC: collapsed answers travel between workers as bytes, audit entries with their dates.
+  cluster.setupPrimary({ serialization: 'advanced' });
+  serveCollapseRegistry();
   for (let i = 0; i < config.GATEWAY_WORKERS; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

@@ -17,6 +17,7 @@ import { createGatewayContext, type GatewayContext } from './context.js';
 import { HubDataSource } from './datasource.js';
 import { createAdmission } from './admission.js';
 import { operationCollapsing } from './collapse.js';
+import { clusterCollapsePeers } from './cluster-collapse.js';
 import { auditPlugin, refusedEntry, type AuditSink } from './audit.js';
 import { createTokenVerifier } from './auth.js';
 import { loadAllowList, type AllowList } from './persisted.js';
@@ -33,6 +34,9 @@ query CityHospitals {
     nodes { code name level region { name } departmentCount staffCount departments { name specialty } }
   }
 }`;
+
+/** Longest a worker waits for another worker's answer before running the operation itself. */
+const COLLAPSE_PEER_WAIT_MS = 30_000;
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -124,7 +128,10 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     log,
     onRefused: (req, refusal, partial, requestId) => audit.append(refusedEntry(req, refusal, partial, requestId)),
   });
-  const collapse = config.COLLAPSE_OPERATIONS === 'on' ? operationCollapsing({ admitted: admission.admitted, audit }) : undefined;
+  const collapse =
+    config.COLLAPSE_OPERATIONS === 'on'
+      ? operationCollapsing({ admitted: admission.admitted, audit, peers: clusterCollapsePeers({ waitMs: COLLAPSE_PEER_WAIT_MS }) })
+      : undefined;
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,

@@ -208,3 +208,68 @@ describe('HTTP front: collapsing identical requests in flight', () => {
     }
   });
 });
+
+describe('HTTP front: collapsing with peer processes (cluster workers)', () => {
+  let server: RunningHttpServer;
+  let calls = 0;
+  const published: { key: string; body: string | null }[] = [];
+  const followers: string[] = [];
+  const elsewhere = new Map<string, SharedResponse>();
+  const apollo = new ApolloServer({
+    typeDefs: 'type Query { here: String }',
+    resolvers: { Query: { here: async () => { calls++; await new Promise((r) => setTimeout(r, 30)); return `ran here #${calls}`; } } },
+  });
+
+  beforeAll(async () => {
+    await apollo.start();
+    server = await listen(
+      createGraphQLHttpServer({
+        apollo,
+        log: createLogger({ level: 'error', sink: () => undefined }),
+        context: async () => ({}),
+        collapse: {
+          key: (_req, body) => JSON.stringify(body),
+          shared: (_req, requestId) => followers.push(requestId),
+          peers: {
+            // Another worker is running the keys in `elsewhere`; every other key runs here.
+            join: async (key) => elsewhere.get(key) ?? null,
+            publish: (key, response) => published.push({ key, body: response ? response.body.toString('utf8') : null }),
+          },
+        },
+      }),
+      0,
+    );
+  });
+  afterAll(async () => {
+    await server.close(100);
+    await apollo.stop();
+  });
+
+  const post = async (id: string, query: string) => {
+    const res = await request(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ query }) });
+    return { status: res.statusCode, body: await res.body.text() };
+  };
+
+  it("a key another worker is running is answered with that worker's answer: nothing runs here, every request is a follower", async () => {
+    const query = '{ here }';
+    const theirs = '{"data":{"here":"ran in worker 2"}}';
+    elsewhere.set(JSON.stringify({ query }), { status: 200, headers: [['content-type', 'application/json']], body: Buffer.from(theirs), leaderRequestId: 'w2-1', meta: null });
+    const answers = await Promise.all(['a', 'b', 'c'].map((id) => post(id, query)));
+    expect(answers.map((a) => a.body)).toEqual([theirs, theirs, theirs]);
+    expect(calls).toBe(0);
+    expect(followers.sort()).toEqual(['a', 'b', 'c']);
+    expect(published).toEqual([]);
+    elsewhere.clear();
+  });
+
+  it('a key no other worker runs is run here once and its answer published for the waiting workers', async () => {
+    calls = 0;
+    followers.length = 0;
+    const query = '{ here2: here }';
+    const answers = await Promise.all(['d', 'e'].map((id) => post(id, query)));
+    expect(calls).toBe(1);
+    expect(answers[0]!.body).toBe(answers[1]!.body);
+    expect(published).toEqual([{ key: JSON.stringify({ query }), body: answers[0]!.body }]);
+    expect(followers).toHaveLength(1);
+  });
+});

@@ -39,6 +39,16 @@ export interface CollapseOptions {
   meta?(req: IncomingMessage): unknown;
   /** A follower was answered with the leader's response. */
   shared?(req: IncomingMessage, requestId: string, response: SharedResponse): void;
+  /** Other processes serving the same port (cluster workers): collapse with theirs too. */
+  peers?: CollapsePeers | null;
+}
+
+/** Collapsing across processes: ask before running a key, report its answer after. */
+export interface CollapsePeers {
+  /** Another process's answer if one is running the key (waits for it), or null: run it here. */
+  join(key: string): Promise<SharedResponse | null>;
+  /** The answer of a key this process ran after `join` said so; null if it failed (the waiters run it themselves). */
+  publish(key: string, response: SharedResponse | null): void;
 }
 
 /** A complete answer, as sent to the request that ran it and to every request that followed it. */
@@ -149,10 +159,19 @@ async function handleGraphQL<TContext extends BaseContext>(
   const key = opts.collapse?.key(req, body) ?? null;
   if (key === null) return writeResult(res, await run());
   let leads = false;
+  const peers = opts.collapse!.peers;
   const answer = await inflight.run(key, async () => {
+    const elsewhere = peers ? await peers.join(key) : null;
+    if (elsewhere) return elsewhere;
     leads = true;
-    const result = await run();
-    return { ...(await complete(result)), leaderRequestId: requestId, meta: opts.collapse!.meta?.(req) };
+    let answered: SharedResponse | null = null;
+    try {
+      const result = await run();
+      answered = { ...(await complete(result)), leaderRequestId: requestId, meta: opts.collapse!.meta?.(req) };
+      return answered;
+    } finally {
+      peers?.publish(key, answered);
+    }
   });
   if (!leads) opts.collapse!.shared?.(req, requestId, answer);
   res.statusCode = answer.status;
