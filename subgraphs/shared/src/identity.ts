@@ -100,5 +100,6 @@ export const scopeFields = ['kind', 'roles', 'regionCode', 'hospitalCode'] as co
 export const unscopedFields = ['subject', 'clientId'] as const satisfies readonly (keyof Identity)[];
 
 export function identityScopeKey(identity: Identity, reason: string | null): string {
-  return JSON.stringify([identity.kind, [...identity.roles].sort(), identity.regionCode, identity.hospitalCode, reason]);
+  // Built from scopeFields, so a field added there is in the key too (roles in a canonical order).
+  return JSON.stringify([...scopeFields.map((field) => (field === 'roles' ? [...identity.roles].sort() : identity[field])), reason]);
 }

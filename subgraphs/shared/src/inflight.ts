@@ -19,7 +19,7 @@ export class Inflight<T> {
     return promise;
   }
 
-  /** Whether the calling request leads (false) or follows (true) — callers that must know which. */
+  /** Whether work for the key is running now. */
   has(key: string): boolean {
     return this.running.has(key);
   }
