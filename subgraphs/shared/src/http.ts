@@ -174,24 +174,23 @@ async function handleGraphQL<TContext extends BaseContext>(
     }
   });
   if (!leads) opts.collapse!.shared?.(req, requestId, answer);
-  res.statusCode = answer.status;
-  for (const [name, value] of answer.headers) res.setHeader(name, value);
-  res.setHeader('content-length', answer.body.length);
-  res.end(answer.body);
+  sendComplete(res, answer.status, answer.headers, answer.body);
 }
 
 async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
+  if (result.body.kind === 'complete') return sendComplete(res, result.status ?? 200, result.headers, Buffer.from(result.body.string, 'utf8'));
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
-  if (result.body.kind === 'complete') {
-    // Encoded once with its length: one write, no chunked framing.
-    const body = Buffer.from(result.body.string, 'utf8');
-    res.setHeader('content-length', body.length);
-    res.end(body);
-    return;
-  }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** A whole answer, encoded, with its length: one write, no chunked framing. */
+function sendComplete(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: Buffer): void {
+  res.statusCode = status;
+  for (const [name, value] of headers) res.setHeader(name, value);
+  res.setHeader('content-length', body.length);
+  res.end(body);
 }
 
 /** The whole answer in memory (an incremental one as its chunks in order), to be sent more than once. */
