@@ -7,9 +7,9 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../subgraphs/shared/src/config.js';
-import { loadAuditConfig } from '../subgraphs/shared/src/audit/config.js';
-import { AUDIT_RETENTION_MIN_DAYS, AuditRetentionError, purgeAudit } from '../subgraphs/shared/src/audit/purge.js';
+import { ConfigError } from '#common/config.js';
+import { loadAuditConfig } from '#common/audit/config.js';
+import { AUDIT_RETENTION_MIN_DAYS, AuditRetentionError, purgeAudit } from '#common/audit/purge.js';
 import { hasAuditLog, openAuditDatabase } from './lib/audit-db.js';
 
 const usage = `usage: npm run audit:purge -- --older-than <days>   (days >= ${AUDIT_RETENTION_MIN_DAYS})`;

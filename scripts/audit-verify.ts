@@ -3,8 +3,8 @@
  * checkpoint). Exit 0 when intact; 1 with the first bad seq and the problem when not; 2 when it
  * cannot run (no database, no audit log). Database: DATABASE_URL or the embedded folder (HUB_DATA_DIR).
  */
-import { ConfigError } from '../subgraphs/shared/src/config.js';
-import { verifyAuditChain } from '../subgraphs/shared/src/audit/verify.js';
+import { ConfigError } from '#common/config.js';
+import { verifyAuditChain } from '#common/audit/verify.js';
 import { hasAuditLog, openAuditDatabase } from './lib/audit-db.js';
 
 let code = 2;

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../subgraphs/shared/src/db/embedded.js';
+import { startEmbeddedPostgres } from '#platform/db/embedded.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -8,9 +8,9 @@
 //       drops the databases (WITH (FORCE); missing ones are fine)
 //
 // Administrator connection: DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres.
-import { onDatabase, runStatements } from '../prisma/engine/pg-admin.mjs';
+import { onDatabase, runStatements } from '#prisma-engine/pg-admin.mjs';
 
-import { provisionSubgraphSchema, subgraphRole, subgraphUrl } from '../subgraphs/shared/src/db/provision.js';
+import { provisionSubgraphSchema, subgraphRole, subgraphUrl } from '#platform/db/provision.js';
 
 const adminUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

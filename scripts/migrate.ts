@@ -2,8 +2,8 @@
  * `npm run db:migrate` — deployment step (docker-compose's `db-provision`): with the admin
  * DATABASE_URL, create each subgraph's role and schema and apply its migrations as that role.
  */
-import { ConfigError } from '../subgraphs/shared/src/config.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { ConfigError } from '#common/config.js';
+import { createLogger } from '#common/logger.js';
 import { prepareDatabases } from './lib/hub.js';
 
 const adminUrl = process.env.DATABASE_URL;

@@ -4,9 +4,9 @@
  * embedded database in HUB_DATA_DIR (multi-row INSERTs; stop `npm start` first).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../subgraphs/shared/src/config.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
-import { runSeeds } from '../subgraphs/shared/src/seed/run.js';
+import { ConfigError } from '#common/config.js';
+import { createLogger } from '#common/logger.js';
+import { runSeeds } from '#platform/seed/run.js';
 import { registry } from '../subgraphs/registry.js';
 import { seedWork, startHub } from './lib/hub.js';
 

@@ -2,8 +2,8 @@
  * `npm start` — the whole hub in one process on the embedded default (or DATABASE_URL).
  * Ctrl-C (SIGINT) or SIGTERM stops the gateway, the subgraphs and the database, in that order.
  */
-import { ConfigError } from '../subgraphs/shared/src/config.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { ConfigError } from '#common/config.js';
+import { createLogger } from '#common/logger.js';
 import { SAMPLE_QUERY } from '../gateway/src/server.js';
 import { startHub } from './lib/hub.js';
 import { DEV_IDP_PORT } from '../gateway/src/dev-idp/accounts.js';

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CONSOLE_CLIENT_ID, DEMO_FEED, DEV_IDP_PORT, devPassword } from '../gateway/src/dev-idp/accounts.js';
-import { hubRoles } from '../subgraphs/shared/src/identity.js';
+import { hubRoles } from '#common/identity.js';
 import { requestToken, tokenEndpoint, TokenRequestError, type TokenGrant } from '../gateway/src/dev-idp/token-request.js';
 
 const { values, positionals } = parseArgs({

@@ -1,4 +1,4 @@
-import type { AnySubgraph } from './shared/src/subgraph.js';
+import type { AnySubgraph } from '#platform/subgraph.js';
 import { audit } from './audit/src/subgraph.js';
 import { directory } from './directory/src/subgraph.js';
 import type { SubgraphName } from './names.js';

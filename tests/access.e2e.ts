@@ -9,8 +9,8 @@ import { CITY, DISTRICTS, loadDirectory, OTHER_DISTRICT, PROVINCE } from './help
 import { probe } from './helpers/probe.js';
 import { gql, type GraphQLResponse } from './helpers/graphql.js';
 import { identityOf } from './helpers/identities.js';
-import { createIdentitySigner } from '../subgraphs/shared/src/identity-signature.js';
-import { IDENTITY_HEADER } from '../subgraphs/shared/src/identity.js';
+import { createIdentitySigner } from '#common/identity-signature.js';
+import { IDENTITY_HEADER } from '#common/identity.js';
 import { apiSchema } from '../scripts/lib/supergraph.js';
 import { readFileSync } from 'node:fs';
 import { sha256Hex } from '../gateway/src/persisted.js';

@@ -5,13 +5,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { AuditEntry } from '../subgraphs/shared/src/audit/entry.js';
-import { AuditRetentionError, purgeAudit } from '../subgraphs/shared/src/audit/purge.js';
-import { verifyAuditChain } from '../subgraphs/shared/src/audit/verify.js';
-import { createAuditWriter } from '../subgraphs/shared/src/audit/writer.js';
-import { auditWriterUrl } from '../subgraphs/shared/src/db/provision.js';
-import { createTestDatabase, type TestDatabase } from '../subgraphs/shared/src/db/test-database.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import type { AuditEntry } from '#common/audit/entry.js';
+import { AuditRetentionError, purgeAudit } from '#common/audit/purge.js';
+import { verifyAuditChain } from '#common/audit/verify.js';
+import { createAuditWriter } from '#common/audit/writer.js';
+import { auditWriterUrl } from '#platform/db/provision.js';
+import { createTestDatabase, type TestDatabase } from '#platform/db/test-database.js';
+import { createLogger } from '#common/logger.js';
 
 const run = promisify(execFile);
 const log = createLogger({ level: 'silent' });

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { withSchema } from '../prisma/engine/pg-admin.mjs';
-import type { AuditEntry } from '../subgraphs/shared/src/audit/entry.js';
-import { purgeAudit } from '../subgraphs/shared/src/audit/purge.js';
-import { verifyAuditChain } from '../subgraphs/shared/src/audit/verify.js';
-import { createAuditWriter } from '../subgraphs/shared/src/audit/writer.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../subgraphs/shared/src/db/embedded.js';
-import { applyMigrations, migrationsDirFor } from '../subgraphs/shared/src/db/migrate.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { withSchema } from '#prisma-engine/pg-admin.mjs';
+import type { AuditEntry } from '#common/audit/entry.js';
+import { purgeAudit } from '#common/audit/purge.js';
+import { verifyAuditChain } from '#common/audit/verify.js';
+import { createAuditWriter } from '#common/audit/writer.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '#platform/db/embedded.js';
+import { applyMigrations, migrationsDirFor } from '#platform/db/migrate.js';
+import { createLogger } from '#common/logger.js';
 
 const log = createLogger({ level: 'silent' });
 const dataDir = join(mkdtempSync(join(tmpdir(), 'ih-audit-embedded-')), 'pglite');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './helpers/stack.js';
 import { CITY, DISTRICTS, loadDirectory, OTHER_CITY, PROVINCE } from './helpers/fixtures.js';
 import { UNMASK_REASON_HEADER } from '../gateway/src/admission.js';
-import type { HubRole } from '../subgraphs/shared/src/identity.js';
+import type { HubRole } from '#common/identity.js';
 
 /**
  * What the gateway shares between requests in flight — collapsed client operations and

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { provisionSubgraphSchema, subgraphUrl } from '../subgraphs/shared/src/db/provision.js';
-import { createTestDatabase, type TestDatabase } from '../subgraphs/shared/src/db/test-database.js';
+import { provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
+import { createTestDatabase, type TestDatabase } from '#platform/db/test-database.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

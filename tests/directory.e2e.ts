@@ -3,7 +3,7 @@ import { startStack, type Stack } from './helpers/stack.js';
 import { CITY, DISTRICTS, loadDirectory, OTHER_CITY } from './helpers/fixtures.js';
 import { probe } from './helpers/probe.js';
 import type { GraphQLResponse } from './helpers/graphql.js';
-import { makeUscc } from '../subgraphs/shared/src/validation/index.js';
+import { makeUscc } from '#platform/validation/index.js';
 
 let stack: Stack;
 let fixture: Awaited<ReturnType<typeof loadDirectory>>;

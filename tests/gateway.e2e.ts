@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { DEFAULT_USER, startStack, type Stack } from './helpers/stack.js';
 import { post } from './helpers/graphql.js';
 import { probe } from './helpers/probe.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { createLogger } from '#common/logger.js';
 
 let stack: Stack;
 const lines: Record<string, unknown>[] = [];

@@ -6,8 +6,8 @@ import { DEFAULT_USER, FEED_CLIENT, startStack, type Stack } from './helpers/sta
 import { CITY, loadDirectory, OTHER_CITY, OTHER_DISTRICT, PROVINCE } from './helpers/fixtures.js';
 import { probe, probeSdl } from './helpers/probe.js';
 import { gql, post, type GraphQLResponse } from './helpers/graphql.js';
-import { listen, type RunningHttpServer } from '../subgraphs/shared/src/http.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { listen, type RunningHttpServer } from '#common/http.js';
+import { createLogger } from '#common/logger.js';
 import { compose, hubSubgraphs, SUPERGRAPH_PATH } from '../scripts/lib/supergraph.js';
 import { UNMASK_REASON_HEADER } from '../gateway/src/admission.js';
 import { sha256Hex } from '../gateway/src/persisted.js';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withClient } from '../prisma/engine/pg-admin.mjs';
-import { createTestDatabase } from '../subgraphs/shared/src/db/test-database.js';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { withClient } from '#prisma-engine/pg-admin.mjs';
+import { createTestDatabase } from '#platform/db/test-database.js';
+import { createLogger } from '#common/logger.js';
 import { startHub, type RunningHub } from '../scripts/lib/hub.js';
 import { gql } from './helpers/graphql.js';
 

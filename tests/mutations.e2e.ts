@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './helpers/stack.js';
-import { makeDrugCode, makeIdCard, makeUscc } from '../subgraphs/shared/src/validation/index.js';
+import { makeDrugCode, makeIdCard, makeUscc } from '#platform/validation/index.js';
 
 let stack: Stack;
 const count = async (table: string) =>

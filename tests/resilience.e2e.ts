@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
-import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/src/subgraph.js';
+import { createLogger } from '#common/logger.js';
+import { startSubgraph, type RunningSubgraph } from '#platform/subgraph.js';
 import { directory } from '../subgraphs/directory/src/subgraph.js';
 import { gql } from './helpers/graphql.js';
 import { identityOf, testKeys, vouchedHeaders } from './helpers/identities.js';

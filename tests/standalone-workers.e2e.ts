@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../subgraphs/shared/src/logger.js';
+import { createLogger } from '#common/logger.js';
 import { BENCH_QUERY, benchSupergraph, startBenchSubgraphs, type RunningBenchSubgraphs } from '../bench/federation/subgraphs.js';
 import { expectedBenchBody } from '../bench/federation/expected.js';
 

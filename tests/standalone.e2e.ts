@@ -1,12 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../subgraphs/shared/src/db/test-database.js';
+import { createTestDatabase } from '#platform/db/test-database.js';
 import { gql } from './helpers/graphql.js';
 import { testKeys } from './helpers/identities.js';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../gateway/src/dev-idp/index.js';
-import { auditWriterUrl } from '../subgraphs/shared/src/db/provision.js';
-import { verifyAuditChain } from '../subgraphs/shared/src/audit/verify.js';
-import { withClient } from '../prisma/engine/pg-admin.mjs';
+import { auditWriterUrl } from '#platform/db/provision.js';
+import { verifyAuditChain } from '#common/audit/verify.js';
+import { withClient } from '#prisma-engine/pg-admin.mjs';
 
 /**
  * The deployment shape (docker-compose.yml): the directory subgraph and the gateway as separate

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
-import { createLogger } from '../../subgraphs/shared/src/logger.js';
+import { createLogger } from '#common/logger.js';
 import { BENCH_QUERY, benchSupergraph, startBenchSubgraphs, type RunningBenchSubgraphs } from './subgraphs.js';
 import { expectedBenchBody, expectedBenchResult } from './expected.js';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
-import { createLogger } from '../../subgraphs/shared/src/logger.js';
+import { createLogger } from '#common/logger.js';
 import { benchSupergraph, startBenchSubgraphs } from './subgraphs.js';
 
 /**

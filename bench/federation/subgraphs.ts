@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { loadSubgraphTypeDefs, withAccessDirectives } from '../../subgraphs/shared/src/access/sdl.js';
-import type { Logger } from '../../subgraphs/shared/src/logger.js';
-import { startSubgraph, type RequestContext, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/shared/src/subgraph.js';
+import { loadSubgraphTypeDefs, withAccessDirectives } from '#platform/access/sdl.js';
+import type { Logger } from '#common/logger.js';
+import { startSubgraph, type RequestContext, type RunningSubgraph, type SubgraphDefinition } from '#platform/subgraph.js';
 import { compose } from '../../scripts/lib/supergraph.js';
 import * as data from './data.js';
 

@@ -2,8 +2,8 @@ import { defineConfig } from '@graphql-hive/gateway';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { loadAllowList } from '../../gateway/src/persisted.js';
-import { loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
-import { createLogger } from '../../subgraphs/shared/src/logger.js';
+import { loadSigningKey } from '#common/identity-signature.js';
+import { createLogger } from '#common/logger.js';
 import { useHubIdentity } from './hub-identity.js';
 
 /**

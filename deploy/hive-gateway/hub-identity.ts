@@ -6,10 +6,10 @@ import { createAdmission, type Admitted } from '../../gateway/src/admission.js';
 import { createTokenVerifier, type AuthSettings } from '../../gateway/src/auth.js';
 import { refusedEntry, type AuditSink } from '../../gateway/src/audit.js';
 import { loadAllowList, type AllowList } from '../../gateway/src/persisted.js';
-import { createIdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
-import { IDENTITY_HEADER } from '../../subgraphs/shared/src/identity.js';
-import { REQUEST_ID_HEADER, requestIdFrom } from '../../subgraphs/shared/src/request-id.js';
-import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.js';
+import { createIdentitySigner } from '#common/identity-signature.js';
+import { IDENTITY_HEADER } from '#common/identity.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '#common/request-id.js';
+import { createLogger, type Logger } from '#common/logger.js';
 
 export interface HubIdentityOptions {
   /** The realm the hub's gateway trusts (KEYCLOAK_URL, KEYCLOAK_REALM, KEYCLOAK_AUDIENCE). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEMO_FEED, DEMO_SCOPE, demoAccounts } from '../../gateway/src/dev-idp/accounts.js';
-import { hubRoles, identityFromClaims, type TokenClaims } from '../../subgraphs/shared/src/identity.js';
+import { hubRoles, identityFromClaims, type TokenClaims } from '#common/identity.js';
 
 /**
  * The Keycloak realm export deployments import must agree with what the hub reads: every hub role,

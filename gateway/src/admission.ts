@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { Admission } from '../../subgraphs/shared/src/http.js';
-import { anonymousIdentity, type Identity } from '../../subgraphs/shared/src/identity.js';
-import type { Logger } from '../../subgraphs/shared/src/logger.js';
+import type { Admission } from '#common/http.js';
+import { anonymousIdentity, type Identity } from '#common/identity.js';
+import type { Logger } from '#common/logger.js';
 import type { TokenVerifier } from './auth.js';
 import type { AllowList } from './persisted.js';
 import { sha256Hex } from './persisted.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { AuditEntry } from '../../subgraphs/shared/src/audit/entry.js';
-import type { AuditReport } from '../../subgraphs/shared/src/access/request-access.js';
+import type { AuditEntry } from '#common/audit/entry.js';
+import type { AuditReport } from '#common/audit/report.js';
 import type { Admitted, Refusal } from './admission.js';
 import type { GatewayContext } from './context.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import Keycloak from 'keycloak-connect';
-import { identityFromClaims, type Identity, type TokenClaims } from '../../subgraphs/shared/src/identity.js';
+import { identityFromClaims, type Identity, type TokenClaims } from '#common/identity.js';
 
 export interface AuthSettings {
   /** Keycloak's `auth-server-url`, e.g. http://127.0.0.1:4080 (no `/realms/…`). */

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { CollapsePeers, SharedResponse } from '../../subgraphs/shared/src/http.js';
+import type { CollapsePeers, SharedResponse } from './answer-sharing.js';
 
 /**
  * Collapsing across cluster workers (GATEWAY_WORKERS > 1). Within a worker, identical queries in

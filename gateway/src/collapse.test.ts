@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../subgraphs/shared/src/audit/entry.js';
-import type { SharedResponse } from '../../subgraphs/shared/src/http.js';
-import type { Identity } from '../../subgraphs/shared/src/identity.js';
+import type { AuditEntry } from '#common/audit/entry.js';
+import type { SharedResponse } from './answer-sharing.js';
+import type { Identity } from '#common/identity.js';
 import type { Admitted } from './admission.js';
 import type { AuditSink } from './audit.js';
 import { operationCollapsing, QueryDocuments } from './collapse.js';

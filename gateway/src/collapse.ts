@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import type { CollapseOptions, CollapsePeers } from '../../subgraphs/shared/src/http.js';
-import { identityScopeKey } from '../../subgraphs/shared/src/identity.js';
+import type { CollapseOptions, CollapsePeers } from './answer-sharing.js';
+import { identityScopeKey } from '#common/identity.js';
 import type { Admitted } from './admission.js';
 import { followerEntry, type AuditSink } from './audit.js';
 import { contextOf } from './context.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../subgraphs/shared/src/config.js';
+import { ConfigError } from '#common/config.js';
 import { loadGatewayConfig } from './config.js';
 
 const production = { NODE_ENV: 'production', KEYCLOAK_URL: 'https://sso.example.gov.cn', AUDIT_WRITER_DATABASE_URL: 'postgres://audit_writer@db/hub' };

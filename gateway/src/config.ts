@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, env, parseConfig } from '../../subgraphs/shared/src/config.js';
-import { auditConfigSchema } from '../../subgraphs/shared/src/audit/config.js';
+import { ConfigError, env, parseConfig } from '#common/config.js';
+import { auditConfigSchema } from '#common/audit/config.js';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Identity } from '../../subgraphs/shared/src/identity.js';
-import type { Logger } from '../../subgraphs/shared/src/logger.js';
+import type { Identity } from '#common/identity.js';
+import type { Logger } from '#common/logger.js';
 import type { Admitted } from './admission.js';
 import { RequestAudit } from './audit.js';
 

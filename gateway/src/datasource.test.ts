@@ -6,9 +6,9 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import { HeaderMap } from '@apollo/server';
 import { HubDataSource } from './datasource.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
-import { createLogger } from '../../subgraphs/shared/src/logger.js';
-import { anonymousIdentity } from '../../subgraphs/shared/src/identity.js';
-import { createIdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
+import { createLogger } from '#common/logger.js';
+import { anonymousIdentity } from '#common/identity.js';
+import { createIdentitySigner } from '#common/identity-signature.js';
 import { generateKeyPairSync } from 'node:crypto';
 
 let server: Server | undefined;

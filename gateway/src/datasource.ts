@@ -1,10 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER } from '../../subgraphs/shared/src/identity.js';
-import type { IdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
-import { AUDIT_EXTENSION } from '../../subgraphs/shared/src/access/request-access.js';
-import { REQUEST_ID_HEADER } from '../../subgraphs/shared/src/request-id.js';
+import { IDENTITY_HEADER } from '#common/identity.js';
+import type { IdentitySigner } from '#common/identity-signature.js';
+import { AUDIT_EXTENSION } from '#common/audit/report.js';
+import { REQUEST_ID_HEADER } from '#common/request-id.js';
 import type { GatewayContext } from './context.js';
 import type { MinimalResponse } from './subgraph-fetcher.js';
 

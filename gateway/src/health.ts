@@ -1,6 +1,6 @@
 import { request } from 'undici';
-import type { Route } from '../../subgraphs/shared/src/http.js';
-import { sendJson } from '../../subgraphs/shared/src/http.js';
+import type { Route } from '#common/http.js';
+import { sendJson } from '#common/http.js';
 
 /**
  * `/readyz`: every subgraph's own /readyz (its database included) answers 200 within the timeout.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
-import type { Route } from '../../subgraphs/shared/src/http.js';
+import type { Route } from '#common/http.js';
 
 const require = createRequire(import.meta.url);
 

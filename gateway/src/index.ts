@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
-import { listen } from '../../subgraphs/shared/src/http.js';
-import { createLogger } from '../../subgraphs/shared/src/logger.js';
-import { ConfigError } from '../../subgraphs/shared/src/config.js';
+import { listen } from '#common/http.js';
+import { createLogger } from '#common/logger.js';
+import { ConfigError } from '#common/config.js';
 import { loadGatewayConfig, type GatewayConfig } from './config.js';
 import { createGateway } from './server.js';
 import { serveCollapseRegistry } from './cluster-collapse.js';

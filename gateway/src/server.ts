@@ -5,18 +5,19 @@ import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { createFormatError } from '../../subgraphs/shared/src/format-error.js';
-import { compactJson, createGraphQLHttpServer, sendJson } from '../../subgraphs/shared/src/http.js';
-import type { Logger } from '../../subgraphs/shared/src/logger.js';
-import { requestLoggingPlugin } from '../../subgraphs/shared/src/request-logging.js';
+import { createFormatError } from '#common/format-error.js';
+import { compactJson, createGraphQLHttpServer, sendJson } from '#common/http.js';
+import type { Logger } from '#common/logger.js';
+import { requestLoggingPlugin } from '#common/request-logging.js';
 import type { GatewayConfig } from './config.js';
 import type { KeyObject } from 'node:crypto';
-import { createIdentitySigner, loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
-import { createAuditWriter } from '../../subgraphs/shared/src/audit/writer.js';
+import { createIdentitySigner, loadSigningKey } from '#common/identity-signature.js';
+import { createAuditWriter } from '#common/audit/writer.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { HubDataSource } from './datasource.js';
 import { createAdmission } from './admission.js';
 import { operationCollapsing } from './collapse.js';
+import { answerSharing } from './answer-sharing.js';
 import { clusterCollapsePeers } from './cluster-collapse.js';
 import { auditPlugin, refusedEntry, type AuditSink } from './audit.js';
 import { createTokenVerifier } from './auth.js';
@@ -137,9 +138,9 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     admit: admission.admit,
-    collapse,
+    respond: collapse ? answerSharing(collapse) : undefined,
     context: createGatewayContext(log, admission.admitted),
-    browserPage: ide?.page,
+    page: ide ? (req) => (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') ? ide.page : undefined) : undefined,
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/readyz': readinessRoute(() => [...subgraphs].map(([name, url]) => ({ name, url })), Math.min(config.SUBGRAPH_TIMEOUT_MS, 2_000)),

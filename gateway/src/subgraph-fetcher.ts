@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
-import { IDENTITY_HEADER } from '../../subgraphs/shared/src/identity.js';
-import { Inflight } from '../../subgraphs/shared/src/inflight.js';
+import { IDENTITY_HEADER } from '#common/identity.js';
+import { Inflight } from './inflight.js';
 
 /**
  * The gateway's HTTP client to its subgraphs: keep-alive connections (undici pool per origin),

@@ -1,5 +1,5 @@
 import { defineConfig } from 'prisma/config';
-import { prismaCliEnv } from '../engine/config.js';
+import { prismaCliEnv } from '#prisma-engine/config.js';
 
 export default defineConfig({
   schema: 'schema.prisma',

@@ -3,7 +3,7 @@
 //
 // Used by two callers, so the set-up lives here once:
 //   - prisma/engine/schema-engine.mjs, the executable the Prisma CLI starts in place of the binary;
-//   - subgraphs/shared/src/db/migrate.ts, which applies migrations in process (measured: 0.1 s on a
+//   - subgraphs/shared/platform/db/migrate.ts, which applies migrations in process (measured: 0.1 s on a
 //     fresh database, 0.02 s when up to date, against 1.3 s for `prisma migrate deploy`, 2 s by npx).
 //
 // Plain JavaScript (ESM) on purpose: the stand-in must run under `node` with no TypeScript loader.

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { env, parseConfig } from '../../subgraphs/shared/src/config.js';
-import { startEmbeddedPostgres } from '../../subgraphs/shared/src/db/embedded.js';
-import { openAuditPool } from '../../subgraphs/shared/src/audit/store.js';
+import { env, parseConfig } from '#common/config.js';
+import { startEmbeddedPostgres } from '#platform/db/embedded.js';
+import { openAuditPool } from '#common/audit/store.js';
 
 /**
  * The database holding the audit log, for the operator commands (audit:verify, audit:purge):

@@ -15,9 +15,9 @@ import { baseEnv, freePort, startChild, type Child } from './children.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import type { HubRole } from '../../subgraphs/shared/src/identity.js';
-import { auditWriterUrl } from '../../subgraphs/shared/src/db/provision.js';
-import type { Stack } from '../../tests/helpers/stack.js';
+import type { HubRole } from '#common/identity.js';
+import { auditWriterUrl } from '#platform/db/provision.js';
+import type { Stack } from '#testing/stack.js';
 import { measureCpu, sampleRss } from './proc-metrics.js';
 import { errorsOf, fmt, percentile, summariseRounds, windowFigures, type LoadWindow, type RoundsSummary } from './race.js';
 

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { env, parseConfig } from '../../subgraphs/shared/src/config.js';
-import { startEmbeddedPostgres } from '../../subgraphs/shared/src/db/embedded.js';
-import { applyMigrations, migrationsDirFor } from '../../subgraphs/shared/src/db/migrate.js';
-import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '../../subgraphs/shared/src/db/provision.js';
-import { listen, type RunningHttpServer } from '../../subgraphs/shared/src/http.js';
-import type { Logger } from '../../subgraphs/shared/src/logger.js';
-import { isEmpty, runSeeds } from '../../subgraphs/shared/src/seed/run.js';
-import type { Scale, SeedTarget, SubgraphSeed } from '../../subgraphs/shared/src/seed/types.js';
-import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/src/subgraph.js';
+import { env, parseConfig } from '#common/config.js';
+import { startEmbeddedPostgres } from '#platform/db/embedded.js';
+import { applyMigrations, migrationsDirFor } from '#platform/db/migrate.js';
+import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
+import { listen, type RunningHttpServer } from '#common/http.js';
+import type { Logger } from '#common/logger.js';
+import { isEmpty, runSeeds } from '#platform/seed/run.js';
+import type { Scale, SeedTarget, SubgraphSeed } from '#platform/seed/types.js';
+import { startSubgraph, type RunningSubgraph } from '#platform/subgraph.js';
 import { registry } from '../../subgraphs/registry.js';
-import { withSchema } from '../../prisma/engine/pg-admin.mjs';
+import { withSchema } from '#prisma-engine/pg-admin.mjs';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
-import { loadSigningKey } from '../../subgraphs/shared/src/identity-signature.js';
+import { loadSigningKey } from '#common/identity-signature.js';
 import { DEV_IDP_PORT, DEMO_SCOPE, demoAccounts, demoMachineClients, startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
 
 /** Configuration of the whole hub in one process (`npm start`); every variable is in the README. */

@@ -3,7 +3,7 @@ import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
 import { findBreakingChanges, parse, type BreakingChange } from 'graphql';
 import { defaultPorts, subgraphNames } from '../../subgraphs/names.js';
-import { withAccessDirectives } from '../../subgraphs/shared/src/access/sdl.js';
+import { withAccessDirectives } from '#platform/access/sdl.js';
 
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';
 export const ACK_DIR = 'schema/breaking-changes';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { bulkLoad } from '../../subgraphs/shared/src/db/bulk.js';
-import { makeIdCard, makeUscc } from '../../subgraphs/shared/src/validation/index.js';
-import { createRng } from '../../subgraphs/shared/src/seed/rng.js';
+import { bulkLoad } from '#platform/db/bulk.js';
+import { makeIdCard, makeUscc } from '#platform/validation/index.js';
+import { createRng } from '#platform/seed/rng.js';
 
 export const PROVINCE = '330000';
 export const CITY = '330500';

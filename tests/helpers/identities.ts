@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createIdentitySigner } from '../../subgraphs/shared/src/identity-signature.js';
-import { IDENTITY_HEADER, identityFromClaims, type HubRole, type Identity } from '../../subgraphs/shared/src/identity.js';
-import { RequestAccess } from '../../subgraphs/shared/src/access/request-access.js';
-import { createLogger } from '../../subgraphs/shared/src/logger.js';
+import { createIdentitySigner } from '#common/identity-signature.js';
+import { IDENTITY_HEADER, identityFromClaims, type HubRole, type Identity } from '#common/identity.js';
+import { RequestAccess } from '#platform/access/request-access.js';
+import { createLogger } from '#common/logger.js';
 
 /**
  * An identity as the gateway would build it from a token's claims — for tests that call a

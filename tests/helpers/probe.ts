@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import type { RequestContext, SubgraphDefinition } from '../../subgraphs/shared/src/subgraph.js';
+import type { RequestContext, SubgraphDefinition } from '#platform/subgraph.js';
 
 /**
  * A test-only subgraph that refers to directory entities by key, the way every later domain

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hubRoles, type HubRole } from '../../../subgraphs/shared/src/identity.js';
+import { hubRoles, type HubRole } from '#common/identity.js';
 
 /** A person in the development realm (Keycloak: a user with realm roles and attributes). */
 export interface DemoAccount {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import Provider, { errors, type Adapter, type AdapterPayload, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import type { HubRole } from '../../../subgraphs/shared/src/identity.js';
+import type { HubRole } from '#common/identity.js';
 import { CONSOLE_CLIENT_ID, DEMO_SCOPE, DEV_IDP_PORT, demoAccounts, demoMachineClients, subjectOf, type DemoAccount, type MachineClient } from './accounts.js';
 import { generateSigningKey, type SigningJwk } from './keys.js';
 import { requestToken, tokenEndpoint } from './token-request.js';

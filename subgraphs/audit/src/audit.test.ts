@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditWriter } from '../../shared/src/audit/writer.js';
-import type { AuditEntry } from '../../shared/src/audit/entry.js';
-import { createDb, type Db } from '../../shared/src/db/client.js';
-import { auditWriterUrl } from '../../shared/src/db/provision.js';
-import { createTestDatabase } from '../../shared/src/db/test-database.js';
-import { createLogger } from '../../shared/src/logger.js';
-import { createSubgraphApollo } from '../../shared/src/subgraph.js';
-import { identityOf, operationRunner } from '../../../tests/helpers/identities.js';
+import { createAuditWriter } from '#common/audit/writer.js';
+import type { AuditEntry } from '#common/audit/entry.js';
+import { createDb, type Db } from '#platform/db/client.js';
+import { auditWriterUrl } from '#platform/db/provision.js';
+import { createTestDatabase } from '#platform/db/test-database.js';
+import { createLogger } from '#common/logger.js';
+import { createSubgraphApollo } from '#platform/subgraph.js';
+import { identityOf, operationRunner } from '#testing/identities.js';
 import { createAuditClient, type AuditClient } from './db.js';
 import { audit } from './subgraph.js';
 

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import type { Db } from '../../shared/src/db/client.js';
-import type { RequestContext } from '../../shared/src/subgraph.js';
+import type { Db } from '#platform/db/client.js';
+import type { RequestContext } from '#platform/subgraph.js';
 import type { AuditClient } from './db.js';
 import { createRepository, type Repository } from './repository.js';
 
 export interface Context extends RequestContext {
   repo: Repository;
-  /** The subgraph's pool, for chain verification (plain SQL, shared/src/audit/verify.ts). */
+  /** The subgraph's pool, for chain verification (plain SQL, #common/audit/verify.ts). */
   pool: pg.Pool;
 }
 

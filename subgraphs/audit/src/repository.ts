@@ -2,8 +2,8 @@ import type { Prisma } from './__generated__/prisma/client.js';
 import type { AuditLogFilter } from './__generated__/resolvers-types.js';
 import type { AuditClient } from './db.js';
 import type { Entry } from './models.js';
-import { keysetPage, type Connection, type Page } from '../../shared/src/pagination.js';
-import { badInput } from '../../shared/src/errors.js';
+import { keysetPage, type Connection, type Page } from '#platform/pagination.js';
+import { badInput } from '#common/errors.js';
 
 type Maybe<T> = T | null | undefined;
 const SEQ = /^[1-9]\d{0,18}$/;

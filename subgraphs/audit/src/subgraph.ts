@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { SubgraphDefinition } from '../../shared/src/subgraph.js';
-import { loadSubgraphTypeDefs } from '../../shared/src/access/sdl.js';
+import type { SubgraphDefinition } from '#platform/subgraph.js';
+import { loadSubgraphTypeDefs } from '#platform/access/sdl.js';
 import { defaultPorts } from '../../names.js';
 import { createContext, type Context } from './context.js';
 import { createAuditClient, type AuditClient } from './db.js';
@@ -9,7 +9,7 @@ import { resolvers } from './resolvers/index.js';
 /**
  * The audit subgraph: reads of the audit log and its chain status, for audit administrators
  * (等保 three-role separation). No mutations: entries are written through
- * subgraphs/shared/src/audit/writer.ts, purged by `npm run audit:purge`. No seed.
+ * subgraphs/shared/common/audit/writer.ts, purged by `npm run audit:purge`. No seed.
  */
 export const audit: SubgraphDefinition<AuditClient, Context> = {
   name: 'audit',

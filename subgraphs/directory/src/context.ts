@@ -1,5 +1,5 @@
-import type { Db } from '../../shared/src/db/client.js';
-import type { RequestContext } from '../../shared/src/subgraph.js';
+import type { Db } from '#platform/db/client.js';
+import type { RequestContext } from '#platform/subgraph.js';
 import type { DirectoryClient } from './db.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { createRepository, type Repository } from './repository.js';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Db } from '../../shared/src/db/client.js';
-import { createTestDatabase } from '../../shared/src/db/test-database.js';
-import { createLogger } from '../../shared/src/logger.js';
-import { createSubgraphApollo } from '../../shared/src/subgraph.js';
-import { makeUscc } from '../../shared/src/validation/index.js';
-import { loadDirectory, PROVINCE } from '../../../tests/helpers/fixtures.js';
-import { identityOf, operationRunner } from '../../../tests/helpers/identities.js';
+import { createDb, type Db } from '#platform/db/client.js';
+import { createTestDatabase } from '#platform/db/test-database.js';
+import { createLogger } from '#common/logger.js';
+import { createSubgraphApollo } from '#platform/subgraph.js';
+import { makeUscc } from '#platform/validation/index.js';
+import { loadDirectory, PROVINCE } from '#testing/fixtures.js';
+import { identityOf, operationRunner } from '#testing/identities.js';
 import { createDirectoryClient, type DirectoryClient } from './db.js';
 import { directory } from './subgraph.js';
 

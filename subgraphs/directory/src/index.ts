@@ -1,4 +1,4 @@
-import { runSubgraphOrExit } from '../../shared/src/main.js';
+import { runSubgraphOrExit } from '#platform/main.js';
 import { directory } from './subgraph.js';
 
 runSubgraphOrExit(directory);

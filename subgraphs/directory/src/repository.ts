@@ -1,10 +1,10 @@
 import type { Prisma } from './__generated__/prisma/client.js';
 import type { DirectoryClient } from './db.js';
 import type { Department, Hospital, Product, Region, Staff, Supplier } from './models.js';
-import { keysetPage, type Connection, type Page, type PageableDelegate } from '../../shared/src/pagination.js';
-import { isUuid, onlyUuids } from '../../shared/src/ids.js';
-import { badInput } from '../../shared/src/errors.js';
-import type { RowScope } from '../../shared/src/access/scope.js';
+import { keysetPage, type Connection, type Page, type PageableDelegate } from '#platform/pagination.js';
+import { isUuid, onlyUuids } from '#platform/ids.js';
+import { badInput } from '#common/errors.js';
+import type { RowScope } from '#platform/access/scope.js';
 import type {
   DepartmentFilter, HospitalFilter, ProductFilter, StaffFilter, SupplierFilter, RegionLevel,
 } from './__generated__/resolvers-types.js';

@@ -1,14 +1,14 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { SubgraphDefinition } from '../../shared/src/subgraph.js';
-import { loadSubgraphTypeDefs } from '../../shared/src/access/sdl.js';
-import { businessRoles } from '../../shared/src/identity.js';
+import type { SubgraphDefinition } from '#platform/subgraph.js';
+import { loadSubgraphTypeDefs } from '#platform/access/sdl.js';
+import { businessRoles } from '#common/identity.js';
 import { defaultPorts } from '../../names.js';
 import { createContext, type Context } from './context.js';
 import { createDirectoryClient, type DirectoryClient } from './db.js';
 import { resolvers } from './resolvers/index.js';
 import { directorySeed } from './seed/index.js';
 
-/** The directory subgraph, declared for the shared platform (see subgraphs/shared/src/subgraph.ts). */
+/** The directory subgraph, declared for the shared platform (see subgraphs/shared/platform/subgraph.ts). */
 export const directory: SubgraphDefinition<DirectoryClient, Context> = {
   name: 'directory',
   defaultPort: defaultPorts.directory,

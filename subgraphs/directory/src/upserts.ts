@@ -4,14 +4,14 @@ import type { Department, Hospital, Product, Region, Staff, Supplier } from './m
 import type {
   UpsertDepartmentInput, UpsertHospitalInput, UpsertProductInput, UpsertRegionInput, UpsertStaffInput, UpsertSupplierInput,
 } from './__generated__/resolvers-types.js';
-import { appError, badInput } from '../../shared/src/errors.js';
-import { inScope, regionInScope, type RowScope } from '../../shared/src/access/scope.js';
-import { assertUuid } from '../../shared/src/ids.js';
-import { intInRange, oneOf, optionalText, text } from '../../shared/src/input.js';
+import { appError, badInput } from '#common/errors.js';
+import { inScope, regionInScope, type RowScope } from '#platform/access/scope.js';
+import { assertUuid } from '#platform/ids.js';
+import { intInRange, oneOf, optionalText, text } from '#platform/input.js';
 import {
   assertValid, isWithin, parentRegionCode, regionLevel, validateIdCard, validatePhone, validateProductCode,
   validateRegionCode, validateUscc,
-} from '../../shared/src/validation/index.js';
+} from '#platform/validation/index.js';
 
 const GRADES = ['甲', '乙', '丙', '特'] as const;
 const CREDIT_RATINGS = ['A', 'B', 'C', 'D'] as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GraphQLError, parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { RequestContext, SubgraphDefinition } from '../../../subgraphs/shared/src/subgraph.js';
+import type { RequestContext, SubgraphDefinition } from '#platform/subgraph.js';
 
 /**
  * The `products` subgraph of the Apollo Federation subgraph compatibility suite, declared for the

@@ -1,5 +1,5 @@
 import type { AuditEntryResolvers, AuditOperationType, AuditOutcome } from '../__generated__/resolvers-types.js';
-import { canonicalJson } from '../../../shared/src/audit/chain.js';
+import { canonicalJson } from '#common/audit/chain.js';
 
 export const AuditEntry: AuditEntryResolvers = {
   seq: (e) => e.seq.toString(),

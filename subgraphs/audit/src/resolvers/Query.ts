@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { parsePage } from '../../../shared/src/pagination.js';
-import { verifyAuditChain } from '../../../shared/src/audit/verify.js';
+import { parsePage } from '#platform/pagination.js';
+import { verifyAuditChain } from '#common/audit/verify.js';
 
 const PROBLEMS = {
   'hash mismatch': 'HASH_MISMATCH',

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { DateTimeScalar } from '../../../shared/src/scalars.js';
+import { DateTimeScalar } from '#platform/scalars.js';
 import { AuditEntry } from './AuditEntry.js';
 import { Query } from './Query.js';
 

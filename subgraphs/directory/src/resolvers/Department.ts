@@ -1,5 +1,5 @@
 import type { DepartmentResolvers } from '../__generated__/resolvers-types.js';
-import { parsePage } from '../../../shared/src/pagination.js';
+import { parsePage } from '#platform/pagination.js';
 
 export const Department: DepartmentResolvers = {
   __resolveReference: ({ id }, { loaders }) => loaders.departmentById.load(id),

@@ -1,5 +1,5 @@
 import type { HospitalResolvers } from '../__generated__/resolvers-types.js';
-import { parsePage } from '../../../shared/src/pagination.js';
+import { parsePage } from '#platform/pagination.js';
 
 export const Hospital: HospitalResolvers = {
   __resolveReference: ({ code }, { loaders }) => loaders.hospitalByCode.load(code),

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { parsePage } from '../../../shared/src/pagination.js';
-import { assertUuid } from '../../../shared/src/ids.js';
+import { parsePage } from '#platform/pagination.js';
+import { assertUuid } from '#platform/ids.js';
 
 export const Query: QueryResolvers = {
   region: (_, { code }, { loaders }) => loaders.regionByCode.load(code),

@@ -1,5 +1,5 @@
 import type { RegionResolvers } from '../__generated__/resolvers-types.js';
-import { parsePage } from '../../../shared/src/pagination.js';
+import { parsePage } from '#platform/pagination.js';
 
 export const Region: RegionResolvers = {
   __resolveReference: ({ code }, { loaders }) => loaders.regionByCode.load(code),

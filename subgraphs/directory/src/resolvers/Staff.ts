@@ -1,5 +1,5 @@
 import type { StaffResolvers } from '../__generated__/resolvers-types.js';
-import { maskIdCard, maskPhone } from '../../../shared/src/validation/index.js';
+import { maskIdCard, maskPhone } from '#platform/validation/index.js';
 
 export const Staff: StaffResolvers = {
   __resolveReference: ({ id }, { loaders }) => loaders.staffById.load(id),

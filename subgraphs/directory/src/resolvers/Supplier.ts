@@ -1,5 +1,5 @@
 import type { SupplierResolvers } from '../__generated__/resolvers-types.js';
-import { parsePage } from '../../../shared/src/pagination.js';
+import { parsePage } from '#platform/pagination.js';
 
 export const Supplier: SupplierResolvers = {
   __resolveReference: ({ uscc }, { loaders }) => loaders.supplierByUscc.load(uscc),

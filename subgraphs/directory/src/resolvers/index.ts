@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { DateTimeScalar, DecimalScalar } from '../../../shared/src/scalars.js';
+import { DateTimeScalar, DecimalScalar } from '#platform/scalars.js';
 import { Department } from './Department.js';
 import { Hospital } from './Hospital.js';
 import { Mutation } from './Mutation.js';

@@ -1,7 +1,7 @@
-import type { Cell } from '../../../shared/src/db/bulk.js';
-import type { Rng } from '../../../shared/src/seed/rng.js';
-import type { SeedContext, SubgraphSeed } from '../../../shared/src/seed/types.js';
-import { makeConsumableCode, makeDrugCode, makeIdCard, makeUscc } from '../../../shared/src/validation/index.js';
+import type { Cell } from '#platform/db/bulk.js';
+import type { Rng } from '#platform/seed/rng.js';
+import type { SeedContext, SubgraphSeed } from '#platform/seed/types.js';
+import { makeConsumableCode, makeDrugCode, makeIdCard, makeUscc } from '#platform/validation/index.js';
 import { COMPANY_SUFFIX, COMPANY_WORDS, CONSUMABLES, DRUGS, GIVEN, SPECIALTIES, SURNAMES, TITLES } from './vocabulary.js';
 import { PER_CITY, PROVINCE, plan, type CityPlan } from './world.js';
 

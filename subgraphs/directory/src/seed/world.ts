@@ -1,4 +1,4 @@
-import type { Scale } from '../../../shared/src/seed/types.js';
+import type { Scale } from '#platform/seed/types.js';
 
 /** The synthetic administrative world: 湖州 for a city; 浙江 with 20 cities for a province. */
 export interface CityPlan {

@@ -2,8 +2,8 @@ import {
   defaultFieldResolver, getNamedType, isObjectType, valueFromASTUntyped,
   type ConstDirectiveNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema,
 } from 'graphql';
-import { appError } from '../errors.js';
-import { isHubRole } from '../identity.js';
+import { appError } from '#common/errors.js';
+import { isHubRole } from '#common/identity.js';
 import { isPersonalKind, maskers, type PersonalKind } from './mask.js';
 import type { RequestAccess } from './request-access.js';
 
@@ -31,7 +31,7 @@ function directive(on: AstCarrier, name: string): Record<string, unknown> | unde
 function roleList(value: unknown, where: string): readonly string[] {
   const roles = Array.isArray(value) ? value.map(String) : [];
   const unknown = roles.filter((r) => !isHubRole(r));
-  if (unknown.length) throw new Error(`${where}: unknown role(s) ${unknown.join(', ')} (see subgraphs/shared/src/identity.ts)`);
+  if (unknown.length) throw new Error(`${where}: unknown role(s) ${unknown.join(', ')} (see subgraphs/shared/common/identity.ts)`);
   return roles;
 }
 

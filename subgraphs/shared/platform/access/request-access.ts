@@ -1,5 +1,6 @@
-import { hasRole, type Identity } from '../identity.js';
+import { hasRole, type Identity } from '#common/identity.js';
 import { rowScope, type RowScope } from './scope.js';
+import type { AuditReport } from '#common/audit/report.js';
 
 /**
  * One request's access state in a subgraph: who (vouched by the gateway), their row scope, the
@@ -34,12 +35,3 @@ export class RequestAccess {
     return { hospitals: [...this.hospitals], records: this.records, unmasked: [...this.unmasked] };
   }
 }
-
-export interface AuditReport {
-  hospitals: string[];
-  records: number;
-  unmasked: string[];
-}
-
-/** Response extension carrying a subgraph's AuditReport to the gateway (stripped there). */
-export const AUDIT_EXTENSION = 'hubAudit';

@@ -1,4 +1,4 @@
-import { hasRole, type Identity } from '../identity.js';
+import { hasRole, type Identity } from '#common/identity.js';
 import { subtreePrefix, validateRegionCode } from '../validation/index.js';
 
 /**

@@ -6,7 +6,7 @@
  * turn failures into the hub's BAD_USER_INPUT error.
  */
 import type { GraphQLError } from 'graphql';
-import { badInput } from '../errors.js';
+import { badInput } from '#common/errors.js';
 
 /** Outcome of a validator: the normalised value, or a human-readable reason (never echoing personal data). */
 export type Result = { ok: true; value: string } | { ok: false; reason: string };

@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { withSchema } from '../../../../prisma/engine/pg-admin.mjs';
-import { applyMigrationsInProcess } from '../../../../prisma/engine/wasm-engine.mjs';
+import { withSchema } from '#prisma-engine/pg-admin.mjs';
+import { applyMigrationsInProcess } from '#prisma-engine/wasm-engine.mjs';
 
-/** Repository root: this file is subgraphs/shared/src/db/migrate.ts. */
+/** Repository root: this file is subgraphs/shared/platform/db/migrate.ts. */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** Absolute path of a subgraph's migrations folder, `prisma/<svc>/migrations`. */

@@ -1,4 +1,4 @@
-import { badInput } from './errors.js';
+import { badInput } from '#common/errors.js';
 
 /** Trimmed, non-empty text of bounded length; control characters are refused. */
 export function text(field: string, value: string, max = 200): string {

@@ -5,7 +5,7 @@
 // attackers — production sets `<SVC>_DB_PASSWORD`.
 import type pg from 'pg';
 
-import { withClient, withSchema } from '../../../../prisma/engine/pg-admin.mjs';
+import { withClient, withSchema } from '#prisma-engine/pg-admin.mjs';
 
 /** Subgraph names become SQL identifiers: keep them plain. */
 const SUBGRAPH_NAME = /^[a-z][a-z0-9_]{0,40}$/;

@@ -1,4 +1,4 @@
-import { badInput } from './errors.js';
+import { badInput } from '#common/errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 500;

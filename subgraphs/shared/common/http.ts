@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
-import { Inflight } from './inflight.js';
 import type { Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
@@ -17,48 +16,33 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Extra routes by exact path, e.g. /healthz. */
   routes?: Record<string, Route>;
-  /** Served instead of GraphQL for a browser's GET of the endpoint (the IDE, development only). */
-  browserPage?: Route;
+  /**
+   * A page served instead of GraphQL for a request to the endpoint, when it returns one (the
+   * gateway's IDE for a browser's GET, in development).
+   */
+  page?: (req: IncomingMessage) => Route | undefined;
   /**
    * Runs on every GraphQL request once its body is parsed, before Apollo: refuse it (401/403/429…,
    * answered here as a GraphQL error), or let it through, optionally with a replaced body (a
    * persisted operation's document).
    */
   admit?: (req: IncomingMessage, body: unknown, requestId: string) => Admission | Promise<Admission>;
-  /** Collapsing of identical operations in flight: one runs, the others get its answer. */
-  collapse?: CollapseOptions;
-}
-
-export interface CollapseOptions {
   /**
-   * The key of an admitted request whose answer may be shared with identical requests in flight —
-   * it must name everything that can change the answer — or null to run it on its own.
+   * How an admitted request is run and answered. Default: run it and write its result. The
+   * gateway shares one answer between identical requests in flight here (gateway/src/answer-sharing.ts).
    */
-  key(req: IncomingMessage, body: unknown): string | null;
-  /** Read from the leading request once it has answered: what followers need of it (e.g. its audit entry). */
-  meta?(req: IncomingMessage): unknown;
-  /** A follower was answered with the leader's response. */
-  shared?(req: IncomingMessage, requestId: string, response: SharedResponse): void;
-  /** Other processes serving the same port (cluster workers): collapse with theirs too. */
-  peers?: CollapsePeers | null;
+  respond?: (call: GraphQLCall) => Promise<void>;
 }
 
-/** Collapsing across processes: ask before running a key, report its answer after. */
-export interface CollapsePeers {
-  /** Another process's answer if one is running the key (waits for it), or null: run it here. */
-  join(key: string): Promise<SharedResponse | null>;
-  /** The answer of a key this process ran after `join` said so; null if it failed (the waiters run it themselves). */
-  publish(key: string, response: SharedResponse | null): void;
-}
-
-/** A complete answer, as sent to the request that ran it and to every request that followed it. */
-export interface SharedResponse {
-  status: number;
-  headers: [string, string][];
-  /** Encoded once, written to every sharer as is. */
-  body: Buffer;
-  leaderRequestId: string;
-  meta: unknown;
+/** One admitted GraphQL request, ready to run. */
+export interface GraphQLCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  /** The parsed (and possibly admission-replaced) body. */
+  body: unknown;
+  /** Execute it with Apollo. */
+  run(): Promise<HTTPGraphQLResponse>;
 }
 
 export type Admission =
@@ -82,18 +66,15 @@ export interface RunningHttpServer {
 export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): Server {
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 100 * 1024;
-  const inflight = new Inflight<SharedResponse>();
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
-    const route = opts.routes?.[pathname];
-    const browser = pathname === path && opts.browserPage && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+    const route = opts.routes?.[pathname] ?? (pathname === path ? opts.page?.(req) : undefined);
     // Inside an async function, so a handler that throws synchronously is caught below too.
     const handle = (async () => {
       if (route) return route(req, res);
-      if (browser) return opts.browserPage!(req, res);
-      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody, inflight);
+      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody);
       return notFound(res);
     })();
     handle.catch((err: unknown) => {
@@ -120,7 +101,6 @@ async function handleGraphQL<TContext extends BaseContext>(
   res: ServerResponse,
   requestId: string,
   maxBody: number,
-  inflight: Inflight<SharedResponse>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -151,33 +131,18 @@ async function handleGraphQL<TContext extends BaseContext>(
     }
     if (admission) body = admission.body;
   }
+  const admitted = body;
   const run = () =>
     opts.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body },
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: (req.url ?? '').split('?')[1] ?? '', body: admitted },
       context: () => opts.context(req, requestId),
     });
-  const key = opts.collapse?.key(req, body) ?? null;
-  if (key === null) return writeResult(res, await run());
-  let leads = false;
-  const peers = opts.collapse!.peers;
-  const answer = await inflight.run(key, async () => {
-    const elsewhere = peers ? await peers.join(key) : null;
-    if (elsewhere) return elsewhere;
-    leads = true;
-    let answered: SharedResponse | null = null;
-    try {
-      const result = await run();
-      answered = { ...(await complete(result)), leaderRequestId: requestId, meta: opts.collapse!.meta?.(req) };
-      return answered;
-    } finally {
-      peers?.publish(key, answered);
-    }
-  });
-  if (!leads) opts.collapse!.shared?.(req, requestId, answer);
-  sendComplete(res, answer.status, answer.headers, answer.body);
+  if (opts.respond) return opts.respond({ req, res, requestId, body: admitted, run });
+  return writeResult(res, await run());
 }
 
-async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
+/** Write Apollo's answer: a complete one in one write with its length, an incremental one chunk by chunk. */
+export async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
   if (result.body.kind === 'complete') return sendComplete(res, result.status ?? 200, result.headers, Buffer.from(result.body.string, 'utf8'));
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -186,7 +151,7 @@ async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Pr
 }
 
 /** A whole answer, encoded, with its length: one write, no chunked framing. */
-function sendComplete(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: Buffer): void {
+export function sendComplete(res: ServerResponse, status: number, headers: Iterable<[string, string]>, body: Buffer): void {
   res.statusCode = status;
   for (const [name, value] of headers) res.setHeader(name, value);
   res.setHeader('content-length', body.length);
@@ -194,7 +159,7 @@ function sendComplete(res: ServerResponse, status: number, headers: Iterable<[st
 }
 
 /** The whole answer in memory (an incremental one as its chunks in order), to be sent more than once. */
-async function complete(result: HTTPGraphQLResponse): Promise<Omit<SharedResponse, 'leaderRequestId' | 'meta'>> {
+export async function completeAnswer(result: HTTPGraphQLResponse): Promise<{ status: number; headers: [string, string][]; body: Buffer }> {
   let text: string;
   if (result.body.kind === 'complete') text = result.body.string;
   else {

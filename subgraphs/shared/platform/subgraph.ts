@@ -8,16 +8,17 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { createDb, type Db, type DbOptions } from './db/client.js';
-import { createFormatError } from './format-error.js';
-import { compactJson, createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from './http.js';
+import { createFormatError } from '#common/format-error.js';
+import { compactJson, createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from '#common/http.js';
 import type { KeyObject } from 'node:crypto';
-import { anonymousIdentity, IDENTITY_HEADER, type Identity } from './identity.js';
-import { createIdentityVerifier, loadVerificationKey, type VouchedRequest } from './identity-signature.js';
+import { anonymousIdentity, IDENTITY_HEADER, type Identity } from '#common/identity.js';
+import { createIdentityVerifier, loadVerificationKey, type VouchedRequest } from '#common/identity-signature.js';
 import { applyAccessRules, type AccessPolicy } from './access/rules.js';
-import { AUDIT_EXTENSION, RequestAccess } from './access/request-access.js';
-import type { Logger } from './logger.js';
+import { RequestAccess } from './access/request-access.js';
+import { AUDIT_EXTENSION } from '#common/audit/report.js';
+import type { Logger } from '#common/logger.js';
 import type { SubgraphSeed } from './seed/types.js';
-import { requestLoggingPlugin } from './request-logging.js';
+import { requestLoggingPlugin } from '#common/request-logging.js';
 
 /** A subgraph's Prisma client: whatever it generated, plus what the platform calls on shutdown. */
 type Client<T> = T & { $disconnect(): Promise<void> };

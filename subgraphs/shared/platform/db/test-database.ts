@@ -2,7 +2,7 @@
 // and its migrations, applied in process as that role (migrate.ts); with 'audit', the audit writer's
 // role too (auditWriterUrl). Dropped WITH (FORCE) at the end.
 import { randomBytes } from 'node:crypto';
-import { onDatabase, runStatements } from '../../../../prisma/engine/pg-admin.mjs';
+import { onDatabase, runStatements } from '#prisma-engine/pg-admin.mjs';
 
 import { applyMigrations, migrationsDirFor } from './migrate.js';
 import { provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from './provision.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, env, parseConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { ConfigError, env, parseConfig } from '#common/config.js';
+import { createLogger } from '#common/logger.js';
 import { startSubgraph, type AnySubgraph } from './subgraph.js';
 
 /**
