@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { createLogger } from '#common/logger.js';
 import { runSeeds } from '#platform/seed/run.js';
-import { registry } from '../subgraphs/registry.js';
+import { subgraphNamed } from '../subgraphs/registry.js';
 import { DEFAULT_USER, startStack } from '#testing/stack.js';
 import { identityOf } from '#testing/identities.js';
 import { createIdentitySigner } from '#common/identity-signature.js';
@@ -154,7 +154,7 @@ async function main() {
   try {
     const directory = stack.subgraphs.directory!;
     const seedStarted = performance.now();
-    const seeded = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: registry.directory.seed! }], { scale: 'city', reset: true, progress: false });
+    const seeded = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], { scale: 'city', reset: true, progress: false });
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     console.log(`city seed: ${fmt(seedSeconds)} s`, seeded.directory);
     await directory.db.pool.query('ANALYZE');
@@ -212,7 +212,7 @@ async function main() {
 
     console.log('province seed (20 cities)…');
     const provinceStarted = performance.now();
-    const province = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: registry.directory.seed! }], { scale: 'province', reset: true, progress: false });
+    const province = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], { scale: 'province', reset: true, progress: false });
     const provinceSeconds = (performance.now() - provinceStarted) / 1000;
 
     console.log('npm start on the embedded default (fresh data folder, then again on the same folder)…');

@@ -1,7 +1,9 @@
 /**
- * `npm run compose`         — compose every subgraph's SDL into schema/supergraph.graphql.
- * `npm run compose -- --check` — CI: fail on a composition error, on a committed supergraph that
- * differs from what compose produces, and on a breaking change that no acknowledgement file covers.
+ * `npm run compose`         — what follows from the registry: every subgraph's SDL composed into
+ *                             schema/supergraph.graphql, and docker-compose.yml.
+ * `npm run compose -- --check` — CI: fail on a composition error, on a committed supergraph or
+ * compose file that differs from what compose produces, and on a breaking change that no
+ * acknowledgement file covers.
  *
  * Breaking changes are judged commit by commit over the supergraph's history (and for the working
  * tree against HEAD): each must be quoted in a file under schema/breaking-changes/ that the same
@@ -10,6 +12,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ACK_DIR, SUPERGRAPH_PATH, breakingChanges, compose, hubSubgraphs, unacknowledged } from './lib/supergraph.js';
+import { renderComposeFile } from './lib/compose-file.js';
+import { registry } from '../subgraphs/registry.js';
+
+const COMPOSE_FILE = 'docker-compose.yml';
 
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 const tryGit = (...args: string[]): string | null => {
@@ -28,16 +34,19 @@ function fail(lines: string[]): never {
 const result = compose(hubSubgraphs());
 if (!result.ok) fail(['Composition failed:', ...result.errors.map((e) => `  ${e}`)]);
 const composed = result.supergraphSdl + '\n';
+const composeFile = renderComposeFile(registry);
 
 if (!process.argv.includes('--check')) {
   writeFileSync(SUPERGRAPH_PATH, composed);
-  console.log(`Wrote ${SUPERGRAPH_PATH} (${composed.length} bytes)`);
+  writeFileSync(COMPOSE_FILE, composeFile);
+  console.log(`Wrote ${SUPERGRAPH_PATH} (${composed.length} bytes) and ${COMPOSE_FILE}`);
   process.exit(0);
 }
 
 const problems: string[] = [];
-const committed = existsSync(SUPERGRAPH_PATH) ? readFileSync(SUPERGRAPH_PATH, 'utf8') : '';
-if (committed !== composed) problems.push(`${SUPERGRAPH_PATH} is not what compose produces: run \`npm run compose\` and commit it.`);
+const current = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+if (current(SUPERGRAPH_PATH) !== composed) problems.push(`${SUPERGRAPH_PATH} is not what compose produces: run \`npm run compose\` and commit it.`);
+if (current(COMPOSE_FILE) !== composeFile) problems.push(`${COMPOSE_FILE} is not what the registry produces: run \`npm run compose\` and commit it.`);
 
 interface Step { label: string; before: string; after: string; acks: string[] }
 const steps: Step[] = [];
@@ -66,4 +75,4 @@ for (const step of steps) {
   }
 }
 if (problems.length) fail(problems);
-console.log(`Supergraph OK: composes, matches ${SUPERGRAPH_PATH}, ${steps.length} change(s) checked for breaking changes.`);
+console.log(`Supergraph OK: composes, matches ${SUPERGRAPH_PATH}, ${steps.length} change(s) checked for breaking changes; ${COMPOSE_FILE} current.`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI checks of every subgraph's Prisma schema and migrations, with the real Prisma CLI running
 # offline through our Wasm schema-engine stand-in (DESIGN.md §5), on a scratch database:
-#   for each prisma/<svc>/ with a schema.prisma, as the subgraph's own role (provision.ts):
+#   for each subgraph of the registry with a database (subgraphs/<svc>/prisma/), as its own role (provision.ts):
 #     1. prisma migrate deploy                  the migrations apply
 #     2. prisma migrate dev --create-only       in sync: it may only produce an empty probe migration
 #     3. prisma migrate status                  everything applied, nothing failed
@@ -19,12 +19,6 @@ unset SHADOW_DATABASE_URL
 prisma() { node node_modules/prisma/build/index.js "$@" </dev/null; }
 tsx() { node node_modules/tsx/dist/cli.mjs "$@"; }
 
-mapfile -t services < <(for f in prisma/*/schema.prisma; do [ -f "$f" ] && basename "$(dirname "$f")"; done)
-if [ "${#services[@]}" -eq 0 ]; then
-  echo "db-check: no prisma/*/schema.prisma found" >&2
-  exit 1
-fi
-
 scratch="ih_dbcheck_$(date +%s)_$RANDOM"
 shadow="${scratch}_shadow"
 probe_dirs=()
@@ -40,17 +34,20 @@ step() { printf '\n== %s: %s\n' "$1" "$2"; }
 fail() { printf '\ndb-check FAILED (%s): %s\n' "$1" "$2" >&2; exit 1; }
 
 declare -A url shadow_url
+services=()
 while read -r svc u s; do
+  services+=("$svc")
   url[$svc]=$u
   shadow_url[$svc]=$s
-done < <(tsx scripts/db-provision.ts setup "$scratch" "$shadow" "${services[@]}")
+done < <(tsx scripts/db-provision.ts setup "$scratch" "$shadow")
+[ "${#services[@]}" -gt 0 ] || fail "registry" "no subgraph with a database was provisioned"
 
 for svc in "${services[@]}"; do
   [ -n "${url[$svc]:-}" ] || fail "$svc" "provisioning printed no URL"
-  config="prisma/$svc/prisma.config.ts"
-  migrations="prisma/$svc/migrations"
+  config="prisma/prisma.config.ts"
+  migrations="subgraphs/$svc/prisma/migrations"
   svc_var="$(echo "$svc" | tr '[:lower:]' '[:upper:]' | tr -c 'A-Z0-9\n' '_')_DATABASE_URL"
-  export "$svc_var=${url[$svc]}"
+  export "$svc_var=${url[$svc]}" HUB_SUBGRAPH="$svc"
   export SHADOW_DATABASE_URL="${shadow_url[$svc]}"
 
   step "$svc" "migrate deploy"
@@ -77,19 +74,19 @@ for svc in "${services[@]}"; do
     rm -rf -- "${migrations:?}/$d"
   done
   [ "$rc" -eq 0 ] || fail "$svc" "migrate dev exited $rc"
-  [ -z "$drift" ] || fail "$svc" "schema.prisma has changes without a migration: run prisma migrate dev --name <change> --config $config"
+  [ -z "$drift" ] || fail "$svc" "schema.prisma has changes without a migration: run npm run prisma -- $svc migrate dev --name <change>"
 
   step "$svc" "migrate status"
   prisma migrate status --config "$config" || fail "$svc" "migrate status"
 
   step "$svc" "drift check (migrations vs schema.prisma)"
   set +e
-  prisma migrate diff --from-migrations "$migrations" --to-schema "prisma/$svc/schema.prisma" --exit-code --config "$config"
+  prisma migrate diff --from-migrations "$migrations" --to-schema "subgraphs/$svc/prisma/schema.prisma" --exit-code --config "$config"
   rc=$?
   set -e
   [ "$rc" -eq 0 ] || fail "$svc" "migrate diff --exit-code exited $rc (2 = the migrations do not produce schema.prisma)"
 
-  unset "$svc_var" SHADOW_DATABASE_URL
+  unset "$svc_var" SHADOW_DATABASE_URL HUB_SUBGRAPH
 done
 
 printf '\ndb-check passed: %s\n' "${services[*]}"

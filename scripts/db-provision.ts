@@ -1,7 +1,8 @@
 // Database set-up for scripts/db-check.sh (the CI sequence of Prisma CLI checks).
 //
-//   tsx scripts/db-provision.ts setup <db> <shadowDb> <svc>...
-//       creates both databases, provisions each subgraph's role and schema in <db> (provision.ts)
+//   tsx scripts/db-provision.ts setup <db> <shadowDb> [<svc>...]
+//       creates both databases, provisions each subgraph's role and schema in <db> (provision.ts) —
+//       every subgraph of the registry that has a database, unless some are named —
 //       and lets the role create its schema in <shadowDb>; prints one line per subgraph:
 //       <svc> <subgraph URL in db> <subgraph URL in shadowDb>
 //   tsx scripts/db-provision.ts teardown <db>...
@@ -11,6 +12,7 @@
 import { onDatabase, runStatements } from '#prisma-engine/pg-admin.mjs';
 
 import { provisionSubgraphSchema, subgraphRole, subgraphUrl } from '#platform/db/provision.js';
+import { registry } from '../subgraphs/registry.js';
 
 const adminUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -25,7 +27,8 @@ function checkName(name: string | undefined): string {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'setup') {
-    const [db, shadow, ...subgraphs] = rest;
+    const [db, shadow, ...named] = rest;
+    const subgraphs = named.length ? named : registry.filter((s) => s.database).map((s) => s.name);
     checkName(db);
     checkName(shadow);
     await runStatements(adminUrl, [`CREATE DATABASE ${ident(db!)}`, `CREATE DATABASE ${ident(shadow!)}`]);

@@ -9,6 +9,7 @@ import { createLogger } from '#common/logger.js';
 import { runSeeds } from '#platform/seed/run.js';
 import { registry } from '../subgraphs/registry.js';
 import { seedWork, startHub } from './lib/hub.js';
+import { ensureGenerated } from './lib/generation.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'city' }, keep: { type: 'boolean', default: false } } });
 if (values.scale !== 'city' && values.scale !== 'province') {
@@ -19,6 +20,7 @@ const scale = values.scale;
 const log = createLogger({ level: 'warn' });
 
 try {
+  await ensureGenerated(registry);
   // Reuse the hub's start-up for database, migrations and pools, without demo data or serving.
   const hub = await startHub({ ...process.env, HUB_SEED: 'never', PORT: '0', ...subgraphPortsZero() }, log);
   try {
@@ -35,5 +37,5 @@ try {
 }
 
 function subgraphPortsZero(): Record<string, string> {
-  return Object.fromEntries(Object.keys(registry).map((name) => [`${name.toUpperCase()}_PORT`, '0']));
+  return Object.fromEntries(registry.map(({ name }) => [`${name.toUpperCase()}_PORT`, '0']));
 }

@@ -6,9 +6,12 @@ import { ConfigError } from '#common/config.js';
 import { createLogger } from '#common/logger.js';
 import { SAMPLE_QUERY } from '../gateway/src/server.js';
 import { startHub } from './lib/hub.js';
+import { ensureGenerated } from './lib/generation.js';
+import { registry } from '../subgraphs/registry.js';
 import { DEV_IDP_PORT } from '../gateway/src/dev-idp/accounts.js';
 
-const started = performance.now();
+/** The banner times the whole run: from when npm ran the script (HUB_STARTED_AT, ms), else from this process's start. */
+const startedAt = Number(process.env.HUB_STARTED_AT) || performance.timeOrigin;
 
 /** `npm run token` asks the development provider on its default port; say where it is otherwise. */
 const tokenEnv = (serverUrl: string | undefined) =>
@@ -16,11 +19,13 @@ const tokenEnv = (serverUrl: string | undefined) =>
 const log = createLogger({ level: (process.env.LOG_LEVEL as 'info') ?? 'info', base: { service: 'hub' } });
 
 try {
+  const generated = await ensureGenerated(registry);
+  if (generated.ran.length) log.info('generated', { steps: generated.ran, seconds: Number(generated.seconds.toFixed(1)) });
   const hub = await startHub(process.env, log);
   // The first start builds the database (initdb in a second PGlite instance) and generates the demo
   // city: hundreds of MB that are garbage once done. Collect them now rather than at V8's leisure.
   (globalThis as { gc?: () => void }).gc?.();
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   const rssMb = Math.round(process.memoryUsage().rss / 1048576);
   log.info('hub ready', { gateway: hub.gatewayUrl, embedded: hub.embedded, seconds: Number(seconds), rssMb, seeded: hub.seeded });
   process.stdout.write(
@@ -50,7 +55,7 @@ try {
   const code = (err as NodeJS.ErrnoException).code;
   if (err instanceof ConfigError) console.error(err.message);
   else if (code === 'EADDRINUSE') {
-    console.error(`${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), DIRECTORY_PORT (and <NAME>_PORT for other subgraphs), EMBEDDED_PG_PORT, DEV_IDP_PORT.`);
+    console.error(`${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), ${registry.map((s) => `${s.name.toUpperCase()}_PORT`).join(', ')}, EMBEDDED_PG_PORT, DEV_IDP_PORT.`);
   } else console.error(err);
   process.exit(1);
 }

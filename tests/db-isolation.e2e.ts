@@ -92,9 +92,9 @@ describe('isolation by privileges: a subgraph role reads only its own schema', (
 
 const require = createRequire(import.meta.url);
 const prismaCli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-const directoryConfig = path.join(repoRoot, 'prisma/directory/prisma.config.ts');
-const directorySchema = path.join(repoRoot, 'prisma/directory/schema.prisma');
-const directoryMigrations = path.join(repoRoot, 'prisma/directory/migrations');
+const prismaConfig = path.join(repoRoot, 'prisma/prisma.config.ts');
+const directorySchema = path.join(repoRoot, 'subgraphs/directory/prisma/schema.prisma');
+const directoryMigrations = path.join(repoRoot, 'subgraphs/directory/prisma/migrations');
 
 /** Runs the real Prisma CLI (which starts our stand-in engine); never throws, returns the exit code. */
 function prisma(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
@@ -102,10 +102,10 @@ function prisma(args: string[], env: Record<string, string>): Promise<{ code: nu
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [prismaCli, ...args, '--config', directoryConfig],
+      [prismaCli, ...args, '--config', prismaConfig],
       {
         cwd: repoRoot,
-        env: { ...base, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', CI: 'true', ...env },
+        env: { ...base, HUB_SUBGRAPH: 'directory', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', CI: 'true', ...env },
         timeout: 60_000,
       },
       (err, stdout, stderr) => {

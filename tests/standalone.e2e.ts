@@ -27,8 +27,8 @@ afterAll(async () => {
 const privateKey = testKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const publicKey = testKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-function run(entry: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { PATH: process.env.PATH ?? '', ...env } });
+function run(entry: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...entry], { env: { PATH: process.env.PATH ?? '', ...env } });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -52,11 +52,11 @@ const stop = async (p: { child: ChildProcessWithoutNullStreams; exited: Promise<
 
 describe('each service alone', () => {
   it('directory and gateway as separate processes: query, then SIGTERM stops both cleanly', async () => {
-    const directory = run('subgraphs/directory/src/index.ts', {
+    const directory = run(['scripts/start-subgraph.ts', 'directory'], {
       NODE_ENV: 'production', DIRECTORY_DATABASE_URL: database.urlFor('directory'), DIRECTORY_PORT: '0', HUB_IDENTITY_PUBLIC_KEY: publicKey,
     });
     const subgraphUrl = await directory.listening('subgraph listening');
-    const gateway = run('gateway/src/index.ts', {
+    const gateway = run(['gateway/src/index.ts'], {
       NODE_ENV: 'production', PORT: '0', SUBGRAPH_URL_DIRECTORY: subgraphUrl, HUB_IDENTITY_PRIVATE_KEY: privateKey,
       KEYCLOAK_URL: idp.serverUrl, AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl), AUDIT_FLUSH_MS: '20',
     });
@@ -77,11 +77,11 @@ describe('each service alone', () => {
   });
 
   it('refuses to start on invalid configuration, naming every bad variable', async () => {
-    const gateway = run('gateway/src/index.ts', { PORT: 'eighty', MAX_DEPTH: '0' });
+    const gateway = run(['gateway/src/index.ts'], { PORT: 'eighty', MAX_DEPTH: '0' });
     expect(await gateway.exited).toBe(1);
     expect(gateway.output()).toMatch(/PORT/);
     expect(gateway.output()).toMatch(/MAX_DEPTH/);
-    const directory = run('subgraphs/directory/src/index.ts', {});
+    const directory = run(['scripts/start-subgraph.ts', 'directory'], {});
     expect(await directory.exited).toBe(1);
     expect(directory.output()).toContain('DATABASE_URL');
   });

@@ -64,7 +64,7 @@ const resolvers: Record<BenchSubgraphName, Resolvers> = {
 
 export const benchSubgraphs: SubgraphDefinition<never, RequestContext>[] = benchSubgraphNames.map((name, i) => ({
   name,
-  defaultPort: 4200 + i,
+  port: 4200 + i,
   typeDefs: loadSubgraphTypeDefs(sdlFile(name)),
   resolvers: resolvers[name],
   access: 'open',

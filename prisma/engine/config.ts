@@ -1,9 +1,10 @@
-// Datasource for a subgraph's prisma.config.ts (`datasource: prismaCliEnv('<svc>')`), and the switch
+// The Prisma CLI's configuration of a subgraph (prisma/prisma.config.ts), and the switch
 // that makes the Prisma CLI use our Wasm-backed stand-in for the native schema engine (DESIGN.md §5).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { withSchema } from './pg-admin.mjs';
+import { subgraphPaths } from '../../subgraphs/shared/platform/paths.js';
 
 /** Absolute path of the executable stand-in for Prisma's `schema-engine` binary. */
 export const SCHEMA_ENGINE_STAND_IN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema-engine.mjs');
@@ -31,4 +32,14 @@ export function prismaCliEnv(svc: string): { url: string; shadowDatabaseUrl?: st
 
   const shadow = process.env.SHADOW_DATABASE_URL;
   return shadow ? { url, shadowDatabaseUrl: withSchema(shadow, svc) } : { url };
+}
+
+/**
+ * Everything the Prisma CLI needs for subgraph `name`: its schema and migrations (by convention in
+ * subgraphs/<name>/prisma/, platform/paths.ts) and its datasource (prismaCliEnv).
+ */
+export function subgraphPrismaConfig(name: string | undefined) {
+  if (!name) throw new Error('HUB_SUBGRAPH is not set: run the Prisma CLI as `npm run prisma -- <subgraph> <command…>`');
+  const paths = subgraphPaths(name);
+  return { schema: paths.prismaSchema, migrations: { path: paths.migrations }, datasource: prismaCliEnv(name) };
 }

@@ -9,7 +9,7 @@ import type { Logger } from '#common/logger.js';
 import { isEmpty, runSeeds } from '#platform/seed/run.js';
 import type { Scale, SeedTarget, SubgraphSeed } from '#platform/seed/types.js';
 import { startSubgraph, type RunningSubgraph } from '#platform/subgraph.js';
-import { registry } from '../../subgraphs/registry.js';
+import { registry, subgraphNamed } from '../../subgraphs/registry.js';
 import { withSchema } from '#prisma-engine/pg-admin.mjs';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
@@ -77,8 +77,9 @@ export async function startHub(source: Record<string, string | undefined>, log: 
 
     const running: RunningSubgraph<unknown>[] = [];
     const development = config.NODE_ENV !== 'production';
-    for (const [name, def] of Object.entries(registry)) {
-      const port = Number(source[`${name.toUpperCase()}_PORT`] ?? def.defaultPort);
+    for (const def of registry) {
+      const name = def.name;
+      const port = Number(source[`${name.toUpperCase()}_PORT`] ?? def.port);
       const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE, identityKey });
       stops.push({ name: `subgraph ${name}`, fn: () => sub.close() });
       running.push(sub);
@@ -129,7 +130,7 @@ export async function prepareDatabases(
   log: Logger,
 ): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
-  for (const name of Object.keys(registry)) {
+  for (const { name } of registry) {
     const explicit = source[`${name.toUpperCase()}_DATABASE_URL`];
     let url: string;
     if (explicit) url = explicit;
@@ -158,7 +159,7 @@ export const hubAuditWriterUrl = (adminUrl: string, embedded: boolean): string =
 /** Every running subgraph that has a seed, with its pool and bulk method (COPY except on PGlite). */
 export function seedWork(running: RunningSubgraph<unknown>[], embedded: boolean): { target: SeedTarget; seed: SubgraphSeed }[] {
   return running.flatMap((sub) => {
-    const seed = registry[sub.name as keyof typeof registry].seed;
+    const seed = subgraphNamed(sub.name).seed;
     return seed ? [{ target: { name: sub.name, pool: sub.db.pool, method: embedded ? ('insert' as const) : ('copy' as const) }, seed }] : [];
   });
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
 import { findBreakingChanges, parse, type BreakingChange } from 'graphql';
-import { defaultPorts, subgraphNames } from '../../subgraphs/names.js';
+import { readFileSync as read } from 'node:fs';
+import { registry } from '../../subgraphs/registry.js';
 import { withAccessDirectives } from '#platform/access/sdl.js';
 
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';
@@ -16,10 +16,10 @@ export interface SubgraphSource {
 
 /** The hub's subgraphs as composition input: SDL from the source of truth, default routing URLs. */
 export function hubSubgraphs(): SubgraphSource[] {
-  return subgraphNames.map((name) => ({
-    name,
-    url: `http://localhost:${defaultPorts[name]}/graphql`,
-    sdl: withAccessDirectives(readFileSync(`subgraphs/${name}/${name}.graphql`, 'utf8')),
+  return registry.map((s) => ({
+    name: s.name,
+    url: `http://localhost:${s.port}/graphql`,
+    sdl: withAccessDirectives(read(s.paths.sdl, 'utf8')),
   }));
 }
 

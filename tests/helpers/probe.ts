@@ -20,7 +20,7 @@ type Hospital @key(fields: "code", resolvable: false) { code: ID! }
 
 export const probe: SubgraphDefinition<unknown, RequestContext> = {
   name: 'probe',
-  defaultPort: 0,
+  port: 0,
   access: 'open',
   typeDefs: parse(probeSdl),
   resolvers: {

@@ -3,8 +3,7 @@ import { listen } from '#common/http.js';
 import { createTestDatabase } from '#platform/db/test-database.js';
 import { auditWriterUrl } from '#platform/db/provision.js';
 import { startSubgraph, type RunningSubgraph } from '#platform/subgraph.js';
-import { registry } from '../../subgraphs/registry.js';
-import type { SubgraphName } from '../../subgraphs/names.js';
+import { subgraphNames, subgraphNamed, type SubgraphName } from '../../subgraphs/registry.js';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
 import { gql, type GraphQLResponse } from './graphql.js';
@@ -51,7 +50,7 @@ export interface Stack {
 export async function startStack(
   opts: { gatewayEnv?: Record<string, string>; subgraphs?: SubgraphName[]; extra?: AnySubgraph[]; log?: Logger } = {},
 ): Promise<Stack> {
-  const names = opts.subgraphs ?? (Object.keys(registry) as SubgraphName[]);
+  const names = opts.subgraphs ?? [...subgraphNames];
   const log = opts.log ?? createLogger({ level: (process.env.TEST_LOG_LEVEL as 'error') ?? 'silent' });
   const database = await createTestDatabase({ subgraphs: names });
   const subgraphs: Record<string, RunningSubgraph<unknown>> = {};
@@ -64,7 +63,7 @@ export async function startStack(
     idp.addAccount({ username: DEFAULT_USER, password: 'test', roles: ['supervisor'], regionCode: '330000' });
     idp.addMachineClient({ clientId: FEED_CLIENT, secret: 'test-feed-secret', roles: ['machine-client'], regionCode: '330000' });
     for (const name of names) {
-      const sub = await startSubgraph(registry[name], { databaseUrl: database.urlFor(name), port: 0, log, development: false, identityKey: keys.publicKey });
+      const sub = await startSubgraph(subgraphNamed(name), { databaseUrl: database.urlFor(name), port: 0, log, development: false, identityKey: keys.publicKey });
       subgraphs[name] = sub;
       stops.push(() => sub.close());
     }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditWriter } from '#common/audit/writer.js';
 import type { AuditEntry } from '#common/audit/entry.js';
-import { createDb, type Db } from '#platform/db/client.js';
+import type { Db } from '#platform/db/client.js';
 import { auditWriterUrl } from '#platform/db/provision.js';
 import { createTestDatabase } from '#platform/db/test-database.js';
 import { createLogger } from '#common/logger.js';
-import { createSubgraphApollo } from '#platform/subgraph.js';
+import { createSubgraphApollo, openSubgraphDb } from '#platform/subgraph.js';
 import { identityOf, operationRunner } from '#testing/identities.js';
-import { createAuditClient, type AuditClient } from './db.js';
+import type { PrismaClient as AuditClient } from './__generated__/prisma/client.js';
 import { audit } from './subgraph.js';
 
 const log = createLogger({ level: 'silent' });
@@ -29,7 +29,7 @@ const entry = (i: number): AuditEntry => ({
 
 beforeAll(async () => {
   database = await createTestDatabase({ subgraphs: ['audit'] });
-  db = createDb(createAuditClient, { url: database.urlFor('audit'), schema: 'audit' });
+  db = await openSubgraphDb(audit, { databaseUrl: database.urlFor('audit') });
   const writer = createAuditWriter({ pool: auditWriterUrl(database.adminUrl), algorithm: 'sm3', log });
   for (let i = 1; i <= 30; i++) writer.append(entry(i));
   await writer.close();

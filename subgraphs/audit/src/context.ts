@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Db } from '#platform/db/client.js';
 import type { RequestContext } from '#platform/subgraph.js';
-import type { AuditClient } from './db.js';
+import type { PrismaClient as AuditClient } from './__generated__/prisma/client.js';
 import { createRepository, type Repository } from './repository.js';
 
 export interface Context extends RequestContext {

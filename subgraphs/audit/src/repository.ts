@@ -1,7 +1,7 @@
 import type { Prisma } from './__generated__/prisma/client.js';
 import type { AuditLogFilter } from './__generated__/resolvers-types.js';
-import type { AuditClient } from './db.js';
-import type { Entry } from './models.js';
+import type { PrismaClient as AuditClient } from './__generated__/prisma/client.js';
+import type { Entry } from './__generated__/prisma/client.js';
 import { keysetPage, type Connection, type Page } from '#platform/pagination.js';
 import { badInput } from '#common/errors.js';
 

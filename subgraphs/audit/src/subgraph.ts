@@ -1,9 +1,5 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { SubgraphDefinition } from '#platform/subgraph.js';
-import { loadSubgraphTypeDefs } from '#platform/access/sdl.js';
-import { defaultPorts } from '../../names.js';
-import { createContext, type Context } from './context.js';
-import { createAuditClient, type AuditClient } from './db.js';
+import { defineSubgraph } from '#platform/define.js';
+import { createContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
 
 /**
@@ -11,12 +7,11 @@ import { resolvers } from './resolvers/index.js';
  * (等保 three-role separation). No mutations: entries are written through
  * subgraphs/shared/common/audit/writer.ts, purged by `npm run audit:purge`. No seed.
  */
-export const audit: SubgraphDefinition<AuditClient, Context> = {
+export const audit = defineSubgraph({
   name: 'audit',
-  defaultPort: defaultPorts.audit,
-  typeDefs: loadSubgraphTypeDefs(new URL('../audit.graphql', import.meta.url)),
-  resolvers: resolvers as GraphQLResolverMap<Context>,
+  port: 4009,
   access: { defaultRoles: ['audit-admin'] },
-  createClient: createAuditClient,
+  resolvers,
   createContext,
-};
+  models: { AuditEntry: 'Entry' },
+});

@@ -1,6 +1,6 @@
 import type { Db } from '#platform/db/client.js';
 import type { RequestContext } from '#platform/subgraph.js';
-import type { DirectoryClient } from './db.js';
+import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { createRepository, type Repository } from './repository.js';
 import { createUpserts, type Upserts } from './upserts.js';

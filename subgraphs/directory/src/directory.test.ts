@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Db } from '#platform/db/client.js';
+import type { Db } from '#platform/db/client.js';
 import { createTestDatabase } from '#platform/db/test-database.js';
 import { createLogger } from '#common/logger.js';
-import { createSubgraphApollo } from '#platform/subgraph.js';
+import { createSubgraphApollo, openSubgraphDb } from '#platform/subgraph.js';
 import { makeUscc } from '#platform/validation/index.js';
 import { loadDirectory, PROVINCE } from '#testing/fixtures.js';
 import { identityOf, operationRunner } from '#testing/identities.js';
-import { createDirectoryClient, type DirectoryClient } from './db.js';
+import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
 import { directory } from './subgraph.js';
 
 const log = createLogger({ level: 'silent' });
@@ -20,7 +20,7 @@ const run = operationRunner(apollo, directory, () => db, supervisor);
 
 beforeAll(async () => {
   database = await createTestDatabase({ subgraphs: ['directory'] });
-  db = createDb(createDirectoryClient, { url: database.urlFor('directory'), schema: 'directory' });
+  db = await openSubgraphDb(directory, { databaseUrl: database.urlFor('directory') });
   fixture = await loadDirectory(db.pool, { hospitals: 1_000, departmentsEach: 2, staffEach: 0 });
   await apollo.start();
 });

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Department, Hospital, Product, Region, Staff, Supplier } from './models.js';
+import type { Department, Hospital, Product, Region, Staff, Supplier } from './__generated__/prisma/client.js';
 import type { Repository } from './repository.js';
 
 /** Same order and length as the keys; null for a missing key (graphql/dataloader contract). */

@@ -1,6 +1,6 @@
 import type { Prisma } from './__generated__/prisma/client.js';
-import type { DirectoryClient } from './db.js';
-import type { Department, Hospital, Product, Region, Staff, Supplier } from './models.js';
+import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
+import type { Department, Hospital, Product, Region, Staff, Supplier } from './__generated__/prisma/client.js';
 import { keysetPage, type Connection, type Page, type PageableDelegate } from '#platform/pagination.js';
 import { isUuid, onlyUuids } from '#platform/ids.js';
 import { badInput } from '#common/errors.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DirectoryClient } from './db.js';
-import type { Department, Hospital, Product, Region, Staff, Supplier } from './models.js';
+import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
+import type { Department, Hospital, Product, Region, Staff, Supplier } from './__generated__/prisma/client.js';
 import type {
   UpsertDepartmentInput, UpsertHospitalInput, UpsertProductInput, UpsertRegionInput, UpsertStaffInput, UpsertSupplierInput,
 } from './__generated__/resolvers-types.js';

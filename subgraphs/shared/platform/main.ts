@@ -14,7 +14,7 @@ export async function runSubgraph(def: AnySubgraph): Promise<void> {
       NODE_ENV: env.nodeEnv(),
       LOG_LEVEL: env.logLevel(),
       HOST: z.string().default('127.0.0.1'),
-      [`${prefix}_PORT`]: env.port(def.defaultPort),
+      [`${prefix}_PORT`]: env.port(def.port),
       [`${prefix}_DATABASE_URL`]: env.url().optional(),
       DATABASE_URL: env.url().optional(),
       DB_POOL_SIZE: env.int(10, 1),

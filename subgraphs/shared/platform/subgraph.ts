@@ -7,6 +7,7 @@ import {
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { PrismaPg } from '@prisma/adapter-pg';
 import { createDb, type Db, type DbOptions } from './db/client.js';
 import { createFormatError } from '#common/format-error.js';
 import { compactJson, createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from '#common/http.js';
@@ -39,14 +40,18 @@ export interface RequestContext {
  */
 export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
   name: string;
-  defaultPort: number;
+  /** Its port (the supergraph's routing URL and `npm start` use it; `<NAME>_PORT` overrides it). */
+  port: number;
   /** The SDL with the access directives (load it with access/sdl.ts `loadSubgraphTypeDefs`). */
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
   /** Who may read types without an @access of their own; every subgraph states it. */
   access: AccessPolicy;
-  /** The subgraph's Prisma client over the shared pool; omitted by a subgraph without a database. */
-  createClient?: (adapter: Parameters<Parameters<typeof createDb>[0]>[0]) => Client<TClient>;
+  /**
+   * The subgraph's Prisma client over the shared pool (a hub subgraph's is its generated client,
+   * loaded when it starts: define.ts); omitted by a subgraph without a database.
+   */
+  createClient?: (adapter: PrismaPg) => Client<TClient> | Promise<Client<TClient>>;
   createContext: (base: RequestContext, db: Db<Client<TClient>>) => TContext;
   /** Synthetic data for `npm run seed` and the embedded demo (DESIGN.md §6 volumes). */
   seed?: SubgraphSeed;
@@ -112,7 +117,7 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   opts: SubgraphRuntimeOptions & { port: number; host?: string },
 ): Promise<RunningSubgraph<TClient>> {
   const log = opts.log.child({ service: def.name });
-  const db = openDb(def, opts);
+  const db = await openSubgraphDb(def, opts);
   const apollo = createSubgraphApollo(def, { log, development: opts.development, inlineTrace: opts.inlineTrace });
   await apollo.start();
   // Only the gateway's signed identity gets in (README, "Identity"): a direct call gets 401 and nothing else.
@@ -167,11 +172,14 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   };
 }
 
-/** The subgraph's pool and client, or an inert stand-in for a subgraph that has no database. */
-function openDb<TClient, TContext extends RequestContext>(
+/**
+ * A subgraph's pool and client on its own schema, or an inert stand-in for a subgraph that has no
+ * database. Unit tests open one on their test database (`openSubgraphDb(directory, { databaseUrl })`).
+ */
+export async function openSubgraphDb<TClient, TContext extends RequestContext>(
   def: SubgraphDefinition<TClient, TContext>,
-  opts: SubgraphRuntimeOptions,
-): Db<Client<TClient>> {
+  opts: Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'poolSize' | 'db'>,
+): Promise<Db<Client<TClient>>> {
   if (!def.createClient) {
     return { client: undefined as unknown as Client<TClient>, pool: undefined as unknown as Db<TClient>['pool'], stats: { statements: 0 }, close: async () => undefined };
   }

@@ -128,7 +128,7 @@ const resolvers: GraphQLResolverMap<RequestContext> = {
 
 export const products: SubgraphDefinition<unknown, RequestContext> = {
   name: 'products',
-  defaultPort: 4001,
+  port: 4001,
   access: 'open',
   typeDefs: parse(readFileSync(new URL('./products.graphql', import.meta.url), 'utf8')),
   resolvers,

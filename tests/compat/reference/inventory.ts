@@ -39,7 +39,7 @@ const resolvers: GraphQLResolverMap<RequestContext> = {
 
 export const inventoryReference: SubgraphDefinition<unknown, RequestContext> = {
   name: 'inventory',
-  defaultPort: 4003,
+  port: 4003,
   access: 'open',
   typeDefs: parse(readFileSync(suitePaths.inventorySdl, 'utf8')),
   resolvers,

@@ -21,7 +21,7 @@ const resolvers: GraphQLResolverMap<RequestContext> = {
 
 export const usersReference: SubgraphDefinition<unknown, RequestContext> = {
   name: 'users',
-  defaultPort: 4002,
+  port: 4002,
   access: 'open',
   typeDefs: parse(readFileSync(suitePaths.usersSdl, 'utf8')),
   resolvers,

@@ -28,10 +28,10 @@ export interface Db<TClient> {
  * One pool and one Prisma client per subgraph process (never per request). The pool is ours, not
  * the adapter's, so that statements can be counted and limits set in one place.
  */
-export function createDb<TClient extends { $disconnect(): Promise<void> }>(
-  makeClient: (adapter: PrismaPg) => TClient,
+export async function createDb<TClient extends { $disconnect(): Promise<void> }>(
+  makeClient: (adapter: PrismaPg) => TClient | Promise<TClient>,
   opts: DbOptions,
-): Db<TClient> {
+): Promise<Db<TClient>> {
   const url = new URL(opts.url);
   url.searchParams.delete('schema');
   const stats: DbStats = { statements: 0 };
@@ -52,7 +52,13 @@ export function createDb<TClient extends { $disconnect(): Promise<void> }>(
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on('error', () => undefined);
-  const client = makeClient(new PrismaPg(pool, { schema: opts.schema }));
+  let client: TClient;
+  try {
+    client = await makeClient(new PrismaPg(pool, { schema: opts.schema }));
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
   return {
     client,
     pool,

@@ -2,19 +2,12 @@
 // stand-in uses (prisma/engine/wasm-engine.mjs): ~0.1 s on a fresh database and ~0.02 s when up to
 // date, against ~1.3 s for `prisma migrate deploy` — so `npm start` and every test file migrate on
 // start. DESIGN.md §5.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { withSchema } from '#prisma-engine/pg-admin.mjs';
 import { applyMigrationsInProcess } from '#prisma-engine/wasm-engine.mjs';
+import { subgraphPaths } from '../paths.js';
 
-/** Repository root: this file is subgraphs/shared/platform/db/migrate.ts. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** Absolute path of a subgraph's migrations folder, `prisma/<svc>/migrations`. */
-export function migrationsDirFor(svc: string): string {
-  return path.join(repoRoot, 'prisma', svc, 'migrations');
-}
+/** Absolute path of a subgraph's migrations folder, `subgraphs/<svc>/prisma/migrations`. */
+export const migrationsDirFor = (svc: string): string => subgraphPaths(svc).migrations;
 
 /**
  * Applies the pending migrations of `migrationsDir` to PostgreSQL schema `schema` (created if

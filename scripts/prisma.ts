@@ -1,0 +1,22 @@
+/**
+ * `npm run prisma -- <subgraph> <command…>` — the Prisma CLI for one subgraph, e.g.
+ * `npm run prisma -- directory migrate dev --name add_bed_count`. Offline: the CLI drives our Wasm
+ * stand-in for its schema engine (prisma/engine/). The subgraph's own URL is `<NAME>_DATABASE_URL`,
+ * else `DATABASE_URL` with `?schema=<name>` (prisma/engine/config.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { subgraphPaths } from '#platform/paths.js';
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || args.length === 0) {
+  console.error('usage: npm run prisma -- <subgraph> <prisma command…>   e.g. npm run prisma -- directory migrate status');
+  process.exit(2);
+}
+subgraphPaths(name); // refuses a malformed name before the CLI starts
+const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
+const result = spawnSync(process.execPath, [cli, ...args, '--config', 'prisma/prisma.config.ts'], {
+  stdio: 'inherit',
+  env: { ...process.env, HUB_SUBGRAPH: name, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+});
+process.exit(result.status ?? 1);

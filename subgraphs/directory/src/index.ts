@@ -1,4 +1,0 @@
-import { runSubgraphOrExit } from '#platform/main.js';
-import { directory } from './subgraph.js';
-
-runSubgraphOrExit(directory);

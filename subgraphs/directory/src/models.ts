@@ -1,3 +1,0 @@
-/** Model types behind the GraphQL types (codegen mappers, see ../codegen.mappers.json). */
-export type { Region, Hospital, Department, Staff, Supplier, Product } from './__generated__/prisma/client.js';
-export type { Connection } from '#platform/pagination.js';
