@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { createLogger } from '#common/logger.js';
 import { runSeeds } from '#platform/seed/run.js';
-import { subgraphNamed } from '../subgraphs/registry.js';
+import { subgraphNamed, subgraphPortEnv } from '../subgraphs/registry.js';
 import { DEFAULT_USER, startStack } from '#testing/stack.js';
 import { identityOf } from '#testing/identities.js';
 import { createIdentitySigner } from '#common/identity-signature.js';
@@ -94,7 +94,7 @@ async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: 
   const started = performance.now();
   const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
     // As a user runs it: development defaults, so the development identity provider starts too.
-    env: { ...withoutDatabaseUrl(), NODE_ENV: 'development', HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' },
+    env: { ...withoutDatabaseUrl(), NODE_ENV: 'development', HUB_DATA_DIR: dataDir, PORT: '0', ...subgraphPortEnv('0'), EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {

@@ -20,3 +20,6 @@ export function subgraphNamed(name: string): AnyHubSubgraph {
   if (!found) throw new Error(`No subgraph named ${JSON.stringify(name)}; the hub has ${subgraphNames.join(', ')}`);
   return found;
 }
+
+/** `<NAME>_PORT` for every subgraph set to `port` (e.g. '0': any free port, for tests and tools). */
+export const subgraphPortEnv = (port: string): Record<string, string> => Object.fromEntries(registry.map(({ name }) => [`${name.toUpperCase()}_PORT`, port]));

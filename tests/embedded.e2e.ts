@@ -1,3 +1,4 @@
+import { subgraphPortEnv } from '../subgraphs/registry.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** `npm start`'s program with no DATABASE_URL, every port 0, on a temporary data folder. */
 async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; auth: Record<string, string>; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: dataDir, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: dataDir, PORT: '0', ...subgraphPortEnv('0'), EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.KEYCLOAK_URL;
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/start.ts'], { env });

@@ -12,6 +12,7 @@ import { compose, hubSubgraphs, SUPERGRAPH_PATH } from '../scripts/lib/supergrap
 import { UNMASK_REASON_HEADER } from '../gateway/src/admission.js';
 import { sha256Hex } from '../gateway/src/persisted.js';
 import { useHubIdentity } from '../deploy/hive-gateway/hub-identity.js';
+import { subgraphNames } from '../subgraphs/registry.js';
 
 /**
  * The committed supergraph served by Hive Gateway (Rust query planner, @graphql-hive/router-runtime)
@@ -74,7 +75,7 @@ beforeAll(async () => {
   idp.addAccount({ username: 'auditadmin', password: 'x', roles: ['audit-admin'] });
   idp.addAccount({ username: 'mixed', password: 'x', roles: ['audit-admin', 'supervisor'], regionCode: CITY });
 
-  const transportEntries = Object.fromEntries(['directory', 'audit'].map((name) => [name, { location: stack.subgraphs[name]!.url }]));
+  const transportEntries = Object.fromEntries(subgraphNames.map((name) => [name, { location: stack.subgraphs[name]!.url }]));
   hiveUrl = await startHive(SUPERGRAPH_PATH, transportEntries);
   const withProbe = compose([...hubSubgraphs(), { name: 'probe', url: stack.subgraphs.probe!.url, sdl: probeSdl }]);
   if (!withProbe.ok) throw new Error(withProbe.errors.join('\n'));

@@ -1,3 +1,4 @@
+import { subgraphPortEnv } from '../subgraphs/registry.js';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '#prisma-engine/pg-admin.mjs';
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-const env = () => ({ DATABASE_URL: database.adminUrl, PORT: '0', DIRECTORY_PORT: '0', AUDIT_PORT: '0', DEV_IDP_PORT: '0', NODE_ENV: 'test' });
+const env = () => ({ DATABASE_URL: database.adminUrl, PORT: '0', ...subgraphPortEnv('0'), DEV_IDP_PORT: '0', NODE_ENV: 'test' });
 const asSupervisor = async (hub: RunningHub) => ({ authorization: `Bearer ${await hub.idp!.tokenFor('supervisor')}` });
 const log = createLogger({ level: 'silent' });
 

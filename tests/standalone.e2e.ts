@@ -15,7 +15,7 @@ import { withClient } from '#prisma-engine/pg-admin.mjs';
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let idp: DevIdentityProvider;
 beforeAll(async () => {
-  database = await createTestDatabase({ subgraphs: ['directory', 'audit'] });
+  database = await createTestDatabase({ subgraphs: ['directory', 'audit'] }) // the two this test runs;
   idp = await startDevIdentityProvider({ port: 0, nodeEnv: 'test' });
 });
 afterAll(async () => {
