@@ -43,3 +43,15 @@ export function inScope(scope: RowScope, hospital: { code: string; regionCode: s
 export function regionInScope(scope: RowScope, regionCode: string): boolean {
   return scope.kind === 'region' && regionCode.startsWith(scope.prefix);
 }
+
+/**
+ * The scope as a Prisma where-clause on rows that carry their hospital's code and its region's code
+ * — every domain table does, because a domain never reads the directory's tables: it keeps the
+ * hospital's region with each row (from the feed or the directory's facts). A caller without a
+ * business scope matches nothing.
+ */
+export function scopedRows(scope: RowScope): { hospitalCode: string | { in: string[] } } | { regionCode: { startsWith: string } } {
+  if (scope.kind === 'hospital') return { hospitalCode: scope.hospitalCode };
+  if (scope.kind === 'region') return { regionCode: { startsWith: scope.prefix } };
+  return { hospitalCode: { in: [] } };
+}
