@@ -172,7 +172,7 @@ async function main() {
     // then cached), the subgraph directly with the identity header the gateway would sign for it.
     const direct: Target = {
       url: directory.url,
-      headers: { [IDENTITY_HEADER]: createIdentitySigner(stack.identityKeys.privateKey, 3_600).sign(identityOf(['supervisor'], { regionCode: '330000' }), null, 'directory') },
+      headers: { [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey, 3_600).sign(identityOf(['supervisor'], { regionCode: '330000' }), null, 'directory') },
     };
     const gateway: Target = { url: stack.gatewayUrl, headers: { authorization: `Bearer ${await stack.token(DEFAULT_USER)}` } };
     await gql(directory.url, entitiesQuery, { r: reps }, direct.headers);

@@ -320,18 +320,22 @@ describe('subgraphs accept only what the gateway signed', () => {
 
   it('no identity, a forged one, one for another subgraph, an expired one, or a tampered one: 401 and no data', async () => {
     const gatewayKey = stack.identityKeys.privateKey;
-    const valid = createIdentitySigner(gatewayKey).sign(supervisor, null, 'directory');
-    const [, body, signature] = valid.split('.');
-    const payload = JSON.parse(Buffer.from(body!, 'base64url').toString()) as { i: { regionCode: string } };
-    payload.i.regionCode = '110000'; // another province, same signature
+    const valid = await createIdentitySigner(gatewayKey).sign(supervisor, null, 'directory');
+    const [header, body, signature] = valid.split('.');
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const payload = JSON.parse(Buffer.from(body!, 'base64url').toString()) as { region_code: string };
+    const protectedHeader = JSON.parse(Buffer.from(header!, 'base64url').toString()) as Record<string, unknown>;
     const cases: Record<string, Record<string, string>> = {
       none: {},
-      forged: { [IDENTITY_HEADER]: createIdentitySigner(generateKeyPairSync('ed25519').privateKey).sign(supervisor, null, 'directory') },
-      unsigned: { [IDENTITY_HEADER]: `v1.${body}.` },
-      'for another subgraph': { [IDENTITY_HEADER]: createIdentitySigner(gatewayKey).sign(supervisor, null, 'probe') },
-      expired: { [IDENTITY_HEADER]: createIdentitySigner(gatewayKey, -1).sign(supervisor, null, 'directory') },
-      tampered: { [IDENTITY_HEADER]: `v1.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}` },
+      forged: { [IDENTITY_HEADER]: await createIdentitySigner(generateKeyPairSync('ed25519').privateKey).sign(supervisor, null, 'directory') },
+      unsigned: { [IDENTITY_HEADER]: `${header}.${body}.` },
+      'alg none': { [IDENTITY_HEADER]: `${b64({ ...protectedHeader, alg: 'none' })}.${body}.` },
+      'for another subgraph': { [IDENTITY_HEADER]: await createIdentitySigner(gatewayKey).sign(supervisor, null, 'probe') },
+      expired: { [IDENTITY_HEADER]: await createIdentitySigner(gatewayKey, -1).sign(supervisor, null, 'directory') },
+      // another province, same signature
+      tampered: { [IDENTITY_HEADER]: `${header}.${b64({ ...payload, region_code: '110000' })}.${signature}` },
     };
+    expect(payload.region_code).toBe(PROVINCE); // the claim the tampered case changes
     for (const [name, headers] of Object.entries(cases)) {
       const res = await direct(headers);
       expect(res.status, name).toBe(401);
@@ -347,7 +351,7 @@ describe('subgraphs accept only what the gateway signed', () => {
 
 describe('entity references sent straight to a subgraph, validly signed', () => {
   const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code } ... on Department { id } ... on Staff { id } } }';
-  const as = (identity: ReturnType<typeof identityOf>) => ({ [IDENTITY_HEADER]: createIdentitySigner(stack.identityKeys.privateKey).sign(identity, null, 'directory') });
+  const as = async (identity: ReturnType<typeof identityOf>) => ({ [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey).sign(identity, null, 'directory') });
 
   it('honour the row scope for every entity type (IDOR) and the type rules per role', async () => {
     const url = stack.subgraphs.directory!.url;
@@ -359,13 +363,13 @@ describe('entity references sent straight to a subgraph, validly signed', () => 
       { __typename: 'Staff', id: await staffOf(outside) },
       { __typename: 'Staff', id: await staffOf(own.code) },
     ];
-    const city = await gql<{ _entities: unknown[] }>(url, ENTITIES, { r: reps }, as(identityOf(['supervisor'], { regionCode: CITY })));
+    const city = await gql<{ _entities: unknown[] }>(url, ENTITIES, { r: reps }, await as(identityOf(['supervisor'], { regionCode: CITY })));
     expect(city.body.errors).toBeUndefined();
     expect(city.body.data!._entities).toEqual([{ code: own.code }, null, null, null, { id: reps[4]!.id }]);
 
-    const analyst = await gql(url, ENTITIES, { r: [reps[4]] }, as(identityOf(['analyst'], { regionCode: PROVINCE })));
+    const analyst = await gql(url, ENTITIES, { r: [reps[4]] }, await as(identityOf(['analyst'], { regionCode: PROVINCE })));
     expect(errorCodes(analyst)).toEqual(['FORBIDDEN']);
-    const auditor = await gql(url, ENTITIES, { r: [reps[0]] }, as(identityOf(['audit-admin'])));
+    const auditor = await gql(url, ENTITIES, { r: [reps[0]] }, await as(identityOf(['audit-admin'])));
     expect(errorCodes(auditor)).toEqual(['FORBIDDEN']);
     expect(JSON.stringify(auditor.body.data)).not.toContain(own.code);
   });

@@ -16,7 +16,7 @@ let verifier: TokenVerifier;
 let echo: Server;
 let echoUrl: string;
 
-const settingsFor = (p: DevIdentityProvider, minJwksIntervalSeconds?: number) => ({
+const settingsFor = (p: Pick<DevIdentityProvider, 'serverUrl' | 'realm' | 'audience'>, minJwksIntervalSeconds?: number) => ({
   serverUrl: p.serverUrl,
   realm: p.realm,
   audience: p.audience,
@@ -182,12 +182,14 @@ describe('401: no or bad token', () => {
     expect401(await verifier.verifyBearer(token), /wrong audience/);
   });
 
-  it('typ other than Bearer, or no exp, even when signed by the realm key', async () => {
+  it('typ other than Bearer, no exp, no kid, or nbf in the future, even when signed by the realm key', async () => {
     const payload = await claimsLike();
     const header = { alg: 'RS256', typ: 'JWT', kid: keys[0]!.kid };
     expect401(await verifier.verifyBearer(signRs256(header, { ...payload, typ: 'ID' }, realKey())), /typ is not Bearer/);
     const { exp: _exp, ...noExp } = payload;
     expect401(await verifier.verifyBearer(signRs256(header, noExp, realKey())), /no exp/);
+    expect401(await verifier.verifyBearer(signRs256({ alg: 'RS256', typ: 'JWT' }, payload, realKey())), /no kid/);
+    expect401(await verifier.verifyBearer(signRs256(header, { ...payload, nbf: Math.floor(Date.now() / 1000) + 60 }, realKey())), /nbf/);
     // The same key signs a valid one: the hand-made tokens differ only in those claims.
     expect((await verifier.verifyBearer(signRs256(header, payload, realKey()))).ok).toBe(true);
   });
@@ -200,10 +202,12 @@ describe('realm keys', () => {
       const v = createTokenVerifier(settingsFor(p, 0));
       const before = await p.tokenFor('inspector');
       expect((await v.verifyBearer(before)).ok).toBe(true);
+      expect(p.jwksRequests()).toBe(1);
       p.rotateKeys();
       const after = await p.tokenFor('inspector');
       expect(decode(after).header.kid).not.toBe(decode(before).header.kid);
       expect((await v.verifyBearer(after)).ok).toBe(true);
+      expect(p.jwksRequests()).toBe(2); // the new kid was fetched, not known beforehand
       // The old key stays published: tokens it signed still verify (fresh verifier, nothing cached).
       expect((await createTokenVerifier(settingsFor(p, 0)).verifyBearer(before)).ok).toBe(true);
 
@@ -221,20 +225,69 @@ describe('realm keys', () => {
   it('an unknown kid is refetched at most every minJwksIntervalSeconds', async () => {
     const p = await startDevIdentityProvider({ port: 0 });
     try {
-      const v = createTokenVerifier(settingsFor(p, 60));
+      const v = createTokenVerifier(settingsFor(p, 1));
       expect((await v.verifyBearer(await p.tokenFor('inspector'))).ok).toBe(true);
+      expect(p.jwksRequests()).toBe(1);
       p.rotateKeys();
-      expect401(await v.verifyBearer(await p.tokenFor('inspector')), /unknown signing key/);
+      const rotated = await p.tokenFor('inspector');
+      // Within the interval: refused without asking the realm, however often it is tried.
+      for (let i = 0; i < 3; i++) expect401(await v.verifyBearer(rotated), /unknown signing key/);
+      expect(p.jwksRequests()).toBe(1);
+      // Past it: one refetch, and the new key verifies.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await v.verifyBearer(rotated)).ok).toBe(true);
+      expect(p.jwksRequests()).toBe(2);
     } finally {
       await p.stop();
     }
   });
 
   it('a burst of first requests shares one JWKS fetch', async () => {
-    const v = createTokenVerifier(settingsFor(idp));
+    const v = createTokenVerifier(settingsFor(idp, 0));
     const tokens = await Promise.all(['supervisor', 'inspector', 'analyst', 'hospital-officer', 'demo-feed'].map((who) => idp.tokenFor(who)));
+    const before = idp.jwksRequests();
     const results = await Promise.all(tokens.map((t) => v.verifyBearer(t)));
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
+    // Even with no throttle at all (interval 0): five verifications, one fetch.
+    expect(idp.jwksRequests() - before).toBe(1);
+  });
+
+  it('the throttle holds while the realm is down: no refetch storm, no refetch the moment it is back', async () => {
+    const p = await startDevIdentityProvider({ port: 0 });
+    try {
+      const token = await p.tokenFor('supervisor');
+      await p.stop();
+      const v = createTokenVerifier(settingsFor(p, 60));
+      expect401(await v.verifyBearer(token), /JWKS unavailable: .*ECONNREFUSED/);
+      await p.start();
+      // The failed attempt counts: within the interval it is not retried, and the log still says why.
+      expect401(await v.verifyBearer(token), /JWKS unavailable: .*ECONNREFUSED/);
+      expect(p.jwksRequests()).toBe(0);
+      // The control: a verifier free to fetch gets the key from the realm that is back.
+      expect((await createTokenVerifier(settingsFor(p, 0)).verifyBearer(token)).ok).toBe(true);
+      expect(p.jwksRequests()).toBe(1);
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it('a realm that accepts the connection but never answers: 401 after the JWKS timeout, one request for a burst', async () => {
+    let requests = 0;
+    const hung = createServer(() => void requests++);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    try {
+      const realm = { serverUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, realm: 'hung', audience: idp.audience };
+      const v = createTokenVerifier({ ...settingsFor(realm, 0), jwksTimeoutSeconds: 0.3 });
+      const token = signRs256({ alg: 'RS256', typ: 'JWT', kid: keys[0]!.kid }, { ...(await claimsLike()), iss: `${realm.serverUrl}/realms/hung` }, realKey());
+      const started = performance.now();
+      const results = await Promise.all([1, 2, 3].map(() => v.verifyBearer(token)));
+      for (const result of results) expect401(result, /JWKS unavailable: no answer within 0.3 s/);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(requests).toBe(1);
+    } finally {
+      hung.closeAllConnections();
+      await new Promise((resolve) => hung.close(resolve));
+    }
   });
 
   it('a realm that is down and keys not yet cached: 401 naming the JWKS', async () => {
@@ -257,6 +310,7 @@ describe('realm keys', () => {
       expect(result.ok && result.identity.roles).toEqual(['supervisor']);
       await p.start();
       expect((await v.verifyBearer(await p.tokenFor('inspector'))).ok).toBe(true);
+      expect(p.jwksRequests()).toBe(1); // every token after the first was verified with the cached key
     } finally {
       await p.stop();
     }

@@ -17,8 +17,9 @@ afterAll(() => sub?.close());
 
 describe('database unavailable', () => {
   it('answers fast with SERVICE_UNAVAILABLE, no internal detail, and logs the cause', async () => {
+    const headers = await vouchedHeaders('directory', identityOf(['supervisor'], { regionCode: '330000' }));
     const started = performance.now();
-    const res = await gql(sub.url, '{ hospitals { totalCount } }', undefined, vouchedHeaders('directory', identityOf(['supervisor'], { regionCode: '330000' })));
+    const res = await gql(sub.url, '{ hospitals { totalCount } }', undefined, headers);
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(res.text).not.toMatch(/127\.0\.0\.1|P1001|repository\.ts/);

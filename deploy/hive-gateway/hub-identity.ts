@@ -73,13 +73,14 @@ export function useHubIdentity(opts: HubIdentityOptions): GatewayPlugin {
       if (who) admitted.set(request, who);
     },
 
-    onFetch({ executionRequest, options, setOptions }) {
+    async onFetch({ executionRequest, options, setOptions }) {
       const request = (executionRequest?.context as { request?: Request } | undefined)?.request;
       const who = request && admitted.get(request);
       const subgraph = executionRequest?.subgraphName;
       // No admitted identity or no subgraph name: nothing is signed, and the subgraph answers 401.
       if (!who || !subgraph) return;
-      setOptions({ ...options, headers: { ...options.headers, [IDENTITY_HEADER]: signer.sign(who.identity, who.reason, subgraph) } });
+      const header = await signer.sign(who.identity, who.reason, subgraph);
+      setOptions({ ...options, headers: { ...options.headers, [IDENTITY_HEADER]: header } });
     },
   };
 }

@@ -25,11 +25,12 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  /** Async only when the signature is not cached (the signer hands back its cached promise). */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const headers = request.http?.headers;
     if (!headers || !context?.requestId) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
-    headers.set(IDENTITY_HEADER, this.signer.sign(context.identity, context.reason, this.serviceName));
+    headers.set(IDENTITY_HEADER, await this.signer.sign(context.identity, context.reason, this.serviceName));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

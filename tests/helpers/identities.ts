@@ -26,8 +26,8 @@ export const testKeys = generateKeyPairSync('ed25519');
 const signer = createIdentitySigner(testKeys.privateKey);
 
 /** Headers of a request the gateway (holding testKeys) would send to `subgraph` for `identity`. */
-export const vouchedHeaders = (subgraph: string, identity: Identity, reason: string | null = null) => ({
-  [IDENTITY_HEADER]: signer.sign(identity, reason, subgraph),
+export const vouchedHeaders = async (subgraph: string, identity: Identity, reason: string | null = null) => ({
+  [IDENTITY_HEADER]: await signer.sign(identity, reason, subgraph),
 });
 
 /**

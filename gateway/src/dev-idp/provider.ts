@@ -28,6 +28,8 @@ export interface DevIdentityProvider {
   addMachineClient(client: MachineClient): void;
   /** A new RS256 key (new kid) becomes the signing key; the old ones stay in the JWKS. */
   rotateKeys(): void;
+  /** How many requests reached the JWKS endpoint (…/protocol/openid-connect/certs) so far: tests count key fetches with it. */
+  jwksRequests(): number;
   stop(): Promise<void>;
   /** Listen again on the same port (after stop(): "provider down" tests). */
   start(): Promise<void>;
@@ -51,6 +53,8 @@ export interface DevIdentityProviderOptions {
 
 /** Resource indicators must be absolute URIs (RFC 8707); the token's `aud` is the name after the prefix. */
 const RESOURCE_PREFIX = 'urn:audience:';
+/** Keycloak's JWKS path under the realm. */
+const JWKS_ROUTE = '/protocol/openid-connect/certs';
 const resourceFor = (audience: string) => `${RESOURCE_PREFIX}${audience}`;
 
 /** oidc-provider storage in memory, per provider; clients come from the live client table so they can be added at any time. */
@@ -152,8 +156,11 @@ export async function startDevIdentityProvider(opts: DevIdentityProviderOptions 
   (opts.accounts ?? demoAccounts(DEMO_SCOPE)).forEach(addAccount);
   (opts.machineClients ?? demoMachineClients(DEMO_SCOPE)).forEach(addMachineClient);
 
+  const jwksPath = `${prefix}${JWKS_ROUTE}`;
+  let jwksRequests = 0;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
+    if (url === jwksPath || url.startsWith(`${jwksPath}?`)) jwksRequests++;
     if (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) {
       // Mounted like Express does it: oidc-provider derives its endpoints' URLs from originalUrl − url.
       Object.assign(req, { originalUrl: url });
@@ -224,7 +231,7 @@ export async function startDevIdentityProvider(opts: DevIdentityProviderOptions 
       routes: {
         authorization: '/protocol/openid-connect/auth',
         token: '/protocol/openid-connect/token',
-        jwks: '/protocol/openid-connect/certs',
+        jwks: JWKS_ROUTE,
         userinfo: '/protocol/openid-connect/userinfo',
         end_session: '/protocol/openid-connect/logout',
         revocation: '/protocol/openid-connect/revoke',
@@ -281,6 +288,7 @@ export async function startDevIdentityProvider(opts: DevIdentityProviderOptions 
       keys.unshift(generateSigningKey());
       handler = buildProvider().callback();
     },
+    jwksRequests: () => jwksRequests,
     async stop() {
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

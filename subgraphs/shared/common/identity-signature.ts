@@ -1,16 +1,19 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { anonymousIdentity, isHubRole, type HubRole, type Identity } from './identity.js';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, errors, exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { isHubRole, type HubRole, type Identity } from './identity.js';
 
 /**
- * How the gateway vouches for a caller (README, "Identity"): after verifying the token it signs
- * `{identity, reason, aud: <subgraph>, exp}` with an Ed25519 key only the gateway holds; each
- * subgraph holds only the public key. So a subgraph reached directly — or a compromised subgraph
- * replaying what it received to another one — cannot present an identity the gateway did not
- * issue for that very subgraph, within the last `ttlSeconds`.
+ * How the gateway vouches for a caller (docs/security.md, "The gateway's identity header"): after
+ * verifying the token it signs the caller's identity and unmask reason for one subgraph (`aud`), for
+ * 60 s, with an Ed25519 key only the gateway holds; each subgraph holds only the public key. So a
+ * subgraph reached directly — or a compromised subgraph replaying what it received to another one —
+ * cannot present an identity the gateway did not issue for that very subgraph, within the last `ttlSeconds`.
  *
- * Header: `v1.<base64url(JSON payload)>.<base64url(signature)>`.
+ * The header is a compact JWS (RFC 7515) carrying a JWT (RFC 7519), alg EdDSA (RFC 8037), explicitly
+ * typed (RFC 8725 §3.11), so any JOSE library verifies it with the public key alone (a subgraph in
+ * another language, a router's coprocessor). Signed and verified with jose.
  */
 export interface VouchedRequest {
   identity: Identity;
@@ -18,25 +21,91 @@ export interface VouchedRequest {
   reason: string | null;
 }
 
-interface Payload {
-  i: Identity;
-  r: string | null;
-  aud: string;
-  exp: number;
+/** JWS `alg`: Ed25519 signatures (RFC 8037 §3.1). */
+export const IDENTITY_ALG = 'EdDSA';
+/** JWS `typ` (RFC 8725 §3.11): no other JWT — a realm access token, say — can pass for this one. */
+export const IDENTITY_TYP = 'hub-identity+jwt';
+/** JWT `iss`: the hub's gateway (the hub gateway and the Hive Gateway plugin alike). */
+export const IDENTITY_ISSUER = 'integrity-hub-gateway';
+/** Lifetime of a signed identity. */
+export const IDENTITY_TTL_SECONDS = 60;
+
+/**
+ * The claims besides iss, aud, iat and exp. Standard names where a registered claim means the
+ * same (`sub` RFC 7519 §4.1.2, `client_id` RFC 8693 §4.3, `roles` RFC 9068 §2.2.3.1); the scope
+ * under the realm token's own claim names; a claim absent when its value is null.
+ */
+export interface IdentityClaims extends JWTPayload {
+  /** Identity.subject: the token's `sub`. */
+  sub?: string;
+  /** Identity.clientId: the token's `azp`. */
+  client_id?: string;
+  /** Identity.roles: the caller's hub roles (always present, maybe empty). */
+  roles: HubRole[];
+  /** Identity.kind. */
+  caller_kind: Identity['kind'];
+  /** Identity.regionCode (GB/T 2260). */
+  region_code?: string;
+  /** Identity.hospitalCode (统一社会信用代码). */
+  hospital_code?: string;
+  /** The caller's stated reason for unmasking personal data (header x-hub-unmask-reason). */
+  unmask_reason?: string;
 }
 
-const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+function identityClaims(identity: Identity, reason: string | null): IdentityClaims {
+  const claims: IdentityClaims = { roles: [...identity.roles], caller_kind: identity.kind };
+  if (identity.subject !== null) claims.sub = identity.subject;
+  if (identity.clientId !== null) claims.client_id = identity.clientId;
+  if (identity.regionCode !== null) claims.region_code = identity.regionCode;
+  if (identity.hospitalCode !== null) claims.hospital_code = identity.hospitalCode;
+  if (reason !== null) claims.unmask_reason = reason;
+  return claims;
+}
+
+/** The signed payload came from the gateway, but is still read claim by claim into a frozen Identity. */
+function identityFrom(payload: JWTPayload): Identity {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const kind = payload.caller_kind === 'user' || payload.caller_kind === 'machine' ? payload.caller_kind : 'anonymous';
+  const roles = Array.isArray(payload.roles) ? (payload.roles.filter((r) => typeof r === 'string' && isHubRole(r)) as HubRole[]) : [];
+  return Object.freeze({
+    subject: str(payload.sub),
+    clientId: str(payload.client_id),
+    kind,
+    roles: Object.freeze(roles),
+    regionCode: str(payload.region_code),
+    hospitalCode: str(payload.hospital_code),
+  });
+}
+
+function assertEd25519(key: KeyObject, type: 'private' | 'public') {
+  if (key.type !== type || key.asymmetricKeyType !== 'ed25519') throw new Error(`the gateway identity key must be an Ed25519 ${type} key (got ${key.asymmetricKeyType ?? key.type} ${key.type})`);
+}
+
+/**
+ * The gateway key's public half as a JWK Set, `kid` = its RFC 7638 thumbprint — what a verifier that
+ * selects keys by `kid` (a JWKS, or several keys during a rotation) needs; the signer puts that `kid` in the header.
+ */
+export async function identityJwks(publicKey: KeyObject): Promise<{ keys: JWK[] }> {
+  assertEd25519(publicKey, 'public');
+  const jwk = await exportJWK(publicKey);
+  return { keys: [{ ...jwk, kid: await calculateJwkThumbprint(jwk), alg: IDENTITY_ALG, use: 'sig' }] };
+}
 
 export interface IdentitySigner {
-  sign(identity: Identity, reason: string | null, audience: string): string;
+  /** The `x-hub-identity` header for `identity` (and `reason`), for subgraph `audience`. */
+  sign(identity: Identity, reason: string | null, audience: string): Promise<string>;
 }
 
 /**
  * Signatures are reused while they have more than half their life left: a caller's identity object
- * is cached by the token verifier, so steady traffic signs once per identity and subgraph, not per request.
+ * is cached by the token verifier, so steady traffic signs once per identity, subgraph and reason
+ * every ttl/2, not per request. The cached value is the signing promise, so concurrent first
+ * requests share one signature too.
  */
-export function createIdentitySigner(privateKey: KeyObject, ttlSeconds = 60): IdentitySigner {
-  const cache = new WeakMap<Identity, Map<string, { header: string; renewAt: number }>>();
+export function createIdentitySigner(privateKey: KeyObject, ttlSeconds = IDENTITY_TTL_SECONDS): IdentitySigner {
+  assertEd25519(privateKey, 'private');
+  const kid = identityJwks(createPublicKey(privateKey)).then(({ keys }) => keys[0]!.kid!);
+  const cache = new WeakMap<Identity, Map<string, { header: Promise<string>; renewAt: number }>>();
   return {
     sign(identity, reason, audience) {
       const now = Date.now();
@@ -44,59 +113,83 @@ export function createIdentitySigner(privateKey: KeyObject, ttlSeconds = 60): Id
       let perIdentity = cache.get(identity);
       const hit = perIdentity?.get(key);
       if (hit && hit.renewAt > now) return hit.header;
-      const payload: Payload = { i: identity, r: reason, aud: audience, exp: Math.floor(now / 1000) + ttlSeconds };
-      const body = b64(JSON.stringify(payload));
-      const header = `v1.${body}.${b64(sign(null, Buffer.from(body), privateKey))}`;
+      const iat = Math.floor(now / 1000);
+      const header = kid.then((keyId) =>
+        new SignJWT(identityClaims(identity, reason))
+          .setProtectedHeader({ alg: IDENTITY_ALG, typ: IDENTITY_TYP, kid: keyId })
+          .setIssuer(IDENTITY_ISSUER)
+          .setAudience(audience)
+          .setIssuedAt(iat)
+          .setExpirationTime(iat + ttlSeconds)
+          .sign(privateKey),
+      );
       if (!perIdentity) cache.set(identity, (perIdentity = new Map()));
-      perIdentity.set(key, { header, renewAt: now + (ttlSeconds * 1000) / 2 });
+      const entry = { header, renewAt: now + (ttlSeconds * 1000) / 2 };
+      perIdentity.set(key, entry);
+      const entries = perIdentity;
+      header.catch(() => entries.get(key) === entry && entries.delete(key)); // a failed signature is not kept
       return header;
     },
   };
 }
 
 export type VerifyHeaderResult = ({ ok: true } & VouchedRequest) | { ok: false; reason: string };
+export type IdentityVerifier = (header: string | string[] | undefined) => Promise<VerifyHeaderResult>;
 
-/** Subgraph side. Verified headers are remembered until they expire (bounded), so the Ed25519 check runs once per header. */
-export function createIdentityVerifier(publicKey: KeyObject, audience: string, maxCached = 10_000) {
+/**
+ * Subgraph side: jose's jwtVerify with the public key (selected by `kid`), EdDSA only, this
+ * subgraph as audience, the gateway as issuer, the header's typ, and an exp. Verified headers are
+ * remembered until they expire (bounded, oldest first out), so the signature check runs once per header.
+ */
+export function createIdentityVerifier(publicKey: KeyObject, audience: string, maxCached = 10_000): IdentityVerifier {
+  assertEd25519(publicKey, 'public');
+  const keys = identityJwks(publicKey).then((jwks) => createLocalJWKSet(jwks));
   const verified = new Map<string, { vouched: VouchedRequest; exp: number }>();
-  return (header: string | string[] | undefined): VerifyHeaderResult => {
+  return async (header) => {
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) return { ok: false, reason: 'no gateway identity header' };
-    const now = Date.now() / 1000;
     const hit = verified.get(value);
-    if (hit && hit.exp > now) return { ok: true, ...hit.vouched };
-    const [version, body, signature, extra] = value.split('.');
-    if (version !== 'v1' || !body || !signature || extra !== undefined) return { ok: false, reason: 'malformed identity header' };
-    if (!verify(null, Buffer.from(body), publicKey, Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad identity signature' };
-    let payload: Payload;
-    try {
-      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Payload;
-    } catch {
-      return { ok: false, reason: 'malformed identity payload' };
+    if (hit) {
+      if (hit.exp > Date.now() / 1000) return { ok: true, ...hit.vouched };
+      verified.delete(value);
     }
-    if (payload.aud !== audience) return { ok: false, reason: `identity issued for ${String(payload.aud)}` };
-    if (typeof payload.exp !== 'number' || payload.exp <= now) return { ok: false, reason: 'identity expired' };
-    const vouched: VouchedRequest = { identity: readIdentity(payload.i), reason: typeof payload.r === 'string' ? payload.r : null };
-    if (verified.size >= maxCached) verified.clear();
-    verified.set(value, { vouched, exp: payload.exp });
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(value, await keys, { algorithms: [IDENTITY_ALG], typ: IDENTITY_TYP, issuer: IDENTITY_ISSUER, audience, requiredClaims: ['exp'] }));
+    } catch (err) {
+      return { ok: false, reason: refusalReason(err, value) };
+    }
+    const vouched: VouchedRequest = { identity: identityFrom(payload), reason: typeof payload.unmask_reason === 'string' ? payload.unmask_reason : null };
+    if (verified.size >= maxCached) verified.delete(verified.keys().next().value!);
+    verified.set(value, { vouched, exp: payload.exp! });
     return { ok: true, ...vouched };
   };
 }
 
-/** The signed payload came from the gateway, but is still read field by field into a frozen Identity. */
-function readIdentity(raw: Partial<Identity> | undefined): Identity {
-  if (!raw || typeof raw !== 'object') return anonymousIdentity;
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const kind = raw.kind === 'user' || raw.kind === 'machine' ? raw.kind : 'anonymous';
-  const roles = Array.isArray(raw.roles) ? (raw.roles.filter((r) => typeof r === 'string' && isHubRole(r)) as HubRole[]) : [];
-  return Object.freeze({
-    subject: str(raw.subject),
-    clientId: str(raw.clientId),
-    kind,
-    roles: Object.freeze(roles),
-    regionCode: str(raw.regionCode),
-    hospitalCode: str(raw.hospitalCode),
-  });
+/** jose's error classes, named for the log (the caller only ever sees 401). */
+function refusalReason(err: unknown, header: string): string {
+  if (err instanceof errors.JWTExpired) return 'identity expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    const { claim, payload } = err;
+    if (claim === 'aud') return `identity issued for ${JSON.stringify(payload.aud)}`;
+    if (claim === 'iss') return `identity issued by ${JSON.stringify(payload.iss)}`;
+    if (claim === 'typ') return `identity header typ is not ${IDENTITY_TYP}`;
+    return `identity claim ${claim} ${err.reason}`;
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return `identity header alg ${JSON.stringify(headerOf(header)?.alg)} is not ${IDENTITY_ALG}`;
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad identity signature';
+  if (err instanceof errors.JWKSNoMatchingKey) return `identity signed by an unknown key (kid ${JSON.stringify(headerOf(header)?.kid)})`;
+  if (err instanceof errors.JWTInvalid) return 'malformed identity payload';
+  if (err instanceof errors.JWSInvalid) return 'malformed identity header';
+  return `identity refused: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function headerOf(jws: string): Record<string, unknown> | undefined {
+  try {
+    return decodeProtectedHeader(jws);
+  } catch {
+    return undefined;
+  }
 }
 
 /** PEM text, or base64 of it (handy in env files), into a key. */

@@ -127,9 +127,9 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   const server = createGraphQLHttpServer<TContext>({
     apollo,
     log,
-    admit: (req, _body, requestId) => {
+    admit: async (req, _body, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
-      const result = !header && opts.acceptUnsigned ? ({ ok: true, identity: anonymousIdentity, reason: null } as const) : verifyIdentity(header);
+      const result = !header && opts.acceptUnsigned ? ({ ok: true, identity: anonymousIdentity, reason: null } as const) : await verifyIdentity(header);
       if (result.ok) {
         vouched.set(req, result);
         return undefined;
