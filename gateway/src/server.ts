@@ -137,6 +137,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    maxJsonDepth: config.MAX_JSON_DEPTH,
     admit: admission.admit,
     respond: collapse ? answerSharing(collapse) : undefined,
     context: createGatewayContext(log, admission.admitted),
