@@ -26,6 +26,7 @@ import { schemaPrivacyPlugin } from './schema-privacy.js';
 import { readinessRoute } from './health.js';
 import { ideRoutes } from './ide.js';
 import { operationLimitsRule } from './limits.js';
+import { operationResolutionPlugin } from './operation-resolution.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 
 export const SAMPLE_QUERY = `# Hospitals of the demo city with their departments and staff counts
@@ -110,6 +111,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      operationResolutionPlugin<GatewayContext>(),
       requestLoggingPlugin<GatewayContext>('info'),
       auditPlugin(audit),
       ...(development ? [] : [schemaPrivacyPlugin()]),
