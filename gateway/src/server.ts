@@ -14,7 +14,7 @@ import type { KeyObject } from 'node:crypto';
 import { createIdentitySigner, loadSigningKey } from '#common/identity-signature.js';
 import { createAuditWriter } from '#common/audit/writer.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
-import { HubDataSource } from './datasource.js';
+import { HubDataSource, withoutServiceName } from './datasource.js';
 import { createAdmission } from './admission.js';
 import { operationCollapsing } from './collapse.js';
 import { answerSharing } from './answer-sharing.js';
@@ -83,7 +83,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}: set SUBGRAPH_URL_${name.toUpperCase()}`);
       subgraphs.set(name, target);
-      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer);
+      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer, { development });
     },
     logger: { debug: () => undefined, info: (m) => log.info(String(m)), warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
   });
@@ -106,7 +106,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     ],
     maxRecursiveSelections: true,
     validationOptions: { maxErrors: 5 },
-    formatError: createFormatError({ development, log }),
+    formatError: development ? createFormatError({ development, log }) : withoutServiceName(createFormatError({ development, log })),
     // No per-field cache hints: they cost on every field of every (merged) response.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
