@@ -60,13 +60,34 @@ function watch(child: ChildProcessWithoutNullStreams, entry: string) {
       child.stdout.on('data', check);
       void exited.then((code) => reject(new Error(`${entry} exited ${code}:\n${out}`)));
     });
-  return { child, exited, listening, output: () => out };
+  /** The first group of `pattern` once the output has a match (a plain-text banner). */
+  const printed = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(out);
+        if (match) resolve(match[1]!);
+      };
+      child.stdout.on('data', check);
+      void exited.then((code) => reject(new Error(`${entry} exited ${code}:\n${out}`)));
+    });
+  return { child, exited, listening, printed, output: () => out };
 }
 
 const stop = async (p: { child: ChildProcessWithoutNullStreams; exited: Promise<number | null> }) => {
   p.child.kill('SIGTERM');
   return p.exited;
 };
+
+/** SIGTERM to npm (as `docker stop` sends it) stops the server within seconds: npm exits 0, its group is empty, `url` refuses. */
+async function expectStoppedBySigterm(service: ReturnType<typeof npmRun>, url: string): Promise<void> {
+  expect(groupMembers(service.group).length).toBeGreaterThan(1); // npm and the server it runs
+  const started = performance.now();
+  service.child.kill('SIGTERM');
+  expect(await service.exited, service.output()).toBe(0);
+  expect(performance.now() - started).toBeLessThan(5_000);
+  expect(groupMembers(service.group)).toEqual([]);
+  await expect(request(url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+}
 
 /** Live (not zombie) processes of a process group, from /proc. */
 function groupMembers(group: number): string[] {
@@ -123,16 +144,18 @@ describe('each service alone', () => {
     const gatewayUrl = await gateway.listening('gateway listening');
     const auth = { authorization: `Bearer ${await idp.tokenFor('supervisor')}` };
     expect((await gql(gatewayUrl, '{ regions { code } }', {}, auth)).status).toBe(200);
-    for (const [service, url] of [[gateway, gatewayUrl], [directory, subgraphUrl]] as const) {
-      expect(groupMembers(service.group).length).toBeGreaterThan(1); // npm and the server it runs
-      const started = performance.now();
-      service.child.kill('SIGTERM');
-      expect(await service.exited, service.output()).toBe(0);
-      expect(performance.now() - started).toBeLessThan(5_000);
-      expect(groupMembers(service.group)).toEqual([]);
-      await expect(request(url.replace('/graphql', '/healthz'))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    }
+    await expectStoppedBySigterm(gateway, gatewayUrl.replace('/graphql', '/healthz'));
     expect(gateway.output()).toContain('"msg":"shutting down"');
+    await expectStoppedBySigterm(directory, subgraphUrl.replace('/graphql', '/healthz'));
+  });
+
+  it('SIGTERM to `npm run idp` stops the development identity provider the same way', async () => {
+    const provider = npmRun(['idp'], { DEV_IDP_PORT: '0' });
+    const discovery = `${await provider.printed(/KEYCLOAK_URL=(\S+)/)}/realms/integrity-hub/.well-known/openid-configuration`;
+    const before = await request(discovery);
+    expect(before.statusCode).toBe(200);
+    await before.body.dump();
+    await expectStoppedBySigterm(provider, discovery);
   });
 
   it('refuses to start on invalid configuration, naming every bad variable', async () => {
