@@ -87,6 +87,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     },
     logger: { debug: () => undefined, info: (m) => log.info(String(m)), warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
   });
+  const formatError = createFormatError({ development, log });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: development,
@@ -106,7 +107,8 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     ],
     maxRecursiveSelections: true,
     validationOptions: { maxErrors: 5 },
-    formatError: development ? createFormatError({ development, log }) : withoutServiceName(createFormatError({ development, log })),
+    // Outside development no error names a subgraph (internal topology; the log does).
+    formatError: development ? formatError : withoutServiceName(formatError),
     // No per-field cache hints: they cost on every field of every (merged) response.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
