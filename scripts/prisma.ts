@@ -4,8 +4,9 @@
  * stand-in for its schema engine (prisma/engine/). The subgraph's own URL is `<NAME>_DATABASE_URL`,
  * else `DATABASE_URL` with `?schema=<name>` (prisma/engine/config.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { subgraphPaths } from '#platform/paths.js';
 
 const [name, ...args] = process.argv.slice(2);
@@ -15,8 +16,11 @@ if (!name || args.length === 0) {
 }
 subgraphPaths(name); // refuses a malformed name before the CLI starts
 const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
-const result = spawnSync(process.execPath, [cli, ...args, '--config', 'prisma/prisma.config.ts'], {
+const child = spawn(process.execPath, [cli, ...args, '--config', 'prisma/prisma.config.ts'], {
   stdio: 'inherit',
   env: { ...process.env, HUB_SUBGRAPH: name, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
 });
-process.exit(result.status ?? 1);
+// A signal npm (or a terminal) sends this process goes on to the CLI — `prisma studio` is a server —
+// and this process ends as the CLI does.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + constants.signals[signal] : 1)));

@@ -103,8 +103,16 @@ async function both(url: string, who: string | null, query: string, variables?: 
 }
 
 const errorShape = (res: Response) => (res.body.errors ?? []).map((e) => ({ code: e.extensions?.code, field: e.extensions?.field, path: e.path }));
-/** Errors the subgraphs raise reach the client unchanged through either gateway: message, path and extensions. */
-const errorsOf = (res: Response) => (res.body.errors ?? []).map(({ message, path, extensions }) => ({ message, path, extensions }));
+/**
+ * Errors the subgraphs raise reach the client unchanged through either gateway: message, path and
+ * extensions — but for `serviceName`, which Hive adds and the hub's gateway drops in production
+ * (pinned under "differences" below).
+ */
+const errorsOf = (res: Response) =>
+  (res.body.errors ?? []).map(({ message, path, extensions }) => {
+    const { serviceName: _pinned, ...rest } = extensions ?? {};
+    return { message, path, extensions: extensions && rest };
+  });
 /**
  * Where a non-null root field failed, the hub answers `data: null` and Hive leaves `data` out (pinned
  * under "differences" below); everywhere else `data` is compared as sent.
@@ -280,6 +288,13 @@ describe('differences between the engines (pinned)', () => {
     expect(hub.body).toHaveProperty('data', null);
     expect(hive.body).not.toHaveProperty('data');
     expect(errorsOf(hive)).toEqual(errorsOf(hub)); // the FORBIDDEN error itself is the same
+  });
+
+  it('the subgraph an error came from: Hive names it (`serviceName`), the hub in production does not (internal topology)', async () => {
+    const { hub, hive } = await both(hiveUrl, 'analyst', '{ staff(first: 1) { totalCount nodes { name } } }');
+    expect(hive.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', serviceName: 'directory' });
+    expect(hub.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(hub.body.errors![0]!.extensions).not.toHaveProperty('serviceName');
   });
 
   it('a validation error: same code; the hub answers 400 with the detail hidden, Hive shows field suggestions', async () => {

@@ -26,4 +26,11 @@ describe('gateway configuration', () => {
     expect(() => loadGatewayConfig({ COLLAPSE_OPERATIONS: 'maybe' })).toThrow(ConfigError);
     expect(() => loadGatewayConfig({ GATEWAY_WORKERS: '0' })).toThrow(ConfigError);
   });
+
+  it('bounds JSON nesting at 64 levels unless told, and never beyond what the stack can walk', () => {
+    expect(loadGatewayConfig({}).MAX_JSON_DEPTH).toBe(64);
+    expect(loadGatewayConfig({ MAX_JSON_DEPTH: '100' }).MAX_JSON_DEPTH).toBe(100);
+    expect(() => loadGatewayConfig({ MAX_JSON_DEPTH: '5000' })).toThrow(/MAX_JSON_DEPTH/);
+    expect(() => loadGatewayConfig({ MAX_JSON_DEPTH: '1' })).toThrow(/MAX_JSON_DEPTH/);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, env, parseConfig } from '#common/config.js';
 import { auditConfigSchema } from '#common/audit/config.js';
+import { DEFAULT_MAX_JSON_DEPTH } from '#common/json-depth.js';
 
 const schema = z.object({
   NODE_ENV: env.nodeEnv(),
@@ -14,6 +15,12 @@ const schema = z.object({
   /** Keep-alive connections per subgraph origin. */
   SUBGRAPH_CONNECTIONS: env.int(64, 1),
   MAX_BODY_BYTES: env.int(100 * 1024, 1024),
+  /**
+   * Deepest nesting of objects and arrays in a request's JSON (the body is level 1); deeper is 400
+   * (common/json-depth.ts). At most 1,000: some thousands of levels overflow the stack of whatever
+   * walks the parsed value recursively.
+   */
+  MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_MAX_JSON_DEPTH),
   MAX_DEPTH: env.int(10, 1),
   MAX_ALIASES: env.int(15, 0),
   MAX_DIRECTIVES: env.int(10, 0),

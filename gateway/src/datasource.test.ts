@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import { HeaderMap } from '@apollo/server';
-import { HubDataSource } from './datasource.js';
+import { HubDataSource, withoutServiceName } from './datasource.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { createLogger } from '#common/logger.js';
 import { anonymousIdentity } from '#common/identity.js';
@@ -26,9 +26,9 @@ async function subgraphAnswering(status: number, body: string): Promise<string> 
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/graphql`;
 }
 
-const send = async (url: string) => {
+const send = async (url: string, development = false) => {
   const http = createSubgraphFetcher({ timeoutMs: 1_000, connections: 1 });
-  const source = new HubDataSource('directory', url, http.fetcher, createIdentitySigner(generateKeyPairSync('ed25519').privateKey));
+  const source = new HubDataSource('directory', url, http.fetcher, createIdentitySigner(generateKeyPairSync('ed25519').privateKey), { development });
   try {
     return await source.process({
       kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
@@ -61,5 +61,21 @@ describe('HubDataSource', () => {
   it('a subgraph that is down is unavailable too', async () => {
     const err = await send('http://127.0.0.1:1/graphql');
     expect((err as GraphQLError).extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+  });
+
+  it('names the subgraph in its message in development only (the extension stays for the log)', async () => {
+    const url = await subgraphAnswering(500, 'down');
+    expect((await send(url, true) as GraphQLError).message).toBe('Subgraph "directory" is unavailable');
+    expect((await send(url, false) as GraphQLError).message).toBe('A subgraph is unavailable');
+  });
+});
+
+describe('withoutServiceName', () => {
+  it('drops serviceName from what the client gets and keeps everything else', () => {
+    const format = withoutServiceName((formatted) => formatted);
+    expect(format({ message: 'Forbidden', path: ['staff'], extensions: { code: 'FORBIDDEN', field: 'Staff.nodes', serviceName: 'directory' } }, null))
+      .toEqual({ message: 'Forbidden', path: ['staff'], extensions: { code: 'FORBIDDEN', field: 'Staff.nodes' } });
+    expect(format({ message: 'x', extensions: { code: 'BAD_USER_INPUT' } }, null)).toEqual({ message: 'x', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(format({ message: 'x' }, null)).toEqual({ message: 'x' });
   });
 });

@@ -1,10 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { IDENTITY_HEADER } from '#common/identity.js';
 import type { IdentitySigner } from '#common/identity-signature.js';
 import { AUDIT_EXTENSION } from '#common/audit/report.js';
 import { REQUEST_ID_HEADER } from '#common/request-id.js';
+import { SERVICE_NAME_EXTENSION } from '#common/errors.js';
 import type { GatewayContext } from './context.js';
 import type { MinimalResponse } from './subgraph-fetcher.js';
 
@@ -13,7 +14,8 @@ type Fetch = (url: string, init?: { method?: string; headers?: Record<string, st
 /**
  * One subgraph as the gateway sees it: forwards the request id and the verified identity (signed
  * for this subgraph), collects what the subgraph reports for the audit log, and turns transport
- * failures into a masked SUBGRAPH_UNAVAILABLE error that never shows the internal URL.
+ * failures into a masked SUBGRAPH_UNAVAILABLE error that never shows the internal URL (nor, outside
+ * development, the subgraph's name).
  */
 export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -21,6 +23,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     fetch: Fetch,
     private readonly signer: IdentitySigner,
+    private readonly opts: { development: boolean },
   ) {
     super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
@@ -46,12 +49,22 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       options.context?.log?.warn('subgraph request failed', { subgraph: this.serviceName, err });
       // A refused request keeps its meaning; nothing of the subgraph's HTTP response (URL, body) leaves.
       const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
+      const subgraph = this.opts.development ? `Subgraph "${this.serviceName}"` : 'A subgraph';
+      const extensions = { [SERVICE_NAME_EXTENSION]: this.serviceName };
       if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
-        throw new GraphQLError(`Subgraph "${this.serviceName}" refused the request`, { extensions: { code, serviceName: this.serviceName } });
+        throw new GraphQLError(`${subgraph} refused the request`, { extensions: { code, ...extensions } });
       }
-      throw new GraphQLError(`Subgraph "${this.serviceName}" is unavailable`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
-      });
+      throw new GraphQLError(`${subgraph} is unavailable`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', ...extensions } });
     }
   }
+}
+
+/** Apollo `formatError` outside development: the same, without the subgraph's name (SERVICE_NAME_EXTENSION). */
+export function withoutServiceName(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = format(formatted, error);
+    if (!out.extensions || !(SERVICE_NAME_EXTENSION in out.extensions)) return out;
+    const { [SERVICE_NAME_EXTENSION]: _internal, ...extensions } = out.extensions;
+    return { ...out, extensions };
+  };
 }

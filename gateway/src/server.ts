@@ -14,7 +14,7 @@ import type { KeyObject } from 'node:crypto';
 import { createIdentitySigner, loadSigningKey } from '#common/identity-signature.js';
 import { createAuditWriter } from '#common/audit/writer.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
-import { HubDataSource } from './datasource.js';
+import { HubDataSource, withoutServiceName } from './datasource.js';
 import { createAdmission } from './admission.js';
 import { operationCollapsing } from './collapse.js';
 import { answerSharing } from './answer-sharing.js';
@@ -26,6 +26,7 @@ import { schemaPrivacyPlugin } from './schema-privacy.js';
 import { readinessRoute } from './health.js';
 import { ideRoutes } from './ide.js';
 import { operationLimitsRule } from './limits.js';
+import { operationResolutionPlugin } from './operation-resolution.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 
 export const SAMPLE_QUERY = `# Hospitals of the demo city with their departments and staff counts
@@ -82,10 +83,11 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}: set SUBGRAPH_URL_${name.toUpperCase()}`);
       subgraphs.set(name, target);
-      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer);
+      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer, { development });
     },
     logger: { debug: () => undefined, info: (m) => log.info(String(m)), warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
   });
+  const formatError = createFormatError({ development, log });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: development,
@@ -105,11 +107,13 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     ],
     maxRecursiveSelections: true,
     validationOptions: { maxErrors: 5 },
-    formatError: createFormatError({ development, log }),
+    // Outside development no error names a subgraph (internal topology; the log does).
+    formatError: development ? formatError : withoutServiceName(formatError),
     // No per-field cache hints: they cost on every field of every (merged) response.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      operationResolutionPlugin<GatewayContext>(),
       requestLoggingPlugin<GatewayContext>('info'),
       auditPlugin(audit),
       ...(development ? [] : [schemaPrivacyPlugin()]),
@@ -137,6 +141,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    maxJsonDepth: config.MAX_JSON_DEPTH,
     admit: admission.admit,
     respond: collapse ? answerSharing(collapse) : undefined,
     context: createGatewayContext(log, admission.admitted),

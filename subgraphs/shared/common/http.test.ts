@@ -16,10 +16,21 @@ beforeAll(async () => {
     apollo,
     log: createLogger({ level: 'info', sink: (line) => logged.push(line) }),
     maxBodyBytes: 1_000,
+    maxJsonDepth: 8,
     context: async () => ({}),
     routes: {
       '/throws': () => {
         throw new Error('synchronous failure');
+      },
+      // A server failure after the whole request was read (the request is then destroyed: autoDestroy).
+      '/reads-then-throws': async (req) => {
+        for await (const _ of req);
+        throw new Error('failure after the body');
+      },
+      '/slow-then-throws': async (req) => {
+        for await (const _ of req);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        throw new Error('failure after the client left');
       },
     },
   });
@@ -31,6 +42,22 @@ afterAll(async () => {
 });
 
 const base = () => running.url.replace('/graphql', '');
+const levels = (n: number) => '['.repeat(n) + ']'.repeat(n);
+const postJson = (body: string) => request(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const errorsLogged = (from: number) => logged.slice(from).filter((l) => l.includes('"level":"error"'));
+
+/** Send a raw request, close the socket after `closeAfterMs`, resolve once it is closed. */
+const hangUp = (port: number, raw: string, closeAfterMs: number) =>
+  new Promise<void>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(raw);
+      setTimeout(() => socket.destroy(), closeAfterMs);
+    });
+    socket.on('close', () => resolve());
+  });
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+};
 
 describe('HTTP front', () => {
   it('turns a route that throws synchronously into a 500 and keeps serving', async () => {
@@ -66,18 +93,63 @@ describe('HTTP front', () => {
   });
 
   it('a client hanging up mid-body is not a server error: nothing logged as one, no answer attempted', async () => {
-    const { port } = running;
     const from = logged.length;
-    await new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"query":');
-        setTimeout(() => socket.destroy(), 50);
-      });
-      socket.on('close', () => setTimeout(resolve, 100));
-    });
-    expect(logged.slice(from).filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    await hangUp(running.port, 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"query":', 50);
+    await until(() => logged.slice(from).some((l) => l.includes('client closed the connection')));
     expect(logged.slice(from).some((l) => l.includes('client closed the connection'))).toBe(true);
-    const ok = await request(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
+    expect(errorsLogged(from)).toEqual([]);
+    const ok = await postJson('{"query":"{ hello }"}');
     expect(await ok.body.json()).toEqual({ data: { hello: 'world' } });
+  });
+
+  it('a failure after the request was read is a server error: logged as one, answered 500 (not taken for a hang-up)', async () => {
+    const from = logged.length;
+    const res = await request(`${base()}/reads-then-throws`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(res.statusCode).toBe(500);
+    expect(await res.body.json()).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    expect(errorsLogged(from)).toEqual([expect.stringContaining('failure after the body')]);
+    expect(logged.slice(from).some((l) => l.includes('client closed the connection'))).toBe(false);
+  });
+
+  it('a server failure after the client left is still logged as an error, and nothing is written', async () => {
+    const from = logged.length;
+    await hangUp(running.port, 'POST /slow-then-throws HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}', 30);
+    await until(() => errorsLogged(from).length > 0);
+    expect(errorsLogged(from)).toHaveLength(1);
+    expect(errorsLogged(from)[0]).toContain('failure after the client left');
+    expect(errorsLogged(from)[0]).toContain('"clientGone":true');
+  });
+});
+
+describe('JSON nesting depth', () => {
+  it('up to the limit is parsed as usual (the body is level 1)', async () => {
+    const res = await postJson(`{"query":"{ hello }","variables":{"a":${levels(6)}}}`);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toEqual({ data: { hello: 'world' } });
+  });
+
+  it('deeper is 400 BAD_REQUEST naming the member, before parsing', async () => {
+    for (const [member, depth] of [['variables', 7], ['extensions', 400], ['variables', 400]] as const) {
+      const from = logged.length;
+      const res = await postJson(`{"query":"{ hello }","${member}":{"a":${levels(depth)}}}`);
+      expect(res.statusCode).toBe(400);
+      expect(await res.body.json()).toEqual({ errors: [{ message: `\`${member}\` nested deeper than 8 levels`, extensions: { code: 'BAD_REQUEST', field: member } }] });
+      expect(errorsLogged(from)).toEqual([]);
+    }
+    const root = await postJson(levels(400));
+    expect(root.statusCode).toBe(400);
+    expect(await root.body.json()).toEqual({ errors: [{ message: 'JSON body nested deeper than 8 levels', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('a GET\'s variables and extensions have the same bound', async () => {
+    const get = (params: Record<string, string>) =>
+      request(`${running.url}?${new URLSearchParams({ query: '{ hello }', ...params })}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const fine = await get({ variables: `{"a":${levels(6)}}` });
+    expect(await fine.body.json()).toEqual({ data: { hello: 'world' } });
+    for (const name of ['variables', 'extensions']) {
+      const res = await get({ [name]: `{"a":${levels(7)}}` });
+      expect(res.statusCode).toBe(400);
+      expect(await res.body.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST', field: name } }] });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeep } from './json-depth.js';
 import type { Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
@@ -14,6 +15,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   path?: string;
   /** Largest accepted request body; larger gets 413 before it is parsed. */
   maxBodyBytes?: number;
+  /**
+   * Deepest nesting of objects and arrays accepted in a JSON body (the body itself is level 1) and
+   * in a GET's `variables` and `extensions`; deeper gets 400 before it is parsed. Default 64.
+   */
+  maxJsonDepth?: number;
   /** Extra routes by exact path, e.g. /healthz. */
   routes?: Record<string, Route>;
   /**
@@ -60,12 +66,12 @@ export interface RunningHttpServer {
 
 /**
  * A small HTTP front for an ApolloServer (gateway and subgraphs alike): body limit, JSON parsing
- * with a 400 for malformed input, request ids, extra routes and graceful shutdown. Node's http
- * module directly — no framework on the hot path.
+ * with a 400 for malformed or too deeply nested input, request ids, extra routes and graceful
+ * shutdown. Node's http module directly — no framework on the hot path.
  */
 export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): Server {
   const path = opts.path ?? '/graphql';
-  const maxBody = opts.maxBodyBytes ?? 100 * 1024;
+  const limits = { maxBody: opts.maxBodyBytes ?? 100 * 1024, maxDepth: opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH };
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -74,17 +80,23 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     // Inside an async function, so a handler that throws synchronously is caught below too.
     const handle = (async () => {
       if (route) return route(req, res);
-      if (pathname === path) return handleGraphQL(opts, req, res, requestId, maxBody);
+      if (pathname === path) return handleGraphQL(opts, req, res, requestId, limits);
       return notFound(res);
     })();
     handle.catch((err: unknown) => {
-      // The client hung up mid-request (e.g. a scanner giving up): not a server failure, nobody to answer.
-      if (req.destroyed || res.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      // Whether the socket closed before we answered. (Not `req.destroyed`: a request whose body has
+      // been read is destroyed anyway — autoDestroy — while its socket still waits for the answer.)
+      const clientGone = res.destroyed || req.socket.destroyed;
+      // The client hung up before its request had arrived (e.g. a scanner giving up): reading it
+      // failed, which is not a server failure, and there is nobody to answer.
+      if (clientGone && !req.complete) {
         opts.log.info('client closed the connection before the answer', { requestId });
-        res.destroy();
         return;
       }
-      opts.log.error('unhandled request failure', { requestId, err });
+      // Anything else failed here, after the request was read: a server error, even if the client
+      // has gone meanwhile (then only the log learns of it).
+      opts.log.error('unhandled request failure', { requestId, err, ...(clientGone ? { clientGone } : {}) });
+      if (clientGone) return;
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
@@ -100,7 +112,7 @@ async function handleGraphQL<TContext extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
-  maxBody: number,
+  { maxBody, maxDepth }: { maxBody: number; maxDepth: number },
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -112,14 +124,24 @@ async function handleGraphQL<TContext extends BaseContext>(
     if (raw === null) return sendJson(res, 413, graphQLErrorBody(`Request body larger than ${maxBody} bytes`, 'PAYLOAD_TOO_LARGE'));
     const type = headers.get('content-type') ?? '';
     if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+      const text = raw.toString('utf8');
+      const deep = jsonTooDeep(text, maxDepth);
+      if (deep) return sendTooDeep(res, deep.member, maxDepth);
       try {
-        body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+        body = text.length === 0 ? undefined : JSON.parse(text);
       } catch {
         return sendJson(res, 400, graphQLErrorBody('Malformed JSON body', 'BAD_REQUEST'));
       }
       if (Array.isArray(body)) return sendJson(res, 400, graphQLErrorBody('Batched operations are not supported', 'BAD_REQUEST'));
     } else {
       body = raw.toString('utf8');
+    }
+  } else {
+    // Apollo parses these two parameters of a GET as JSON: the same bound, counted as in a POST
+    // body, where they are level 2.
+    const params = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    for (const name of ['variables', 'extensions']) {
+      for (const value of params.getAll(name)) if (jsonTooDeep(value, maxDepth - 1)) return sendTooDeep(res, name, maxDepth);
     }
   }
   if (opts.admit) {
@@ -190,7 +212,14 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   });
 }
 
-export const graphQLErrorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+export const graphQLErrorBody = (message: string, code: string, field?: string) => ({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] });
+
+/** 400 naming the body's member that nests too deeply (a name of sane length: it is the client's text). */
+function sendTooDeep(res: ServerResponse, member: string | null, maxDepth: number): void {
+  const field = member !== null && member.length <= 64 ? member : undefined;
+  const where = field === undefined ? 'JSON body' : `\`${field}\``;
+  sendJson(res, 400, graphQLErrorBody(`${where} nested deeper than ${maxDepth} levels`, 'BAD_REQUEST', field));
+}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

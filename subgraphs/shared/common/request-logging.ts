@@ -1,10 +1,12 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { SERVICE_NAME_EXTENSION } from './errors.js';
 import type { Logger } from './logger.js';
 
 /**
  * One structured line per operation: name, duration, outcome — keyed by the request id. Failures
- * are always logged (warn); successes at `successLevel` (the gateway's access log is `info`, a
- * subgraph's `debug`: the gateway already has the line).
+ * are always logged (warn), with the subgraphs their errors came from (SERVICE_NAME_EXTENSION,
+ * which clients of the gateway see only in development); successes at `successLevel` (the
+ * gateway's access log is `info`, a subgraph's `debug`: the gateway already has the line).
  */
 export function requestLoggingPlugin<TContext extends BaseContext & { log: Logger }>(
   successLevel: 'info' | 'debug' = 'debug',
@@ -22,8 +24,10 @@ export function requestLoggingPlugin<TContext extends BaseContext & { log: Logge
             status: response.http.status ?? 200,
             errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
           };
-          if (errors?.length) log.warn('operation failed', fields);
-          else log[successLevel]('operation', fields);
+          if (errors?.length) {
+            const subgraphs = [...new Set(errors.map((e) => e.extensions?.[SERVICE_NAME_EXTENSION]).filter((name) => typeof name === 'string'))];
+            log.warn('operation failed', subgraphs.length ? { ...fields, subgraphs } : fields);
+          } else log[successLevel]('operation', fields);
         },
       };
     },
