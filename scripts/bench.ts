@@ -2,7 +2,9 @@
  * `npm run bench` — the foundation's figures, measured on this machine and written to
  * docs/benchmarks.md:
  *   1. gateway vs. the directory subgraph directly, same realistic query (autocannon);
- *   2. `_entities` with 1,000 Hospital representations: SQL statements and latency;
+ *   2. batching: `_entities` with 1,000 Hospital representations, and 500 hospitals with their first
+ *      5 staff each (nested lists, on the province seed): SQL statements and latency
+ *      (scripts/lib/batching.ts; BENCH_ONLY=batching runs only this part, and rewrites only its section);
  *   3. city seed load time on real PostgreSQL (COPY);
  *   4. `npm start` to ready on the embedded default, and the whole stack's RSS;
  *   5. the supervisor console under load: 60 hospitals for mixed identities, collapsing off/on
@@ -26,6 +28,7 @@ import { IDENTITY_HEADER } from '#common/identity.js';
 import { gql } from '#testing/graphql.js';
 import { replaceSection, writeDocumentKeepingSections } from './lib/doc-section.js';
 import { CONSOLE_SECTION, parseConsoleOptions, runConsoleLoad } from './lib/console-load.js';
+import { BATCHING_SECTION, batchingMarkdown, measureEntities, measureNested } from './lib/batching.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 /** Throughput with concurrent clients (all processes share the machine's cores). */
@@ -144,7 +147,7 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function main() {
   const only = process.env.BENCH_ONLY;
-  if (only && only !== 'console') throw new Error(`BENCH_ONLY: unknown part "${only}" (known: console)`);
+  if (only && only !== 'console' && only !== 'batching') throw new Error(`BENCH_ONLY: unknown part "${only}" (known: console, batching)`);
   const consoleOptions = parseConsoleOptions(process.env);
   const log = createLogger({ level: 'silent' });
   console.log('starting the stack on a scratch PostgreSQL database…');
@@ -154,7 +157,9 @@ async function main() {
   try {
     const directory = stack.subgraphs.directory!;
     const seedStarted = performance.now();
-    const seeded = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], { scale: 'city', reset: true, progress: false });
+    const seedDirectory = (scale: 'city' | 'province') =>
+      runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], { scale, reset: true, progress: false });
+    const seeded = await seedDirectory('city');
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     console.log(`city seed: ${fmt(seedSeconds)} s`, seeded.directory);
     await directory.db.pool.query('ANALYZE');
@@ -165,9 +170,6 @@ async function main() {
       return;
     }
 
-    const codes = (await directory.db.pool.query<{ code: string }>('SELECT code FROM directory.hospital ORDER BY code')).rows.map((r) => r.code);
-    const reps = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Hospital', code: codes[i % codes.length] }));
-    const entitiesQuery = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code name level } } }';
     // Both sides authenticated as a province supervisor: the gateway with a bearer token (verified,
     // then cached), the subgraph directly with the identity header the gateway would sign for it.
     const direct: Target = {
@@ -175,13 +177,16 @@ async function main() {
       headers: { [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey, 3_600).sign(identityOf(['supervisor'], { regionCode: '330000' }), null, 'directory') },
     };
     const gateway: Target = { url: stack.gatewayUrl, headers: { authorization: `Bearer ${await stack.token(DEFAULT_USER)}` } };
-    await gql(directory.url, entitiesQuery, { r: reps }, direct.headers);
-    const before = directory.db.stats.statements;
-    const t0 = performance.now();
-    const ent = await gql<{ _entities: unknown[] }>(directory.url, entitiesQuery, { r: reps }, direct.headers);
-    const entitiesMs = performance.now() - t0;
-    const entitiesStatements = directory.db.stats.statements - before;
-    if (ent.body.data?._entities.length !== 1000) throw new Error('entities query failed');
+    const batchingTarget = { ...direct, db: directory.db };
+    const entities = await measureEntities(batchingTarget);
+    if (only === 'batching') {
+      await seedDirectory('province');
+      await directory.db.pool.query('ANALYZE');
+      const markdown = batchingMarkdown(entities, await measureNested(batchingTarget));
+      if (process.env.BENCH_WRITE_DOCS !== '0') replaceSection('docs/benchmarks.md', BATCHING_SECTION, markdown);
+      console.log(`\n${markdown}`);
+      return;
+    }
 
     const bodyOf = (query: string) => JSON.stringify({ query, variables: { region: '330500' } });
     const checks = await Promise.all([CONSOLE_QUERY, CONSOLE_QUERY_WITH_DEPARTMENTS].map((q) => gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, q, { region: '330500' }, gateway.headers)));
@@ -212,8 +217,11 @@ async function main() {
 
     console.log('province seed (20 cities)…');
     const provinceStarted = performance.now();
-    const province = await runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], { scale: 'province', reset: true, progress: false });
+    const province = await seedDirectory('province');
     const provinceSeconds = (performance.now() - provinceStarted) / 1000;
+    await directory.db.pool.query('ANALYZE');
+    console.log('nested lists on the province: 500 hospitals with their first 5 staff each…');
+    const nested = await measureNested(batchingTarget);
 
     console.log('npm start on the embedded default (fresh data folder, then again on the same folder)…');
     const dataDir = mkdtempSync(join(tmpdir(), 'ih-bench-'));
@@ -268,12 +276,9 @@ Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)}. The gateway and the
 ${consoleLoad.markdown}
 <!-- END ${CONSOLE_SECTION} -->
 
-## Batching
-
-| figure | value | target |
-|---|---|---|
-| \`_entities\` with 1,000 \`Hospital\` representations: SQL statements | **${entitiesStatements}** | ≤ 2 |
-| same, one request's latency | ${fmt(entitiesMs)} ms | — |
+<!-- BEGIN ${BATCHING_SECTION} -->
+${batchingMarkdown(entities, nested)}
+<!-- END ${BATCHING_SECTION} -->
 
 ## Data and start-up
 

@@ -64,6 +64,26 @@ describe('batching', () => {
     expect(res.body.data!.hospitals.nodes).toHaveLength(500);
     expect(statements() - before).toBeLessThanOrEqual(4);
   });
+
+  it('500 hospitals with their first 2 staff each and the counts: at most 3 statements, each hospital its own staff', async () => {
+    const before = statements();
+    const res = await stack.query<{ hospitals: { nodes: { code: string; staff: { totalCount: number; nodes: { id: string; name: string }[] } }[] } }>(
+      '{ hospitals(first: 500) { nodes { code staff(first: 2) { totalCount nodes { id name } } } } }',
+    );
+    const used = statements() - before;
+    expect(res.body.errors).toBeUndefined();
+    // the hospitals, every hospital's first page of staff, every hospital's count — not one per hospital
+    expect(used).toBeLessThanOrEqual(3);
+    const rows = (await stack.subgraphs.directory!.db.pool.query<{ hospital_code: string; id: string }>('SELECT hospital_code, id FROM directory.staff ORDER BY hospital_code, id')).rows;
+    const own = new Map<string, string[]>();
+    for (const r of rows) own.set(r.hospital_code, [...(own.get(r.hospital_code) ?? []), r.id]);
+    const nodes = res.body.data!.hospitals.nodes;
+    expect(nodes).toHaveLength(500);
+    for (const h of nodes) {
+      expect(h.staff.totalCount).toBe(3);
+      expect(h.staff.nodes.map((s) => s.id)).toEqual(own.get(h.code)!.slice(0, 2));
+    }
+  });
 });
 
 describe('filters and pagination', () => {

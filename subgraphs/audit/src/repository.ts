@@ -2,26 +2,21 @@ import type { Prisma } from './__generated__/prisma/client.js';
 import type { AuditLogFilter } from './__generated__/resolvers-types.js';
 import type { PrismaClient as AuditClient } from './__generated__/prisma/client.js';
 import type { Entry } from './__generated__/prisma/client.js';
-import { keysetPage, type Connection, type Page } from '#platform/pagination.js';
-import { badInput } from '#common/errors.js';
+import { bigintCursor, keysetPage, type Connection, type KeysetOrder, type Page } from '#platform/pagination.js';
 
 type Maybe<T> = T | null | undefined;
-const SEQ = /^[1-9]\d{0,18}$/;
+
+/** Newest first by the chain's position, paged as every list of the hub is (#platform/pagination.js). */
+const ENTRIES: KeysetOrder = { key: 'seq', direction: 'desc', cursor: bigintCursor };
 
 /** Reads of the audit log: filters → Prisma where-clauses, keyset pagination by seq, newest first. */
 export function createRepository(db: AuditClient) {
   return {
-    findEntries: (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> =>
-      keysetPage(db.entry, entryWhere(filter), { key: 'seq', keyOf: (e) => e.seq.toString(), page: p, direction: 'desc', cursor: seqCursor }),
+    findEntries: (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> => keysetPage(db.entry, entryWhere(filter), { ...ENTRIES, page: p }),
   };
 }
 
 export type Repository = ReturnType<typeof createRepository>;
-
-function seqCursor(after: string): bigint {
-  if (!SEQ.test(after)) throw badInput('after', 'after is not a cursor from this API');
-  return BigInt(after);
-}
 
 const date = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 

@@ -16,6 +16,6 @@ export interface Context extends RequestContext {
  * outlive one caller's request.
  */
 export function createContext(base: RequestContext, db: Db<DirectoryClient>): Context {
-  const repo = createRepository(db.client, base.access.scope);
+  const repo = createRepository(db, base.access.scope);
   return { ...base, repo, upserts: createUpserts(db.client, base.access.scope), loaders: createLoaders(repo) };
 }

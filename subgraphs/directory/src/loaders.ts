@@ -1,23 +1,7 @@
 import DataLoader from 'dataloader';
+import { batchOptions as options, byKey, counts, groupBy } from '#platform/loaders.js';
 import type { Department, Hospital, Product, Region, Staff, Supplier } from './__generated__/prisma/client.js';
 import type { Repository } from './repository.js';
-
-/** Same order and length as the keys; null for a missing key (graphql/dataloader contract). */
-const byKey = <K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] => {
-  const map = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => map.get(key) ?? null);
-};
-
-const groupBy = <K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] => {
-  const map = new Map<K, V[]>(keys.map((key) => [key, []]));
-  for (const row of rows) map.get(keyOf(row))?.push(row);
-  return keys.map((key) => map.get(key) ?? []);
-};
-
-const counts = <K>(keys: readonly K[], rows: Map<K, number>): number[] => keys.map((key) => rows.get(key) ?? 0);
-
-// Batches larger than this are split so one IN (...) list stays reasonable.
-const options = { maxBatchSize: 5_000 };
 
 export function createLoaders(repo: Repository) {
   return {

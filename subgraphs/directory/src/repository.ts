@@ -1,9 +1,10 @@
 import type { Prisma } from './__generated__/prisma/client.js';
 import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
 import type { Department, Hospital, Product, Region, Staff, Supplier } from './__generated__/prisma/client.js';
-import { keysetPage, type Connection, type Page, type PageableDelegate } from '#platform/pagination.js';
-import { isUuid, onlyUuids } from '#platform/ids.js';
-import { badInput } from '#common/errors.js';
+import { keysetPage, uuidCursor, type Connection, type KeysetOrder, type Page, type PageableDelegate } from '#platform/pagination.js';
+import { nestedConnections } from '#platform/loaders.js';
+import type { Db } from '#platform/db/client.js';
+import { onlyUuids } from '#platform/ids.js';
 import type { RowScope } from '#platform/access/scope.js';
 import type {
   DepartmentFilter, HospitalFilter, ProductFilter, StaffFilter, SupplierFilter, RegionLevel,
@@ -12,25 +13,34 @@ import type {
 type Maybe<T> = T | null | undefined;
 const contains = (text: Maybe<string>) => (text ? { contains: text, mode: 'insensitive' as const } : undefined);
 
+/** Keyset orders by primary key, shared by each model's root list and its nested lists (one cursor pages both). */
+const HOSPITALS: KeysetOrder = { key: 'code' };
+const DEPARTMENTS: KeysetOrder = { key: 'id', cursor: uuidCursor };
+const STAFF: KeysetOrder = { key: 'id', cursor: uuidCursor };
+const SUPPLIERS: KeysetOrder = { key: 'uscc' };
+const PRODUCTS: KeysetOrder = { key: 'code' };
+
 /**
  * Data access for the directory, and nothing else: filters → Prisma where-clauses, keyset
  * pagination by primary key, batched look-ups for the loaders (one statement per batch). Built per
- * request for the caller's row scope: every read of hospitals, departments and staff — lists and
- * look-ups by key alike (`_entities`) — is limited to it. Regions, suppliers and products are
- * reference data, the same for every reader.
+ * request for the caller's row scope: every read of hospitals, departments and staff — lists, nested
+ * lists and look-ups by key alike (`_entities`) — is limited to it. Regions, suppliers and products
+ * are reference data, the same for every reader.
  */
-export function createRepository(db: DirectoryClient, scope: RowScope) {
+export function createRepository(database: Db<DirectoryClient>, scope: RowScope) {
+  const db = database.client;
   const inHospitals = hospitalScope(scope);
   const ofHospitals = hospitalChildScope(scope);
   const and = <W>(where: W, scoped: W) => ({ AND: [where, scoped] });
-  /** Keyset pages by primary key; a uuid key only takes cursors that hold a uuid. */
-  const page = <T, W>(delegate: PageableDelegate<T, W>, where: W, key: string, keyOf: (row: T) => string, p: Page): Promise<Connection<T>> =>
-    keysetPage(delegate, where, {
-      key,
-      keyOf,
-      page: p,
-      cursor: key === 'id' ? uuidCursor : undefined,
-    });
+  const page = <T, W>(delegate: PageableDelegate<T, W>, where: W, order: KeysetOrder, p: Page): Promise<Connection<T>> =>
+    keysetPage(delegate, where, { ...order, page: p });
+
+  // Nested lists: the page of every parent of a batch in one statement (#platform/loaders.js), with the
+  // same where-inputs as the root lists. The parent's own key replaces that key in a filter, as it always has.
+  const staffOfHospital = nestedConnections<Staff, Prisma.StaffWhereInput>(database, { model: 'Staff', ...STAFF, parent: (hospitalCode) => ({ hospitalCode }) });
+  const staffOfDepartment = nestedConnections<Staff, Prisma.StaffWhereInput>(database, { model: 'Staff', ...STAFF, parent: (departmentId) => ({ departmentId }) });
+  const hospitalsOfRegion = nestedConnections<Hospital, Prisma.HospitalWhereInput>(database, { model: 'Hospital', ...HOSPITALS, parent: (regionCode) => hospitalWhere({ regionCode }) });
+  const productsOfSupplier = nestedConnections<Product, Prisma.ProductWhereInput>(database, { model: 'Product', ...PRODUCTS, parent: (supplierUscc) => ({ supplierUscc }) });
 
   return {
     findRegionsByCodes: (codes: readonly string[]) => db.region.findMany({ where: { code: { in: [...codes] } } }),
@@ -44,13 +54,16 @@ export function createRepository(db: DirectoryClient, scope: RowScope) {
 
     findHospitalsByCodes: (codes: readonly string[]) => db.hospital.findMany({ where: and<Prisma.HospitalWhereInput>({ code: { in: [...codes] } }, inHospitals) }),
     findHospitals: (filter: Maybe<HospitalFilter>, p: Page) =>
-      page<Hospital, Prisma.HospitalWhereInput>(db.hospital, and(hospitalWhere(filter), inHospitals), 'code', (h) => h.code, p),
+      page<Hospital, Prisma.HospitalWhereInput>(db.hospital, and(hospitalWhere(filter), inHospitals), HOSPITALS, p),
+    /** Hospitals in a region's subtree. */
+    findHospitalsOfRegion: (regionCode: string, filter: Maybe<HospitalFilter>, p: Page) =>
+      hospitalsOfRegion.load(regionCode, and(hospitalWhere({ ...filter, regionCode: null }), inHospitals), p),
 
     findDepartmentsByIds: (ids: readonly string[]) => db.department.findMany({ where: { id: { in: onlyUuids(ids) }, ...ofHospitals } }),
     findDepartmentsByHospitals: (codes: readonly string[]) =>
       db.department.findMany({ where: { hospitalCode: { in: [...codes] } }, orderBy: { name: 'asc' } }),
     findDepartments: (filter: Maybe<DepartmentFilter>, p: Page) =>
-      page<Department, Prisma.DepartmentWhereInput>(db.department, and(departmentWhere(filter), ofHospitals), 'id', (d) => d.id, p),
+      page<Department, Prisma.DepartmentWhereInput>(db.department, and(departmentWhere(filter), ofHospitals), DEPARTMENTS, p),
     countDepartmentsByHospitals: async (codes: readonly string[]) => {
       const rows = await db.department.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
       return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
@@ -58,7 +71,11 @@ export function createRepository(db: DirectoryClient, scope: RowScope) {
 
     findStaffByIds: (ids: readonly string[]) => db.staff.findMany({ where: { id: { in: onlyUuids(ids) }, ...ofHospitals } }),
     findStaff: (filter: Maybe<StaffFilter>, p: Page) =>
-      page<Staff, Prisma.StaffWhereInput>(db.staff, and(staffWhere(filter), ofHospitals), 'id', (s) => s.id, p),
+      page<Staff, Prisma.StaffWhereInput>(db.staff, and(staffWhere(filter), ofHospitals), STAFF, p),
+    findStaffOfHospital: (hospitalCode: string, filter: Maybe<StaffFilter>, p: Page) =>
+      staffOfHospital.load(hospitalCode, and(staffWhere({ ...filter, hospitalCode: null }), ofHospitals), p),
+    findStaffOfDepartment: (departmentId: string, filter: Maybe<StaffFilter>, p: Page) =>
+      staffOfDepartment.load(departmentId, and(staffWhere({ ...filter, departmentId: null }), ofHospitals), p),
     countStaffByHospitals: async (codes: readonly string[]) => {
       const rows = await db.staff.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
       return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
@@ -70,20 +87,16 @@ export function createRepository(db: DirectoryClient, scope: RowScope) {
 
     findSuppliersByUsccs: (ids: readonly string[]) => db.supplier.findMany({ where: { uscc: { in: [...ids] } } }),
     findSuppliers: (filter: Maybe<SupplierFilter>, p: Page) =>
-      page<Supplier, Prisma.SupplierWhereInput>(db.supplier, supplierWhere(filter), 'uscc', (s) => s.uscc, p),
+      page<Supplier, Prisma.SupplierWhereInput>(db.supplier, supplierWhere(filter), SUPPLIERS, p),
 
     findProductsByCodes: (codes: readonly string[]) => db.product.findMany({ where: { code: { in: [...codes] } } }),
     findProducts: (filter: Maybe<ProductFilter>, p: Page) =>
-      page<Product, Prisma.ProductWhereInput>(db.product, productWhere(filter), 'code', (x) => x.code, p),
+      page<Product, Prisma.ProductWhereInput>(db.product, productWhere(filter), PRODUCTS, p),
+    findProductsOfSupplier: (supplierUscc: string, p: Page) => productsOfSupplier.load(supplierUscc, {}, p),
   };
 }
 
 export type Repository = ReturnType<typeof createRepository>;
-
-function uuidCursor(after: string): string {
-  if (!isUuid(after)) throw badInput('after', 'after is not a cursor from this API');
-  return after;
-}
 
 /** The scope as a where-clause on hospitals; a caller with no business scope matches nothing. */
 export function hospitalScope(scope: RowScope): Prisma.HospitalWhereInput {

@@ -1,4 +1,5 @@
 import { badInput } from '#common/errors.js';
+import { isUuid } from './ids.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 500;
@@ -69,6 +70,41 @@ export function toConnection<T>(
   };
 }
 
+/**
+ * How a list is paged: by a unique `key` (`gt` after the cursor ascending, `lt` descending), and how
+ * a decoded `after` becomes that key's value (`cursor` throws BAD_USER_INPUT when it cannot be one).
+ * A model's root list and its nested lists share one, so a cursor of either pages both.
+ */
+export interface KeysetOrder {
+  key: string;
+  direction?: 'asc' | 'desc';
+  cursor?: (after: string) => unknown;
+}
+
+/** A uuid key only takes cursors that hold a uuid (anything else would be a database error). */
+export function uuidCursor(after: string): string {
+  if (!isUuid(after)) throw badInput('after', 'after is not a cursor from this API');
+  return after.toLowerCase();
+}
+
+const POSITIVE_BIGINT = /^[1-9]\d{0,18}$/;
+
+/** A positive 64-bit integer key (a sequence number). */
+export function bigintCursor(after: string): bigint {
+  if (!POSITIVE_BIGINT.test(after)) throw badInput('after', 'after is not a cursor from this API');
+  return BigInt(after);
+}
+
+/** A key value as cursor text: the same text whether the row came from Prisma or from raw SQL. */
+export function keyText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** The cursor's key of a decoded `after`, validated by the order's `cursor`. */
+export const afterKey = (order: KeysetOrder, page: Page): unknown =>
+  page.after === null ? null : order.cursor ? order.cursor(page.after) : page.after;
+
 /** What keysetPage needs of a Prisma model delegate. */
 export interface PageableDelegate<T, W> {
   findMany(args: object): Promise<T[]>;
@@ -76,17 +112,18 @@ export interface PageableDelegate<T, W> {
 }
 
 /**
- * One page of a Prisma model ordered by a unique `key`: the rows after the cursor (`gt` ascending,
- * `lt` descending), one more than asked, as a connection whose COUNT runs only when asked for.
- * `cursor` turns the decoded `after` into the key's value, throwing BAD_USER_INPUT when it cannot be one.
+ * One page of a Prisma model in its keyset order: the rows after the cursor, one more than asked,
+ * as a connection whose COUNT runs only when asked for. (Nested lists, many parents at once:
+ * nestedConnections in loaders.ts, with the same order.)
  */
 export async function keysetPage<T, W>(
   delegate: PageableDelegate<T, W>,
   where: W,
-  opts: { key: string; keyOf: (row: T) => string; page: Page; direction?: 'asc' | 'desc'; cursor?: (after: string) => unknown },
+  opts: KeysetOrder & { page: Page; keyOf?: (row: T) => string },
 ): Promise<Connection<T>> {
   const { key, page, direction = 'asc' } = opts;
-  const after = page.after === null ? null : opts.cursor ? opts.cursor(page.after) : page.after;
+  const after = afterKey(opts, page);
+  const keyOf = opts.keyOf ?? ((row: T) => keyText((row as Record<string, unknown>)[key]));
   const rows =
     page.first === 0
       ? []
@@ -95,5 +132,5 @@ export async function keysetPage<T, W>(
           orderBy: { [key]: direction },
           take: page.take,
         });
-  return toConnection(rows, page, opts.keyOf, () => delegate.count({ where }));
+  return toConnection(rows, page, keyOf, () => delegate.count({ where }));
 }

@@ -181,7 +181,7 @@ export async function openSubgraphDb<TClient, TContext extends RequestContext>(
   opts: Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'poolSize' | 'db'>,
 ): Promise<Db<Client<TClient>>> {
   if (!def.createClient) {
-    return { client: undefined as unknown as Client<TClient>, pool: undefined as unknown as Db<TClient>['pool'], stats: { statements: 0 }, close: async () => undefined };
+    return { client: undefined as unknown as Client<TClient>, schema: def.name, pool: undefined as unknown as Db<TClient>['pool'], stats: { statements: 0 }, close: async () => undefined };
   }
   if (!opts.databaseUrl) throw new Error(`subgraph ${def.name} needs a database URL`);
   return createDb(def.createClient, { url: opts.databaseUrl, schema: def.name, poolSize: opts.poolSize, ...opts.db });

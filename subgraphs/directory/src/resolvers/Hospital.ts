@@ -7,5 +7,5 @@ export const Hospital: HospitalResolvers = {
   departments: (hospital, _, { loaders }) => loaders.departmentsByHospital.load(hospital.code),
   departmentCount: (hospital, _, { loaders }) => loaders.departmentCountByHospital.load(hospital.code),
   staffCount: (hospital, _, { loaders }) => loaders.staffCountByHospital.load(hospital.code),
-  staff: (hospital, { filter, ...page }, { repo }) => repo.findStaff({ ...filter, hospitalCode: hospital.code }, parsePage(page)),
+  staff: (hospital, { filter, ...page }, { repo }) => repo.findStaffOfHospital(hospital.code, filter, parsePage(page)),
 };

@@ -4,5 +4,5 @@ import { parsePage } from '#platform/pagination.js';
 export const Supplier: SupplierResolvers = {
   __resolveReference: ({ uscc }, { loaders }) => loaders.supplierByUscc.load(uscc),
   region: (supplier, _, { loaders }) => (supplier.regionCode ? loaders.regionByCode.load(supplier.regionCode) : null),
-  products: (supplier, page, { repo }) => repo.findProducts({ supplierUscc: supplier.uscc }, parsePage(page)),
+  products: (supplier, page, { repo }) => repo.findProductsOfSupplier(supplier.uscc, parsePage(page)),
 };

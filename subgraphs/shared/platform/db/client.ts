@@ -19,6 +19,8 @@ export interface DbOptions {
 
 export interface Db<TClient> {
   client: TClient;
+  /** The subgraph's PostgreSQL schema, which raw SQL must name (Prisma's own queries qualify tables with it). */
+  schema: string;
   pool: pg.Pool;
   stats: DbStats;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function createDb<TClient extends { $disconnect(): Promise<void> }>
   }
   return {
     client,
+    schema: opts.schema,
     pool,
     stats,
     close: async () => {
