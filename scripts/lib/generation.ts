@@ -71,10 +71,13 @@ export function prismaModels(schema: string): string[] {
 
 /**
  * GraphQL type → model type: a type named like a Prisma model (or mapped in `models`) is that
- * model; `<T>Connection` of such a type is a platform Connection of it. Relative to the generated file.
+ * model; `<T>Connection` of such a type is a platform Connection of it; an entity this subgraph
+ * keys but keeps no model of (the directory's Hospital, extended here) is its reference — its key
+ * fields. Paths are relative to the generated file.
  */
 export function resolverMappers(sdl: string, models: Record<string, string>, prisma: string[], pagination: string): Record<string, string> {
-  const types = parse(sdl).definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION ? [d.name.value] : []));
+  const objects = parse(sdl).definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION);
+  const types = [...new Set(objects.map((d) => d.name.value))];
   const known = new Set(prisma);
   const mappers: Record<string, string> = {};
   for (const type of types) {
@@ -85,6 +88,18 @@ export function resolverMappers(sdl: string, models: Record<string, string>, pri
     const node = type.endsWith('Connection') ? type.slice(0, -'Connection'.length) : null;
     const model = node ? mappers[node]?.split('#')[1] : undefined;
     if (model) mappers[type] = `${pagination}#Connection<${model}Model>`;
+  }
+  for (const def of objects) {
+    if (mappers[def.name.value]) continue;
+    const key = def.directives?.find((d) => d.name.value === 'key')?.arguments?.find((a) => a.name.value === 'fields')?.value;
+    if (key?.kind !== Kind.STRING || /[{}]/.test(key.value)) continue;
+    const fields = new Map(objects.filter((d) => d.name.value === def.name.value).flatMap((d) => d.fields ?? []).map((f) => [f.name.value, f]));
+    const reference = key.value.split(/\s+/).filter(Boolean).map((name) => {
+      let t = fields.get(name)?.type;
+      while (t && t.kind !== Kind.NAMED_TYPE) t = t.type;
+      return `${name}: ${t?.name.value === 'Int' || t?.name.value === 'Float' ? 'number' : 'string'}`;
+    });
+    mappers[def.name.value] = `{ ${reference.join('; ')} }`;
   }
   return mappers;
 }

@@ -19,6 +19,7 @@ export function scaffoldFiles(n: ScaffoldNames, migration: { folder: string }): 
     'src/resolvers/index.ts': resolverIndex(n),
     'src/resolvers/Query.ts': queryResolvers(n),
     [`src/resolvers/${n.Entity}.ts`]: entityResolvers(n),
+    'src/resolvers/Hospital.ts': hospitalResolvers(n),
     'src/seed/index.ts': seed(n),
     [`src/${n.name}.test.ts`]: unitTest(n),
   };
@@ -71,9 +72,11 @@ type PageInfo @shareable {
 """An ISO 8601 timestamp."""
 scalar DateTime
 
-"""A hospital of the directory (owned there); referred to by its 统一社会信用代码."""
-type Hospital @key(fields: "code", resolvable: false) {
+"""A hospital of the directory (owned there), by its 统一社会信用代码; this subgraph adds its records."""
+type Hospital @key(fields: "code") {
   code: ID!
+  """This hospital's records, by id (batched: the pages of many hospitals are one statement)."""
+  ${n.entities}(first: Int = 20, after: String): ${n.Entity}Connection!
 }
 `;
 
@@ -166,7 +169,7 @@ export interface Context extends RequestContext {
 
 /** Per request: data access bound to the caller's row scope, and loaders that never outlive the request. */
 export function createContext(base: RequestContext, db: Db<PrismaClient>): Context {
-  const repo = createRepository(db.client, base.access.scope);
+  const repo = createRepository(db, base.access.scope);
   return { ...base, repo, loaders: createLoaders(repo) };
 }
 `;
@@ -186,25 +189,33 @@ export function createLoaders(repo: Repository) {
 export type Loaders = ReturnType<typeof createLoaders>;
 `;
 
-const repository = (n: ScaffoldNames) => `import type { Prisma, PrismaClient } from './__generated__/prisma/client.js';
+const repository = (n: ScaffoldNames) => `import type { Prisma, PrismaClient, ${n.Entity} } from './__generated__/prisma/client.js';
 import type { ${n.Entity}Filter } from './__generated__/resolvers-types.js';
 import { scopedRows, type RowScope } from '#platform/access/scope.js';
-import { keysetPage, type Page } from '#platform/pagination.js';
-import { onlyUuids, uuidCursor } from '#platform/ids.js';
+import type { Db } from '#platform/db/client.js';
+import { onlyUuids } from '#platform/ids.js';
+import { nestedConnections } from '#platform/loaders.js';
+import { keysetPage, uuidCursor, type KeysetOrder, type Page } from '#platform/pagination.js';
 
 type Maybe<T> = T | null | undefined;
 
-/** Data access only, bound to the caller's row scope: every read — lists and look-ups by key alike — is limited to it. */
-export function createRepository(db: PrismaClient, scope: RowScope) {
-  const inScope = scopedRows(scope);
+/** By id: shared by the root list and the nested lists, so either's cursor pages the other. */
+const RECORDS: KeysetOrder = { key: 'id', cursor: uuidCursor };
+
+const recordWhere = (filter: Maybe<${n.Entity}Filter>): Prisma.${n.Entity}WhereInput =>
+  filter?.hospitalCode ? { hospitalCode: filter.hospitalCode.toUpperCase() } : {};
+
+/** Data access only, bound to the caller's row scope: every read — lists, nested lists and look-ups by key — is limited to it. */
+export function createRepository(database: Db<PrismaClient>, scope: RowScope) {
+  const db = database.client;
+  const inScope: Prisma.${n.Entity}WhereInput = scopedRows(scope);
+  // A hospital's records: the pages of every hospital of a batch in one statement (#platform/loaders.js).
+  const recordsOfHospital = nestedConnections<${n.Entity}, Prisma.${n.Entity}WhereInput>(database, { model: '${n.Entity}', ...RECORDS, parent: (hospitalCode) => ({ hospitalCode }) });
   return {
     find${n.Entity}sByIds: (ids: readonly string[]) => db.${n.entity}.findMany({ where: { id: { in: onlyUuids(ids) }, ...inScope } }),
     find${n.Entity}s: (filter: Maybe<${n.Entity}Filter>, page: Page) =>
-      keysetPage<Prisma.${n.Entity}GetPayload<object>, Prisma.${n.Entity}WhereInput>(
-        db.${n.entity},
-        { AND: [filter?.hospitalCode ? { hospitalCode: filter.hospitalCode.toUpperCase() } : {}, inScope] },
-        { key: 'id', keyOf: (r) => r.id, page, cursor: uuidCursor },
-      ),
+      keysetPage<${n.Entity}, Prisma.${n.Entity}WhereInput>(db.${n.entity}, { AND: [recordWhere(filter), inScope] }, { ...RECORDS, page }),
+    find${n.Entity}sOfHospital: (hospitalCode: string, page: Page) => recordsOfHospital.load(hospitalCode, inScope, page),
   };
 }
 
@@ -214,9 +225,10 @@ export type Repository = ReturnType<typeof createRepository>;
 const resolverIndex = (n: ScaffoldNames) => `import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { DateTimeScalar } from '#platform/scalars.js';
 import { ${n.Entity} } from './${n.Entity}.js';
+import { Hospital } from './Hospital.js';
 import { Query } from './Query.js';
 
-export const resolvers: Resolvers = { Query, ${n.Entity}, DateTime: DateTimeScalar };
+export const resolvers: Resolvers = { Query, ${n.Entity}, Hospital, DateTime: DateTimeScalar };
 `;
 
 const queryResolvers = (n: ScaffoldNames) => `import type { QueryResolvers } from '../__generated__/resolvers-types.js';
@@ -234,6 +246,16 @@ const entityResolvers = (n: ScaffoldNames) => `import type { ${n.Entity}Resolver
 export const ${n.Entity}: ${n.Entity}Resolvers = {
   __resolveReference: ({ id }, { loaders }) => loaders.${n.entity}ById.load(id),
   hospital: (record) => ({ code: record.hospitalCode }),
+};
+`;
+
+const hospitalResolvers = (n: ScaffoldNames) => `import type { HospitalResolvers } from '../__generated__/resolvers-types.js';
+import { parsePage } from '#platform/pagination.js';
+
+/** The directory's Hospital, with this subgraph's records. */
+export const Hospital: HospitalResolvers = {
+  __resolveReference: ({ code }) => ({ code }),
+  ${n.entities}: (hospital, page, { repo }) => repo.find${n.Entity}sOfHospital(hospital.code, parsePage(page)),
 };
 `;
 
@@ -313,6 +335,24 @@ describe('${n.name} subgraph', () => {
     const res = await run<{ _entities: ({ id: string } | null)[] }>('query E($r: [_Any!]!) { _entities(representations: $r) { ... on ${n.Entity} { id } } }', { r: reps });
     expect(db.stats.statements - before).toBe(1);
     expect(res.data!._entities.filter(Boolean)).toHaveLength(3);
+  });
+
+  it('pages the records of many hospitals in one statement, each hospital its own, in scope', async () => {
+    const run = operationRunner(apollo, ${n.name}, () => db, identityOf(['supervisor'], { regionCode: '330500' }));
+    const before = db.stats.statements;
+    const res = await run<{ _entities: { code: string; ${n.entities}: { nodes: { id: string }[] } }[] }>(
+      'query H($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code ${n.entities}(first: 2) { nodes { id } } } } }',
+      { r: HOSPITALS.map((h) => ({ __typename: 'Hospital', code: h.code })) },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(db.stats.statements - before).toBe(1);
+    for (const h of res.data!._entities) expect(h.${n.entities}.nodes.map((r) => r.id)).toEqual([...ids[h.code]!].sort().slice(0, 2));
+    const district = operationRunner(apollo, ${n.name}, () => db, identityOf(['supervisor'], { regionCode: '330502' }));
+    const other = await district<{ _entities: { ${n.entities}: { nodes: unknown[] } }[] }>(
+      'query H($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { ${n.entities} { nodes { id } } } } }',
+      { r: [{ __typename: 'Hospital', code: HOSPITALS[1]!.code }] },
+    );
+    expect(other.data!._entities[0]!.${n.entities}.nodes).toEqual([]);
   });
 
   it('refuses a malformed id and a foreign cursor with BAD_USER_INPUT naming the argument', async () => {

@@ -12,9 +12,3 @@ export function assertUuid(field: string, value: string): string {
 
 /** For batched look-ups: keys that cannot exist are dropped before they reach SQL (they resolve to null). */
 export const onlyUuids = (ids: readonly string[]): string[] => ids.filter(isUuid).map((id) => id.toLowerCase());
-
-/** A keyset cursor over a uuid key: anything else is not a cursor this API issued. */
-export function uuidCursor(after: string): string {
-  if (!isUuid(after)) throw badInput('after', 'after is not a cursor from this API');
-  return after.toLowerCase();
-}
