@@ -103,7 +103,7 @@ function codegenEntry(t: GenerationTarget): { file: string; config: CodegenConfi
     contextType: '../context.js#Context',
     mapperTypeSuffix: 'Model',
     mappers,
-    scalars: { Decimal: 'string', DateTime: 'Date | string' },
+    scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
     avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
     maybeValue: 'T | null',
     inputMaybeValue: 'T | null | undefined',
