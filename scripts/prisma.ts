@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { subgraphPaths } from '#platform/paths.js';
+import { prismaCliChildEnv } from '#prisma-engine/config.js';
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || args.length === 0) {
@@ -17,6 +18,6 @@ subgraphPaths(name); // refuses a malformed name before the CLI starts
 const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
 const result = spawnSync(process.execPath, [cli, ...args, '--config', 'prisma/prisma.config.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, HUB_SUBGRAPH: name, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+  env: prismaCliChildEnv(process.env, name),
 });
 process.exit(result.status ?? 1);
