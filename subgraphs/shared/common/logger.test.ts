@@ -28,6 +28,17 @@ describe('logger (pino)', () => {
     expect(lines[0]!.level).toBe('info');
   });
 
+  it('writes each key once: a child\'s field replaces its parent\'s, a call\'s field the bound one', () => {
+    const { log, lines, parsed } = capture('debug', { service: 'hub' });
+    const directory = log.child({ service: 'directory' });
+    directory.info('subgraph listening', { url: 'http://127.0.0.1:4001/graphql' });
+    directory.child({ requestId: 'r1' }).warn('refused', { requestId: 'r2', service: 'directory-2' });
+    const keyCount = (line: string, key: string) => line.split(`"${key}":`).length - 1;
+    expect(lines.map(({ line }) => keyCount(line, 'service'))).toEqual([1, 1]);
+    expect(keyCount(lines[1]!.line, 'requestId')).toBe(1);
+    expect(parsed().map((e) => [e.service, e.requestId])).toEqual([['directory', undefined], ['directory-2', 'r2']]);
+  });
+
   it('drops lines below its level and says which levels it writes', () => {
     const { log, parsed } = capture('warn');
     log.debug('no');

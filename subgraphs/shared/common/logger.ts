@@ -108,7 +108,7 @@ export function createLogger(opts: { level?: LogLevel; base?: Record<string, unk
   const root = pino(
     {
       level: opts.level ?? 'info',
-      base: opts.base ?? {},
+      base: {}, // no pid and hostname: the line shape operators read
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }), log: withErrorFields },
       serializers: { err: errorFields },
@@ -116,17 +116,33 @@ export function createLogger(opts: { level?: LogLevel; base?: Record<string, unk
     },
     destination(opts.sink),
   );
-  return wrap(root);
+  return bound(root, withErrorFields(opts.base ?? {}));
 }
 
-function wrap(p: Pino): Logger {
+type Method = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * A logger with `bindings` on every line. pino serialises (and redacts) a child's bindings once,
+ * when the child is made — the request id once per request, not per line. pino appends a child's
+ * bindings to its parent's and a call's fields after both, so a key given twice would appear
+ * twice in the line; here a child's field replaces its parent's and a call's field the bound one,
+ * each key once, as operators' parsers expect.
+ */
+function bound(root: Pino, bindings: Record<string, unknown>): Logger {
+  const keys = Object.keys(bindings);
+  const p = keys.length ? root.child(bindings) : root;
+  const overlaps = (fields: Record<string, unknown>) => keys.length > 0 && keys.some((k) => k in fields);
+  const write = (method: Method) => (msg: string, fields?: Record<string, unknown>) => {
+    if (!fields) p[method](msg);
+    else if (overlaps(fields)) root[method]({ ...bindings, ...fields }, msg); // rare: a call restating a bound field
+    else p[method](fields, msg);
+  };
   return {
-    debug: (msg, fields) => (fields ? p.debug(fields, msg) : p.debug(msg)),
-    info: (msg, fields) => (fields ? p.info(fields, msg) : p.info(msg)),
-    warn: (msg, fields) => (fields ? p.warn(fields, msg) : p.warn(msg)),
-    error: (msg, fields) => (fields ? p.error(fields, msg) : p.error(msg)),
-    // Bound once: pino serialises (and redacts) a child's fields when it is made, not per line.
-    child: (fields) => wrap(p.child(withErrorFields(fields))),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (fields) => bound(root, { ...bindings, ...withErrorFields(fields) }),
     enabled: (level) => p.isLevelEnabled(level),
   };
 }
