@@ -25,8 +25,9 @@ try {
     console.error(`audit:purge refused: audit entries are kept at least ${AUDIT_RETENTION_MIN_DAYS} days (网络安全法 art. 21); --older-than ${days}`);
     process.exit(1);
   }
-  const { AUDIT_HASH } = loadAuditConfig(process.env);
-  const db = await openAuditDatabase(process.env);
+  const source = process.env; // this process's configuration, read once
+  const { AUDIT_HASH } = loadAuditConfig(source);
+  const db = await openAuditDatabase(source);
   try {
     if (!(await hasAuditLog(db.pool))) {
       console.error(`audit:purge: no audit log in ${db.where}`);

@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1 CI=true
+# The CLI finds its schema engine only through its environment: our stand-in (prisma/engine/config.ts prismaCliChildEnv).
+export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$PWD/prisma/engine/schema-engine.mjs}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 # set per subgraph below (a scratch shadow database the role may create its schema in)
 unset SHADOW_DATABASE_URL

@@ -3,11 +3,15 @@
  * gateway started on its own (`npm run start:gateway`, or the production-mode security scan in
  * docs/security.md) with KEYCLOAK_URL=http://127.0.0.1:${DEV_IDP_PORT}. Refused in production.
  */
+import { z } from 'zod';
+import { env, parseConfig } from '#common/config.js';
 import { DEMO_SCOPE, DEV_IDP_PORT, demoAccounts, demoMachineClients, startDevIdentityProvider } from '../gateway/src/dev-idp/index.js';
 
 try {
+  const config = parseConfig(z.object({ NODE_ENV: env.nodeEnv(), DEV_IDP_PORT: env.port(DEV_IDP_PORT) }), process.env);
   const idp = await startDevIdentityProvider({
-    port: Number(process.env.DEV_IDP_PORT ?? DEV_IDP_PORT),
+    port: config.DEV_IDP_PORT,
+    nodeEnv: config.NODE_ENV,
     accounts: demoAccounts(DEMO_SCOPE),
     machineClients: demoMachineClients(DEMO_SCOPE),
   });

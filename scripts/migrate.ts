@@ -4,15 +4,16 @@
  */
 import { ConfigError } from '#common/config.js';
 import { createLogger } from '#common/logger.js';
-import { prepareDatabases } from './lib/hub.js';
+import { loadDatabaseSettings, prepareDatabases } from './lib/hub.js';
 
-const adminUrl = process.env.DATABASE_URL;
+const source = process.env;
+const adminUrl = source.DATABASE_URL;
 if (!adminUrl) {
   console.error('Set DATABASE_URL to an administrator URL of the PostgreSQL database to prepare.');
   process.exit(2);
 }
 try {
-  const urls = await prepareDatabases(adminUrl, false, process.env, createLogger({ level: 'info', base: { service: 'migrate' } }));
+  const urls = await prepareDatabases(adminUrl, false, loadDatabaseSettings(source), createLogger({ level: 'info', base: { service: 'migrate' } }));
   console.log(`ready: ${[...urls.keys()].join(', ')}`);
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { subgraphPaths } from '#platform/paths.js';
+import { prismaCliChildEnv } from '#prisma-engine/config.js';
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || args.length === 0) {
@@ -18,7 +19,7 @@ subgraphPaths(name); // refuses a malformed name before the CLI starts
 const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
 const child = spawn(process.execPath, [cli, ...args, '--config', 'prisma/prisma.config.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, HUB_SUBGRAPH: name, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+  env: prismaCliChildEnv(process.env, name),
 });
 // A signal npm (or a terminal) sends this process goes on to the CLI — `prisma studio` is a server —
 // and this process ends as the CLI does.

@@ -8,7 +8,7 @@ import { ConfigError } from '#common/config.js';
 import { createLogger } from '#common/logger.js';
 import { runSeeds } from '#platform/seed/run.js';
 import { registry, subgraphPortEnv } from '../subgraphs/registry.js';
-import { seedWork, startHub } from './lib/hub.js';
+import { loadHubConfig, seedWork, startHub } from './lib/hub.js';
 import { ensureGenerated } from './lib/generation.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'city' }, keep: { type: 'boolean', default: false } } });
@@ -22,7 +22,7 @@ const log = createLogger({ level: 'warn' });
 try {
   await ensureGenerated(registry);
   // Reuse the hub's start-up for database, migrations and pools, without demo data or serving.
-  const hub = await startHub({ ...process.env, HUB_SEED: 'never', PORT: '0', ...subgraphPortEnv('0') }, log);
+  const hub = await startHub(loadHubConfig({ ...process.env, HUB_SEED: 'never', PORT: '0', ...subgraphPortEnv('0') }), log);
   try {
     const started = performance.now();
     const counts = await runSeeds(seedWork(hub.subgraphs, hub.embedded), { scale, reset: !values.keep, progress: process.stderr.isTTY });

@@ -5,23 +5,24 @@
 import { ConfigError } from '#common/config.js';
 import { createLogger } from '#common/logger.js';
 import { SAMPLE_QUERY } from '../gateway/src/server.js';
-import { startHub } from './lib/hub.js';
+import { loadHubConfig, startHub } from './lib/hub.js';
 import { ensureGenerated } from './lib/generation.js';
 import { registry } from '../subgraphs/registry.js';
 import { DEV_IDP_PORT } from '../gateway/src/dev-idp/accounts.js';
 
-/** The banner times the whole run: from when npm ran the script (HUB_STARTED_AT, ms), else from this process's start. */
-const startedAt = Number(process.env.HUB_STARTED_AT) || performance.timeOrigin;
-
 /** `npm run token` asks the development provider on its default port; say where it is otherwise. */
 const tokenEnv = (serverUrl: string | undefined) =>
   serverUrl && serverUrl !== `http://127.0.0.1:${DEV_IDP_PORT}` ? `KEYCLOAK_URL=${serverUrl} ` : '';
-const log = createLogger({ level: (process.env.LOG_LEVEL as 'info') ?? 'info', base: { service: 'hub' } });
 
 try {
+  // This process's configuration, read once (scripts/lib/hub.ts).
+  const config = loadHubConfig(process.env);
+  /** The banner times the whole run: from when npm ran the script (HUB_STARTED_AT, ms), else from this process's start. */
+  const startedAt = config.HUB_STARTED_AT ?? performance.timeOrigin;
+  const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'hub' } });
   const generated = await ensureGenerated(registry);
   if (generated.ran.length) log.info('generated', { steps: generated.ran, seconds: Number(generated.seconds.toFixed(1)) });
-  const hub = await startHub(process.env, log);
+  const hub = await startHub(config, log);
   // The first start builds the database (initdb in a second PGlite instance) and generates the demo
   // city: hundreds of MB that are garbage once done. Collect them now rather than at V8's leisure.
   (globalThis as { gc?: () => void }).gc?.();
@@ -30,7 +31,7 @@ try {
   log.info('hub ready', { gateway: hub.gatewayUrl, embedded: hub.embedded, seconds: Number(seconds), rssMb, seeded: hub.seeded });
   process.stdout.write(
     `\nIntegrity Hub is up in ${seconds} s (RSS ${rssMb} MB) — ${hub.embedded ? 'embedded PostgreSQL' : 'PostgreSQL from DATABASE_URL'}\n` +
-      `  GraphQL: ${hub.gatewayUrl}${process.env.NODE_ENV === 'production' ? '' : '  (open it in a browser for GraphiQL; add the authorization header below)'}\n` +
+      `  GraphQL: ${hub.gatewayUrl}${config.NODE_ENV === 'production' ? '' : '  (open it in a browser for GraphiQL; add the authorization header below)'}\n` +
       (hub.idp
         ? `  Identity provider (development only): ${hub.idp.serverUrl}/realms/${hub.idp.realm}\n` +
           `    demo users: supervisor, inspector, hospital-officer, analyst, system-admin, security-admin, audit-admin; client demo-feed\n`

@@ -8,6 +8,8 @@
  * Against a real realm pass --username/--password (and --secret for a confidential client).
  */
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, parseConfig } from '#common/config.js';
 import { CONSOLE_CLIENT_ID, DEMO_FEED, DEV_IDP_PORT, devPassword } from '../gateway/src/dev-idp/accounts.js';
 import { hubRoles } from '#common/identity.js';
 import { requestToken, tokenEndpoint, TokenRequestError, type TokenGrant } from '../gateway/src/dev-idp/token-request.js';
@@ -22,15 +24,30 @@ if (!role) {
   process.exit(2);
 }
 
-const serverUrl = process.env.KEYCLOAK_URL ?? `http://127.0.0.1:${DEV_IDP_PORT}`;
-const realm = process.env.KEYCLOAK_REALM ?? 'integrity-hub';
+let config;
+try {
+  config = parseConfig(
+    z.object({
+      KEYCLOAK_URL: z.string().url().default(`http://127.0.0.1:${DEV_IDP_PORT}`),
+      KEYCLOAK_REALM: z.string().min(1).default('integrity-hub'),
+      TOKEN_CLIENT_ID: z.string().min(1).default(CONSOLE_CLIENT_ID),
+      TOKEN_CLIENT_SECRET: z.string().optional(),
+    }),
+    process.env,
+  );
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(2);
+}
+const serverUrl = config.KEYCLOAK_URL;
+const realm = config.KEYCLOAK_REALM;
 const grant: TokenGrant =
   role === 'machine-client'
-    ? { kind: 'client', clientId: values['client-id'] ?? DEMO_FEED.clientId, secret: values.secret ?? process.env.TOKEN_CLIENT_SECRET ?? DEMO_FEED.secret }
+    ? { kind: 'client', clientId: values['client-id'] ?? DEMO_FEED.clientId, secret: values.secret ?? config.TOKEN_CLIENT_SECRET ?? DEMO_FEED.secret }
     : {
         kind: 'password',
-        clientId: values['client-id'] ?? process.env.TOKEN_CLIENT_ID ?? CONSOLE_CLIENT_ID,
-        clientSecret: values.secret ?? process.env.TOKEN_CLIENT_SECRET,
+        clientId: values['client-id'] ?? config.TOKEN_CLIENT_ID,
+        clientSecret: values.secret ?? config.TOKEN_CLIENT_SECRET,
         username: values.username ?? role,
         password: values.password ?? devPassword(role),
       };

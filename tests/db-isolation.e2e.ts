@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
 import { createTestDatabase, type TestDatabase } from '#platform/db/test-database.js';
+import { prismaCliChildEnv } from '#prisma-engine/config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -105,7 +106,7 @@ function prisma(args: string[], env: Record<string, string>): Promise<{ code: nu
       [prismaCli, ...args, '--config', prismaConfig],
       {
         cwd: repoRoot,
-        env: { ...base, HUB_SUBGRAPH: 'directory', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', CI: 'true', ...env },
+        env: { ...prismaCliChildEnv(base, 'directory'), CI: 'true', ...env },
         timeout: 60_000,
       },
       (err, stdout, stderr) => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClient } from '#prisma-engine/pg-admin.mjs';
 import { createTestDatabase } from '#platform/db/test-database.js';
 import { createLogger } from '#common/logger.js';
-import { startHub, type RunningHub } from '../scripts/lib/hub.js';
+import { loadHubConfig, startHub, type RunningHub } from '../scripts/lib/hub.js';
 import { gql } from './helpers/graphql.js';
 
 /** `npm start` with DATABASE_URL: provision a role and schema per subgraph, migrate, seed with COPY, serve. */
@@ -20,7 +20,7 @@ const log = createLogger({ level: 'silent' });
 
 describe('npm start against a given PostgreSQL', () => {
   it('provisions, migrates, loads the demo city once, and connects each subgraph as its own role', async () => {
-    const hub = await startHub(env(), log);
+    const hub = await startHub(loadHubConfig(env()), log);
     try {
       expect(hub.embedded).toBe(false);
       expect(hub.seeded.directory).toMatchObject({ hospitals: 60, staff: 30_000, suppliers: 500, products: 5_000 });
@@ -32,7 +32,7 @@ describe('npm start against a given PostgreSQL', () => {
     } finally {
       await hub.stop();
     }
-    const again = await startHub(env(), log);
+    const again = await startHub(loadHubConfig(env()), log);
     try {
       expect(again.seeded).toEqual({});
       const res = await gql<{ staff: { totalCount: number } }>(again.gatewayUrl, '{ staff { totalCount } }', undefined, await asSupervisor(again));

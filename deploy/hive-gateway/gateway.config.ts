@@ -14,13 +14,15 @@ import { useHubIdentity } from './hub-identity.js';
  * _AUDIENCE / _JWKS_MIN_INTERVAL_S, PERSISTED_OPERATIONS_PATH, RATE_LIMIT_PER_SECOND / _BURST,
  * HOST, PORT, LOG_LEVEL; and HUB_IDENTITY_PRIVATE_KEY (`loadSigningKey`).
  */
-if (process.env.NODE_ENV === 'production') {
+// This process's environment, read here once.
+const source = process.env;
+if (source.NODE_ENV === 'production') {
   // The hub's audit log (等保2.0) records every answered operation from an Apollo Server plugin
   // (gateway/src/audit.ts) that has no Hive counterpart yet: only refusals would be recorded.
   throw new Error('deploy/hive-gateway is not for production yet: answered operations are not written to the audit log (see deploy/hive-gateway/README.md)');
 }
 
-const config = loadGatewayConfig(process.env);
+const config = loadGatewayConfig(source);
 if (config.AUTH_MODE === 'off') throw new Error('AUTH_MODE=off is not supported on Hive Gateway: every request needs a bearer token');
 const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'hive-gateway' } });
 
@@ -41,7 +43,7 @@ export const gatewayConfig = defineConfig({
         audience: config.KEYCLOAK_AUDIENCE,
         minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
       },
-      signingKey: loadSigningKey(process.env),
+      signingKey: loadSigningKey(config),
       allowList: loadAllowList(config.PERSISTED_OPERATIONS_PATH),
       rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
       log,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, parseConfig } from '#common/config.js';
+import { ConfigError, env, identityKeyVariables, parseConfig } from '#common/config.js';
 import { auditConfigSchema } from '#common/audit/config.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '#common/json-depth.js';
 
@@ -52,6 +52,8 @@ const schema = z.object({
   SUBGRAPH_DEDUP: z.enum(['on', 'off']).default('on'),
   /** Gateway processes sharing the port (node:cluster); 1 = this process serves alone. */
   GATEWAY_WORKERS: env.int(1, 1),
+  /** The key signing the identity sent to subgraphs (HUB_IDENTITY_PRIVATE_KEY; required in production). */
+  ...identityKeyVariables,
 });
 
 export type GatewayConfig = z.infer<typeof schema> & {
@@ -61,7 +63,8 @@ export type GatewayConfig = z.infer<typeof schema> & {
   subgraphTimeouts: Record<string, number>;
 };
 
-export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
+/** The gateway's configuration from its process's environment (index.ts passes `process.env`), or from the hub's (scripts/lib/hub.ts). */
+export function loadGatewayConfig(source: Record<string, string | undefined>): GatewayConfig {
   const base = parseConfig(schema, source);
   if (base.NODE_ENV === 'production') {
     const missing = [

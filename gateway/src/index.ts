@@ -14,7 +14,7 @@ import { serveCollapseRegistry } from './cluster-collapse.js';
  * (cluster-collapse.ts); a worker that dies is replaced, and a signal stops them all.
  */
 async function main(): Promise<void> {
-  const config = loadGatewayConfig();
+  const config = loadGatewayConfig(process.env);
   const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'gateway', ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) } });
   if (config.GATEWAY_WORKERS > 1 && cluster.isPrimary) return supervise(config, log);
   const gateway = await createGateway(config, log);

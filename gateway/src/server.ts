@@ -1,5 +1,7 @@
 // First: @apollo/gateway must load after this (flat-federation-internals.ts).
 import './flat-federation-internals.js';
+// Before any ApolloGateway is made: no usage reporting to Apollo (no-usage-reporting.ts).
+import './no-usage-reporting.js';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
@@ -56,7 +58,7 @@ export interface Gateway {
 export interface GatewayDependencies {
   /** Where audit entries go; default: a writer on AUDIT_WRITER_DATABASE_URL (or the log, outside production). */
   audit?: AuditSink;
-  /** Identity signing key; default HUB_IDENTITY_PRIVATE_KEY (identity-signature.ts). */
+  /** Identity signing key; default the configured HUB_IDENTITY_PRIVATE_KEY (identity-signature.ts). */
   signingKey?: KeyObject;
 }
 
@@ -64,7 +66,7 @@ export interface GatewayDependencies {
 export async function createGateway(config: GatewayConfig, log: Logger, deps: GatewayDependencies = {}): Promise<Gateway> {
   const development = config.NODE_ENV !== 'production';
   const subgraphs = new Map<string, string>();
-  const signer = createIdentitySigner(deps.signingKey ?? loadSigningKey(process.env));
+  const signer = createIdentitySigner(deps.signingKey ?? loadSigningKey(config));
   const ownAudit =
     deps.audit || !config.AUDIT_WRITER_DATABASE_URL
       ? null
@@ -73,10 +75,6 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
   const allowList = loadAllowList(config.PERSISTED_OPERATIONS_PATH);
   if (config.AUTH_MODE === 'off') log.warn('AUTH_MODE=off: every caller is anonymous (development and conformance suites only)');
   const http = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, connections: config.SUBGRAPH_CONNECTIONS, dedup: config.SUBGRAPH_DEDUP === 'on' });
-  // @apollo/gateway otherwise probes cloud metadata endpoints (AWS, GCP, Azure, Alibaba) and sends
-  // OTLP usage metrics to usage-reporting.api.apollographql.com: nothing of a government hub may
-  // leave it uninvited (docs/security.md).
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) => {

@@ -14,6 +14,7 @@ import { Kind, parse } from 'graphql';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { ACCESS_DIRECTIVES_PATH } from '#platform/access/sdl.js';
 import { repoRoot, type SubgraphPaths } from '#platform/paths.js';
+import { prismaCliChildEnv } from '#prisma-engine/config.js';
 
 const require = createRequire(import.meta.url);
 const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
@@ -49,7 +50,7 @@ function prismaGenerate(t: GenerationTarget): Promise<void> {
     const child = spawn(process.execPath, [cli, 'generate', '--config', 'prisma/prisma.config.ts'], {
       cwd: repoRoot,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, HUB_SUBGRAPH: t.name, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+      env: prismaCliChildEnv(process.env, t.name),
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -118,7 +119,7 @@ function codegenEntry(t: GenerationTarget): { file: string; config: CodegenConfi
     contextType: '../context.js#Context',
     mapperTypeSuffix: 'Model',
     mappers,
-    scalars: { Decimal: 'string', DateTime: 'Date | string' },
+    scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
     avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
     maybeValue: 'T | null',
     inputMaybeValue: 'T | null | undefined',

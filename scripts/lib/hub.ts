@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { env, parseConfig } from '#common/config.js';
+import { env, identityKeyVariables, parseConfig } from '#common/config.js';
 import { startEmbeddedPostgres } from '#platform/db/embedded.js';
 import { applyMigrations, migrationsDirFor } from '#platform/db/migrate.js';
 import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
@@ -11,14 +11,62 @@ import type { Scale, SeedTarget, SubgraphSeed } from '#platform/seed/types.js';
 import { startSubgraph, type RunningSubgraph } from '#platform/subgraph.js';
 import { registry, subgraphNamed } from '../../subgraphs/registry.js';
 import { withSchema } from '#prisma-engine/pg-admin.mjs';
-import { loadGatewayConfig } from '../../gateway/src/config.js';
+import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { loadSigningKey } from '#common/identity-signature.js';
 import { DEV_IDP_PORT, DEMO_SCOPE, demoAccounts, demoMachineClients, startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
 
+/** A subgraph's own settings in the hub: `<NAME>_PORT`, `<NAME>_DATABASE_URL`, `<NAME>_DB_PASSWORD`. */
+export interface SubgraphSettings {
+  port: number;
+  /** Used as given: no provisioning. */
+  databaseUrl?: string;
+  /** Set on its role when it is provisioned, and in the URL the hub derives for it. */
+  dbPassword?: string;
+}
+
+/** What preparing the databases needs besides the admin URL (prepareDatabases). */
+export interface DatabaseSettings {
+  subgraphs: Record<string, SubgraphSettings>;
+  /** AUDIT_WRITER_DB_PASSWORD: of the audit writer's role (provision.ts). */
+  auditWriterPassword?: string;
+}
+
+const upper = (name: string) => name.toUpperCase();
+
+/** The variables of DatabaseSettings, for every subgraph of the registry. */
+const databaseVariables = {
+  AUDIT_WRITER_DB_PASSWORD: z.string().optional(),
+  ...Object.fromEntries(
+    registry.flatMap(({ name, port }) => [
+      [`${upper(name)}_PORT`, env.port(port)],
+      [`${upper(name)}_DATABASE_URL`, env.url().optional()],
+      [`${upper(name)}_DB_PASSWORD`, z.string().optional()],
+    ]),
+  ),
+};
+
+function databaseSettings(parsed: Record<string, unknown>): DatabaseSettings {
+  const subgraphs = Object.fromEntries(
+    registry.map(({ name }) => [
+      name,
+      {
+        port: parsed[`${upper(name)}_PORT`] as number,
+        databaseUrl: parsed[`${upper(name)}_DATABASE_URL`] as string | undefined,
+        dbPassword: parsed[`${upper(name)}_DB_PASSWORD`] as string | undefined,
+      },
+    ]),
+  );
+  return { subgraphs, auditWriterPassword: parsed.AUDIT_WRITER_DB_PASSWORD as string | undefined };
+}
+
+/** DatabaseSettings from a process's environment (`npm run db:migrate`). */
+export const loadDatabaseSettings = (source: Record<string, string | undefined>): DatabaseSettings =>
+  databaseSettings(parseConfig(z.object(databaseVariables), source));
+
 /** Configuration of the whole hub in one process (`npm start`); every variable is in the README. */
-export const hubConfigSchema = z.object({
+const hubConfigSchema = z.object({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
   /** An admin URL of a real PostgreSQL; unset → the embedded PGlite database. */
@@ -31,8 +79,31 @@ export const hubConfigSchema = z.object({
   DB_POOL_SIZE: env.int(10, 1),
   /** Port of the development identity provider (started when KEYCLOAK_URL is unset, never in production). */
   DEV_IDP_PORT: env.port(DEV_IDP_PORT),
+  /** A realm to use (the gateway's KEYCLOAK_URL); unset → the development identity provider. */
+  KEYCLOAK_URL: z.string().url().optional(),
+  /** The gateway's audit login; unset → the hub's database as audit_writer. */
+  AUDIT_WRITER_DATABASE_URL: env.url().optional(),
+  /** When npm ran `npm start` (ms since the epoch, package.json): the banner times the whole run. */
+  HUB_STARTED_AT: z.coerce.number().int().positive().optional().catch(undefined),
+  /** The gateway's identity key; unset → one key pair kept in memory by this process. */
+  ...identityKeyVariables,
 });
-export type HubConfig = z.infer<typeof hubConfigSchema>;
+
+export type HubConfig = z.infer<typeof hubConfigSchema> &
+  DatabaseSettings & {
+    /**
+     * The gateway's configuration (gateway/src/config.ts) from the same environment, with what
+     * only the running hub knows (its identity provider, audit login, subgraph URLs).
+     */
+    gateway(known: Record<string, string>): GatewayConfig;
+  };
+
+/** The hub's configuration from its process's environment (scripts/start.ts passes `process.env`, read once). */
+export function loadHubConfig(source: Record<string, string | undefined>): HubConfig {
+  const parsed = parseConfig(hubConfigSchema.extend(databaseVariables), source) as z.infer<typeof hubConfigSchema> & Record<string, unknown>;
+  const snapshot = { ...source };
+  return { ...parsed, ...databaseSettings(parsed), gateway: (known) => loadGatewayConfig({ ...snapshot, ...known }) };
+}
 
 export interface RunningHub {
   gatewayUrl: string;
@@ -49,8 +120,7 @@ export interface RunningHub {
  * Bring the hub up: database (embedded or given), migrations, demo data when empty, every
  * subgraph on its port, then the gateway. Stops in reverse order.
  */
-export async function startHub(source: Record<string, string | undefined>, log: Logger): Promise<RunningHub> {
-  const config = parseConfig(hubConfigSchema, source);
+export async function startHub(config: HubConfig, log: Logger): Promise<RunningHub> {
   const stops: { name: string; fn: () => Promise<void> }[] = [];
   const stop = async () => {
     for (const { name, fn } of stops.reverse()) {
@@ -69,17 +139,17 @@ export async function startHub(source: Record<string, string | undefined>, log: 
       log.info(fresh ? 'embedded PostgreSQL created' : 'embedded PostgreSQL opened', { dataDir: config.HUB_DATA_DIR, url: pg.url });
     }
 
-    const urls = await prepareDatabases(adminUrl, embedded, source, log);
+    const urls = await prepareDatabases(adminUrl, embedded, config, log);
 
     // One process: the gateway's identity key never has to leave it unless HUB_IDENTITY_PRIVATE_KEY is given.
-    const signingKey = source.HUB_IDENTITY_PRIVATE_KEY ? loadSigningKey(source) : generateKeyPairSync('ed25519').privateKey;
+    const signingKey = config.HUB_IDENTITY_PRIVATE_KEY ? loadSigningKey(config) : generateKeyPairSync('ed25519').privateKey;
     const identityKey = createPublicKey(signingKey);
 
     const running: RunningSubgraph<unknown>[] = [];
     const development = config.NODE_ENV !== 'production';
     for (const def of registry) {
       const name = def.name;
-      const port = Number(source[`${name.toUpperCase()}_PORT`] ?? def.port);
+      const { port } = config.subgraphs[name]!;
       const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE, identityKey });
       stops.push({ name: `subgraph ${name}`, fn: () => sub.close() });
       running.push(sub);
@@ -89,7 +159,7 @@ export async function startHub(source: Record<string, string | undefined>, log: 
 
     // No realm configured: the development provider (refused in production) with one demo user per role.
     let idp: DevIdentityProvider | null = null;
-    if (!source.KEYCLOAK_URL && development) {
+    if (!config.KEYCLOAK_URL && development) {
       idp = await startDevIdentityProvider({
         port: config.DEV_IDP_PORT,
         nodeEnv: config.NODE_ENV,
@@ -100,10 +170,9 @@ export async function startHub(source: Record<string, string | undefined>, log: 
       log.info('development identity provider', { url: `${idp.serverUrl}/realms/${idp.realm}` });
     }
 
-    const gatewayConfig = loadGatewayConfig({
-      ...source,
+    const gatewayConfig = config.gateway({
       ...(idp ? { KEYCLOAK_URL: idp.serverUrl, KEYCLOAK_REALM: idp.realm, KEYCLOAK_AUDIENCE: idp.audience } : {}),
-      AUDIT_WRITER_DATABASE_URL: source.AUDIT_WRITER_DATABASE_URL ?? hubAuditWriterUrl(adminUrl, embedded),
+      AUDIT_WRITER_DATABASE_URL: config.AUDIT_WRITER_DATABASE_URL ?? hubAuditWriterUrl(adminUrl, embedded, config.auditWriterPassword),
       ...Object.fromEntries(running.map((s) => [`SUBGRAPH_URL_${s.name.toUpperCase()}`, s.url])),
     });
     const gateway = await createGateway(gatewayConfig, log.child({ service: 'gateway' }), { signingKey });
@@ -119,25 +188,20 @@ export async function startHub(source: Record<string, string | undefined>, log: 
 
 /**
  * Each subgraph's database URL, ready to serve: on a real PostgreSQL its role and schema are
- * provisioned from the admin URL (unless `<NAME>_DATABASE_URL` is given), then its migrations are
- * applied as that role, so the tables belong to it; then the audit writer's role gets its grants
- * (provisionAuditWriter). Used by `npm start` and `npm run db:migrate`.
+ * provisioned from the admin URL (unless `<NAME>_DATABASE_URL` is given), with `<NAME>_DB_PASSWORD`,
+ * then its migrations are applied as that role, so the tables belong to it; then the audit writer's
+ * role gets its grants (provisionAuditWriter). Used by `npm start` and `npm run db:migrate`.
  */
-export async function prepareDatabases(
-  adminUrl: string,
-  embedded: boolean,
-  source: Record<string, string | undefined>,
-  log: Logger,
-): Promise<Map<string, string>> {
+export async function prepareDatabases(adminUrl: string, embedded: boolean, settings: DatabaseSettings, log: Logger): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
   for (const { name } of registry) {
-    const explicit = source[`${name.toUpperCase()}_DATABASE_URL`];
+    const { databaseUrl: explicit, dbPassword } = settings.subgraphs[name] ?? {};
     let url: string;
     if (explicit) url = explicit;
     else if (embedded) url = withSchema(adminUrl, name); // PGlite has one user: isolation is shown on real PostgreSQL
     else {
-      await provisionSubgraphSchema(adminUrl, name);
-      url = subgraphUrl(adminUrl, name);
+      await provisionSubgraphSchema(adminUrl, name, dbPassword);
+      url = subgraphUrl(adminUrl, name, dbPassword);
     }
     const { applied } = await applyMigrations({ url, schema: name, migrationsDir: migrationsDirFor(name) });
     if (applied.length) log.info('migrations applied', { subgraph: name, applied });
@@ -145,7 +209,7 @@ export async function prepareDatabases(
   }
   // The gateway's audit login (auditWriterUrl): needs the audit tables, so after the migrations.
   // Embedded: one user, nothing to grant. A given AUDIT_DATABASE_URL: that database is provisioned elsewhere.
-  if (!embedded && urls.has('audit') && !source.AUDIT_DATABASE_URL) await provisionAuditWriter(adminUrl);
+  if (!embedded && urls.has('audit') && !settings.subgraphs.audit?.databaseUrl) await provisionAuditWriter(adminUrl, settings.auditWriterPassword);
   return urls;
 }
 
@@ -153,8 +217,8 @@ export async function prepareDatabases(
  * The gateway's audit-writer URL for the hub's database: role audit_writer on PostgreSQL
  * (provisioned by prepareDatabases), the one user on the embedded database.
  */
-export const hubAuditWriterUrl = (adminUrl: string, embedded: boolean): string =>
-  embedded ? withSchema(adminUrl, 'audit') : auditWriterUrl(adminUrl);
+export const hubAuditWriterUrl = (adminUrl: string, embedded: boolean, password?: string): string =>
+  embedded ? withSchema(adminUrl, 'audit') : auditWriterUrl(adminUrl, password);
 
 /** Every running subgraph that has a seed, with its pool and bulk method (COPY except on PGlite). */
 export function seedWork(running: RunningSubgraph<unknown>[], embedded: boolean): { target: SeedTarget; seed: SubgraphSeed }[] {

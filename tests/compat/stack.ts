@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ export async function startCompatStack(opts: { logLevel?: LogLevel } = {}): Prom
   const log = createLogger({ level: logLevel });
   const started: Running[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'hub-compat-'));
+  // The gateway's identity key for this stack only (the suite's direct calls carry none: acceptUnsigned).
+  const keys = generateKeyPairSync('ed25519');
   let stopGateway: (() => Promise<void>) | undefined;
 
   const stop = async () => {
@@ -49,7 +52,7 @@ export async function startCompatStack(opts: { logLevel?: LogLevel } = {}): Prom
     // products answers ftv1 trace requests, as the suite's ftv1 test expects.
     for (const def of [products, inventoryReference, usersReference]) {
       // The suite also calls subgraphs directly, without the gateway's identity: allowed here only.
-      const running = await startSubgraph(def, { port: 0, host: '127.0.0.1', log, development: true, inlineTrace: def === products, acceptUnsigned: true });
+      const running = await startSubgraph(def, { port: 0, host: '127.0.0.1', log, development: true, inlineTrace: def === products, acceptUnsigned: true, identityKey: keys.publicKey });
       started.push({ url: running.url, close: () => running.close() });
     }
     const [productsServer, inventory, users] = started as [Running, Running, Running];
@@ -70,7 +73,7 @@ export async function startCompatStack(opts: { logLevel?: LogLevel } = {}): Prom
     // environment, the log level and authentication are set here.
     // Authentication off (AUTH_MODE=off, refused in production): the suite sends no tokens.
     const config = loadGatewayConfig({ SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'test', LOG_LEVEL: logLevel, AUTH_MODE: 'off' });
-    const gateway = await createGateway(config, log);
+    const gateway = await createGateway(config, log, { signingKey: keys.privateKey });
     const running = await listen(gateway.server, 0);
     stopGateway = async () => {
       await running.close(1_000);

@@ -47,7 +47,7 @@ export interface DevIdentityProviderOptions {
   machineClients?: MachineClient[];
   /** Signing keys, first signs (default: one fresh key). Share them to get a second realm with the same keys. */
   keys?: SigningJwk[];
-  /** Refuses to start when this (default NODE_ENV) is `production`. */
+  /** The caller's NODE_ENV, from its configuration (scripts/lib/hub.ts, scripts/dev-idp.ts): refuses to start when it is `production`. */
   nodeEnv?: string;
 }
 
@@ -115,7 +115,7 @@ function requestedTtl(ctx: KoaContextWithOIDC | undefined): number | undefined {
  * with client credentials. Keys live in memory only. Refuses to run in production.
  */
 export async function startDevIdentityProvider(opts: DevIdentityProviderOptions = {}): Promise<DevIdentityProvider> {
-  if ((opts.nodeEnv ?? process.env.NODE_ENV) === 'production') {
+  if (opts.nodeEnv === 'production') {
     throw new Error('the development identity provider does not run with NODE_ENV=production: use a real Keycloak (KEYCLOAK_URL)');
   }
   const host = opts.host ?? '127.0.0.1';

@@ -197,18 +197,26 @@ const pem = (value: string) => (value.includes('-----BEGIN') ? value.replaceAll(
 
 export const DEV_IDENTITY_KEY_PATH = '.data/identity/gateway-ed25519.pem';
 
+/** The identity-key variables, as parsed by a process's config module (never read from `process.env` here). */
+export interface IdentityKeySettings {
+  NODE_ENV?: string;
+  HUB_IDENTITY_PRIVATE_KEY?: string;
+  HUB_IDENTITY_PUBLIC_KEY?: string;
+  HUB_IDENTITY_KEY_PATH?: string;
+}
+
 /**
  * The gateway's signing key: HUB_IDENTITY_PRIVATE_KEY, or outside production a development key
  * kept (0600) under .data/ so separately started subgraphs can share it. Production must set it.
  */
-export function loadSigningKey(env: Record<string, string | undefined>): KeyObject {
+export function loadSigningKey(env: IdentityKeySettings): KeyObject {
   if (env.HUB_IDENTITY_PRIVATE_KEY) return createPrivateKey(pem(env.HUB_IDENTITY_PRIVATE_KEY));
   if (env.NODE_ENV === 'production') throw new Error('HUB_IDENTITY_PRIVATE_KEY is required in production (an Ed25519 private key, PEM)');
   return developmentKey(env.HUB_IDENTITY_KEY_PATH ?? DEV_IDENTITY_KEY_PATH);
 }
 
 /** A subgraph's verification key: HUB_IDENTITY_PUBLIC_KEY, or (outside production) the development key's public half. */
-export function loadVerificationKey(env: Record<string, string | undefined>): KeyObject {
+export function loadVerificationKey(env: IdentityKeySettings): KeyObject {
   if (env.HUB_IDENTITY_PUBLIC_KEY) return createPublicKey(pem(env.HUB_IDENTITY_PUBLIC_KEY));
   if (env.HUB_IDENTITY_PRIVATE_KEY) return createPublicKey(pem(env.HUB_IDENTITY_PRIVATE_KEY));
   if (env.NODE_ENV === 'production') throw new Error('HUB_IDENTITY_PUBLIC_KEY is required in production (the gateway key\'s public half, PEM)');

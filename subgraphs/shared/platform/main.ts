@@ -1,13 +1,22 @@
 import { z } from 'zod';
-import { ConfigError, env, parseConfig } from '#common/config.js';
-import { createLogger } from '#common/logger.js';
-import { startSubgraph, type AnySubgraph } from './subgraph.js';
+import { ConfigError, env, identityKeyVariables, parseConfig } from '#common/config.js';
+import { loadVerificationKey } from '#common/identity-signature.js';
+import { createLogger, type LogLevel } from '#common/logger.js';
+import { startSubgraph, type AnySubgraph, type SubgraphRuntimeOptions } from './subgraph.js';
+
+/** What a subgraph running alone is configured with (every variable is in the README). */
+export interface SubgraphConfig extends Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'development' | 'poolSize' | 'identityKey'> {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+}
 
 /**
- * Run one subgraph alone (`npm run start:subgraph -- <name>` or subgraphs/<name>/src/index.ts).
- * Its database URL is `<NAME>_DATABASE_URL`, else `DATABASE_URL`; its port `<NAME>_PORT`, else the default.
+ * A subgraph's configuration from its process's environment: its database URL is
+ * `<NAME>_DATABASE_URL`, else `DATABASE_URL`; its port `<NAME>_PORT`, else the one it declares; the
+ * gateway's public key HUB_IDENTITY_PUBLIC_KEY (outside production: the development key's).
  */
-export async function runSubgraph(def: AnySubgraph): Promise<void> {
+export function loadSubgraphConfig(def: AnySubgraph, source: Record<string, string | undefined>): SubgraphConfig {
   const prefix = def.name.toUpperCase();
   const config = parseConfig(
     z.object({
@@ -18,20 +27,33 @@ export async function runSubgraph(def: AnySubgraph): Promise<void> {
       [`${prefix}_DATABASE_URL`]: env.url().optional(),
       DATABASE_URL: env.url().optional(),
       DB_POOL_SIZE: env.int(10, 1),
-    }).refine((c) => c[`${prefix}_DATABASE_URL`] ?? c.DATABASE_URL, {
+      ...identityKeyVariables,
+    }).refine((c) => (c as Record<string, unknown>)[`${prefix}_DATABASE_URL`] ?? c.DATABASE_URL, {
       message: `set ${prefix}_DATABASE_URL or DATABASE_URL (or use npm start for the embedded database)`,
       path: ['DATABASE_URL'],
     }),
+    source,
   );
-  const log = createLogger({ level: config.LOG_LEVEL as 'info', base: {} });
-  const running = await startSubgraph(def, {
-    databaseUrl: (config[`${prefix}_DATABASE_URL`] ?? config.DATABASE_URL) as string,
-    port: config[`${prefix}_PORT`] as number,
-    host: config.HOST as string,
-    log,
+  const own = config as Record<string, unknown>;
+  return {
+    databaseUrl: (own[`${prefix}_DATABASE_URL`] ?? config.DATABASE_URL) as string,
+    port: own[`${prefix}_PORT`] as number,
+    host: config.HOST,
+    logLevel: config.LOG_LEVEL,
     development: config.NODE_ENV !== 'production',
-    poolSize: config.DB_POOL_SIZE as number,
-  });
+    poolSize: config.DB_POOL_SIZE,
+    identityKey: loadVerificationKey(config),
+  };
+}
+
+/**
+ * Run one subgraph alone (`npm run start:subgraph -- <name>`): its configuration is read here, from
+ * this process's environment, once.
+ */
+export async function runSubgraph(def: AnySubgraph): Promise<void> {
+  const { logLevel, ...config } = loadSubgraphConfig(def, process.env);
+  const log = createLogger({ level: logLevel });
+  const running = await startSubgraph(def, { ...config, log });
   const stop = async () => {
     await running.close();
     process.exit(0);

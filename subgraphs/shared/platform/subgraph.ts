@@ -13,7 +13,7 @@ import { createFormatError } from '#common/format-error.js';
 import { compactJson, createGraphQLHttpServer, listen, sendJson, type RunningHttpServer } from '#common/http.js';
 import type { KeyObject } from 'node:crypto';
 import { anonymousIdentity, IDENTITY_HEADER, type Identity } from '#common/identity.js';
-import { createIdentityVerifier, loadVerificationKey, type VouchedRequest } from '#common/identity-signature.js';
+import { createIdentityVerifier, type VouchedRequest } from '#common/identity-signature.js';
 import { applyAccessRules, type AccessPolicy } from './access/rules.js';
 import { RequestAccess } from './access/request-access.js';
 import { AUDIT_EXTENSION } from '#common/audit/report.js';
@@ -69,8 +69,8 @@ export interface SubgraphRuntimeOptions {
   db?: Partial<DbOptions>;
   /** Answer the gateway's ftv1 trace requests (off by default). */
   inlineTrace?: boolean;
-  /** The gateway's identity key (public half); default from HUB_IDENTITY_PUBLIC_KEY (identity-signature.ts). */
-  identityKey?: KeyObject;
+  /** The gateway's identity key (public half): HUB_IDENTITY_PUBLIC_KEY, loaded by the process's config module (main.ts, the hub). */
+  identityKey: KeyObject;
   /**
    * Let requests without an identity header in, as anonymous (a signed header is still verified).
    * Only for third-party conformance suites that call a subgraph directly; refused outside development.
@@ -122,7 +122,7 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   await apollo.start();
   // Only the gateway's signed identity gets in (README, "Identity"): a direct call gets 401 and nothing else.
   if (opts.acceptUnsigned && !opts.development) throw new Error(`subgraph ${def.name}: acceptUnsigned is refused outside development`);
-  const verifyIdentity = createIdentityVerifier(opts.identityKey ?? loadVerificationKey(process.env), def.name);
+  const verifyIdentity = createIdentityVerifier(opts.identityKey, def.name);
   const vouched = new WeakMap<IncomingMessage, VouchedRequest>();
   const server = createGraphQLHttpServer<TContext>({
     apollo,

@@ -14,4 +14,4 @@ export const auditConfigSchema = z.object({
 });
 export type AuditConfig = z.infer<typeof auditConfigSchema>;
 
-export const loadAuditConfig = (source: Record<string, string | undefined> = process.env): AuditConfig => parseConfig(auditConfigSchema, source);
+export const loadAuditConfig = (source: Record<string, string | undefined>): AuditConfig => parseConfig(auditConfigSchema, source);

@@ -2,7 +2,8 @@
 // PostgreSQL schema and nothing else; the public schema and the database are closed to PUBLIC. So
 // another subgraph's role gets SQLSTATE 42501 on any read of this one's tables. With `trust`
 // authentication (CI) anyone can log in as any role: there the privileges catch mistakes, not
-// attackers — production sets `<SVC>_DB_PASSWORD`.
+// attackers — production sets `<SVC>_DB_PASSWORD` (read by the caller's config module, scripts/lib/hub.ts,
+// and passed in here as `password`).
 import type pg from 'pg';
 
 import { withClient, withSchema } from '#prisma-engine/pg-admin.mjs';
@@ -20,24 +21,21 @@ function assertSubgraphName(svc: string): void {
 /** Login role of a subgraph: `<svc>_svc`. */
 export const subgraphRole = (svc: string) => `${svc}_svc`;
 
-/** `<SVC>_DB_PASSWORD`, if set (`<NAME>` of a role `<name>_svc` or `<name>`). */
-const passwordFor = (name: string): string | undefined => process.env[`${name.toUpperCase()}_DB_PASSWORD`] || undefined;
-
-/** `adminUrl` as `role` (password from `<NAME>_DB_PASSWORD`, never the admin's) with `?schema=<schema>`. */
-function roleUrl(adminUrl: string, role: string, passwordName: string, schema: string): string {
+/** `adminUrl` as `role` (with its own password, never the admin's) with `?schema=<schema>`. */
+function roleUrl(adminUrl: string, role: string, password: string | undefined, schema: string): string {
   const u = new URL(adminUrl);
   u.username = role;
-  u.password = passwordFor(passwordName) ?? '';
+  u.password = password ?? '';
   return withSchema(u.toString(), schema);
 }
 
 /**
- * `adminUrl` with the subgraph's role as user (password from `<SVC>_DB_PASSWORD`, never the
- * admin's) and `?schema=<svc>`.
+ * `adminUrl` with the subgraph's role as user (its password `<SVC>_DB_PASSWORD` when one is set,
+ * never the admin's) and `?schema=<svc>`.
  */
-export function subgraphUrl(adminUrl: string, svc: string): string {
+export function subgraphUrl(adminUrl: string, svc: string, password?: string): string {
   assertSubgraphName(svc);
-  return roleUrl(adminUrl, subgraphRole(svc), svc, svc);
+  return roleUrl(adminUrl, subgraphRole(svc), password, svc);
 }
 
 /** Error codes meaning another session did the same thing at the same moment. */
@@ -82,16 +80,16 @@ async function raceTolerant(client: pg.ClientBase, sql: string, attempts = 5): P
 
 /**
  * Idempotently, as an administrator connected to the target database (`adminUrl`):
- * - login role `<svc>_svc` (password from `<SVC>_DB_PASSWORD` when set; roles are cluster-wide, so
- *   parallel callers creating it at once are tolerated);
+ * - login role `<svc>_svc` (with `password`, `<SVC>_DB_PASSWORD`, when one is given; roles are
+ *   cluster-wide, so parallel callers creating it at once are tolerated);
  * - schema `<svc>` owned by that role;
  * - PUBLIC loses every privilege on schema public and on the database; the role gets CONNECT.
  */
-export async function provisionSubgraphSchema(adminUrl: string, svc: string): Promise<void> {
+export async function provisionSubgraphSchema(adminUrl: string, svc: string, password?: string): Promise<void> {
   assertSubgraphName(svc);
   const role = subgraphRole(svc);
   await withClient(adminUrl, async (client) => {
-    const db = await ensureLoginRole(client, role, passwordFor(svc));
+    const db = await ensureLoginRole(client, role, password);
 
     const schema = await client.query<{ owner: string }>(
       'SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1',
@@ -114,22 +112,22 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string): Pr
 export const AUDIT_WRITER_ROLE = 'audit_writer';
 export const AUDIT_SCHEMA = 'audit';
 
-/** `adminUrl` with the audit writer's role (password from AUDIT_WRITER_DB_PASSWORD) and `?schema=audit`. */
-export function auditWriterUrl(adminUrl: string): string {
-  return roleUrl(adminUrl, AUDIT_WRITER_ROLE, AUDIT_WRITER_ROLE, AUDIT_SCHEMA);
+/** `adminUrl` with the audit writer's role (its password AUDIT_WRITER_DB_PASSWORD when one is set) and `?schema=audit`. */
+export function auditWriterUrl(adminUrl: string, password?: string): string {
+  return roleUrl(adminUrl, AUDIT_WRITER_ROLE, password, AUDIT_SCHEMA);
 }
 
 /**
  * Idempotently, as an administrator, after the audit schema's migrations: login role
- * `audit_writer` (password from AUDIT_WRITER_DB_PASSWORD when set) with CONNECT on the database,
+ * `audit_writer` (with `password`, AUDIT_WRITER_DB_PASSWORD, when one is given) with CONNECT on the database,
  * USAGE on schema audit, INSERT and SELECT on audit.entry, SELECT on audit.checkpoint — no UPDATE,
  * DELETE, TRUNCATE, and no other table.
  */
-export async function provisionAuditWriter(adminUrl: string): Promise<void> {
+export async function provisionAuditWriter(adminUrl: string, password?: string): Promise<void> {
   const role = ident(AUDIT_WRITER_ROLE);
   const schema = ident(AUDIT_SCHEMA);
   await withClient(adminUrl, async (client) => {
-    await ensureLoginRole(client, AUDIT_WRITER_ROLE, passwordFor(AUDIT_WRITER_ROLE));
+    await ensureLoginRole(client, AUDIT_WRITER_ROLE, password);
     await raceTolerant(client, `GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
     await raceTolerant(client, `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`);
     await raceTolerant(client, `GRANT SELECT, INSERT ON ${schema}."entry" TO ${role}`);

@@ -2,6 +2,8 @@
 // and its migrations, applied in process as that role (migrate.ts); with 'audit', the audit writer's
 // role too (auditWriterUrl). Dropped WITH (FORCE) at the end.
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { env, parseConfig } from '#common/config.js';
 import { onDatabase, runStatements } from '#prisma-engine/pg-admin.mjs';
 
 import { applyMigrations, migrationsDirFor } from './migrate.js';
@@ -20,6 +22,14 @@ export interface TestDatabase {
 
 const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * Test processes (vitest's workers, the benchmarks) have no config module of their own: this is
+ * where they read their one variable, TEST_DATABASE_ADMIN_URL, once.
+ */
+let configuredAdminUrl: string | undefined;
+const testAdminUrl = () =>
+  (configuredAdminUrl ??= parseConfig(z.object({ TEST_DATABASE_ADMIN_URL: env.url().default(DEFAULT_ADMIN_URL) }), process.env).TEST_DATABASE_ADMIN_URL);
+
 const adminQuery = (url: string, sql: string) => runStatements(url, [sql]);
 
 /**
@@ -27,7 +37,7 @@ const adminQuery = (url: string, sql: string) => runStatements(url, [sql]);
  * provisions and migrates each of `opts.subgraphs` in it.
  */
 export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?: string }): Promise<TestDatabase> {
-  const serverAdminUrl = opts.adminUrl ?? process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
+  const serverAdminUrl = opts.adminUrl ?? testAdminUrl();
   const name = `ih_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverAdminUrl, `CREATE DATABASE "${name}"`);
   const adminUrl = onDatabase(serverAdminUrl, name);
