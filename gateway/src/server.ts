@@ -57,6 +57,8 @@ export interface GatewayDependencies {
   audit?: AuditSink;
   /** Identity signing key; default HUB_IDENTITY_PRIVATE_KEY (identity-signature.ts). */
   signingKey?: KeyObject;
+  /** The rate limiter's clock in milliseconds; default performance.now (tests pass one they advance). */
+  clock?: () => number;
 }
 
 /** Build the gateway without listening (index.ts listens; tests listen on port 0). */
@@ -125,6 +127,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
         : createTokenVerifier({ serverUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.KEYCLOAK_AUDIENCE, minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S }),
     allowList,
     rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+    now: deps.clock,
     realm: config.KEYCLOAK_REALM,
     log,
     onRefused: (req, refusal, partial, requestId) => audit.append(refusedEntry(req, refusal, partial, requestId)),
