@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { connect } from 'node:net';
 import { createGraphQLHttpServer, listen, type RunningHttpServer } from './http.js';
 import { createLogger } from './logger.js';
+import { until } from '#testing/gate.js';
 
 let running: RunningHttpServer;
 const logged: string[] = [];
@@ -68,13 +69,14 @@ describe('HTTP front', () => {
   it('a client hanging up mid-body is not a server error: nothing logged as one, no answer attempted', async () => {
     const { port } = running;
     const from = logged.length;
-    await new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"query":');
-        setTimeout(() => socket.destroy(), 50);
-      });
-      socket.on('close', () => setTimeout(resolve, 100));
+    // Hang up once the server has the request and is reading its body (not on a timer), then wait
+    // for the server's verdict on it: one line, either way.
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"query":');
     });
+    running.server.once('request', () => socket.destroy());
+    const verdict = (l: string) => l.includes('client closed the connection') || l.includes('"level":"error"');
+    await until(() => logged.slice(from).some(verdict), 20_000, 'the server to log the hang-up');
     expect(logged.slice(from).filter((l) => l.includes('"level":"error"'))).toEqual([]);
     expect(logged.slice(from).some((l) => l.includes('client closed the connection'))).toBe(true);
     const ok = await request(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
