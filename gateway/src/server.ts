@@ -47,8 +47,13 @@ export interface Gateway {
   /** The machine clients' allow-list (tests register operations here). */
   allowList: AllowList;
   audit: AuditSink;
-  /** Requests answered by another's in-flight work: collapsed client operations, deduplicated subgraph fetches. */
-  sharing(): { operations: number; fetches: number };
+  /**
+   * Requests answered by another's in-flight work: collapsed client operations (counted once
+   * answered, those answered by another worker included) and deduplicated subgraph fetches; and
+   * `joined`, the operations that joined one running in this process, counted as they join (what
+   * a test waits for before letting the leader finish).
+   */
+  sharing(): { operations: number; fetches: number; joined: number };
   stop(): Promise<void>;
 }
 
@@ -136,12 +141,13 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     config.COLLAPSE_OPERATIONS === 'on'
       ? operationCollapsing({ admitted: admission.admitted, audit, peers: clusterCollapsePeers({ waitMs: COLLAPSE_PEER_WAIT_MS }) })
       : undefined;
+  const sharedAnswers = collapse ? answerSharing(collapse) : undefined;
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     admit: admission.admit,
-    respond: collapse ? answerSharing(collapse) : undefined,
+    respond: sharedAnswers,
     context: createGatewayContext(log, admission.admitted),
     page: ide ? (req) => (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') ? ide.page : undefined) : undefined,
     routes: {
@@ -156,7 +162,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     subgraphs,
     allowList,
     audit,
-    sharing: () => ({ operations: collapse?.followers() ?? 0, fetches: http.inflight.shared }),
+    sharing: () => ({ operations: collapse?.followers() ?? 0, fetches: http.inflight.shared, joined: sharedAnswers?.inflight.shared ?? 0 }),
     stop: async () => {
       await apollo.stop();
       await http.close();
