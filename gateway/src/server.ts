@@ -139,7 +139,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
   });
   const collapse =
     config.COLLAPSE_OPERATIONS === 'on'
-      ? operationCollapsing({ admitted: admission.admitted, audit, peers: clusterCollapsePeers({ waitMs: COLLAPSE_PEER_WAIT_MS }) })
+      ? operationCollapsing({ admitted: admission.admitted, audit, peers: clusterCollapsePeers({ waitMs: COLLAPSE_PEER_WAIT_MS }), log })
       : undefined;
   const sharedAnswers = collapse ? answerSharing(collapse) : undefined;
   const server = createGraphQLHttpServer<GatewayContext>({
