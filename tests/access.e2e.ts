@@ -17,6 +17,7 @@ import { hubRoles, type HubRole } from '#common/identity.js';
 import { readFileSync } from 'node:fs';
 import { sha256Hex } from '../gateway/src/persisted.js';
 import { UNMASK_REASON_HEADER } from '../gateway/src/admission.js';
+import { createManualClock } from './helpers/clock.js';
 
 /**
  * DESIGN.md §4 / SECURITY.md, end to end through the gateway with real tokens: row scope per role
@@ -30,12 +31,19 @@ let own: { code: string; regionCode: string };
 let staffOf: (hospitalCode: string) => Promise<string>;
 const manifestDir = mkdtempSync(join(tmpdir(), 'ih-persisted-'));
 const SLOW_FEED = 'slow-feed';
+const SLOW_FEED_LIMIT = { perSecond: 1, burst: 2 };
+/** The gateway's rate-limit clock: buckets refill only when a test advances it. */
+const clock = createManualClock();
+/** Long enough for any bucket of SLOW_FEED to be full again. */
+const REFILL_MS = (SLOW_FEED_LIMIT.burst / SLOW_FEED_LIMIT.perSecond) * 1000;
 
 beforeAll(async () => {
   // A machine client with its own (tight) rate limit and one registered operation.
   const manifest = join(manifestDir, 'persisted.json');
-  writeFileSync(manifest, JSON.stringify({ clients: { [SLOW_FEED]: { rateLimit: { perSecond: 1, burst: 2 }, operations: [{ name: 'Regions', document: '{ regions { code } }' }] } } }));
-  stack = await startStack({ extra: [probe], gatewayEnv: { PERSISTED_OPERATIONS_PATH: manifest } });
+  writeFileSync(manifest, JSON.stringify({ clients: { [SLOW_FEED]: { rateLimit: SLOW_FEED_LIMIT, operations: [{ name: 'Regions', document: '{ regions { code } }' }] } } }));
+  // Time stands still for the limiter unless a test advances it: everyone else gets a bucket that a
+  // whole file of requests cannot empty (SLOW_FEED's own limit is the one under test).
+  stack = await startStack({ extra: [probe], gatewayEnv: { PERSISTED_OPERATIONS_PATH: manifest, RATE_LIMIT_BURST: '100000' }, clock: clock.now });
   fixture = await loadDirectory(stack.subgraphs.directory!.db.pool, { hospitals: 50, departmentsEach: 2, staffEach: 1 });
   own = fixture.hospitals[0]!;
   const { idp } = stack;
@@ -291,7 +299,7 @@ describe('machine clients: persisted operations only, rate limit per client', ()
     expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'query' });
     expect(await auditEntry('unregistered-1')).toMatchObject({ outcome: 'refused', status: 403, client_id: SLOW_FEED });
 
-    await new Promise((r) => setTimeout(r, 2_100)); // a fresh bucket
+    clock.advance(REFILL_MS); // a fresh bucket, whatever the refused request took from it
     const byHash = await request(stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token(SLOW_FEED)}` },
@@ -301,8 +309,8 @@ describe('machine clients: persisted operations only, rate limit per client', ()
     expect(((await byHash.body.json()) as { data: { regions: unknown[] } }).data.regions.length).toBeGreaterThan(0);
   });
 
-  it('429 with Retry-After past the client\'s own limit; other callers unaffected', async () => {
-    await new Promise((r) => setTimeout(r, 2_100));
+  it('429 with Retry-After past the client\'s own limit; other callers unaffected; answered again once it has waited', async () => {
+    clock.advance(REFILL_MS); // a full bucket: burst 2
     const slow = stack.as(SLOW_FEED);
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push(await slow('{ regions { code } }'));
@@ -310,6 +318,11 @@ describe('machine clients: persisted operations only, rate limit per client', ()
     expect(statuses[2]!.headers['retry-after']).toBe('1');
     expect(errorCodes(statuses[2]!)).toEqual(['RATE_LIMITED']);
     expect((await stack.as('sup-city')('{ regions { code } }')).status).toBe(200);
+    // Still refused while no time passes; after the Retry-After it asked for, one more request goes through.
+    expect((await slow('{ regions { code } }')).status).toBe(429);
+    clock.advance(Number(statuses[2]!.headers['retry-after']) * 1000);
+    expect((await slow('{ regions { code } }')).status).toBe(200);
+    expect((await slow('{ regions { code } }')).status).toBe(429);
   });
 });
 

@@ -21,7 +21,7 @@ async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: st
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      const match = /GraphQL: (http:\/\/\S+)/.exec(out);
+      const match = /GraphQL: (http:\/\/\S+)\s/.exec(out); // up to the space after it: a chunk may end inside the URL
       if (match) resolve(match[1]!);
     });
     child.on('exit', (code) => reject(new Error(`exited ${code} before ready:\n${out}`)));

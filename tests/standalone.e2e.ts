@@ -54,7 +54,8 @@ function watch(child: ChildProcessWithoutNullStreams, entry: string) {
   const listening = (msg: string) =>
     new Promise<string>((resolve, reject) => {
       const check = () => {
-        const line = out.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+        // Complete lines only: a chunk may end in the middle of one.
+        const line = out.split('\n').slice(0, -1).find((l) => l.includes(`"msg":"${msg}"`));
         if (line) resolve((JSON.parse(line) as { url: string }).url);
       };
       child.stdout.on('data', check);

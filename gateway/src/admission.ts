@@ -35,6 +35,8 @@ export interface AdmissionOptions {
   verifier: TokenVerifier | null;
   allowList: AllowList;
   rateLimit: { perSecond: number; burst: number };
+  /** The rate limiter's clock in milliseconds (default performance.now): tests advance their own instead of sleeping. */
+  now?: () => number;
   realm: string;
   log: Logger;
   /** Called for every refused request (the audit log records refusals too). */
@@ -49,12 +51,12 @@ export interface AdmissionOptions {
 export function createAdmission(opts: AdmissionOptions) {
   const admitted = new WeakMap<IncomingMessage, Admitted>();
   const limiters = new Map<string, RateLimiter>();
-  const defaultLimiter = createRateLimiter(opts.rateLimit);
+  const defaultLimiter = createRateLimiter({ ...opts.rateLimit, now: opts.now });
   const limiterFor = (clientId: string | null): RateLimiter => {
     const own = clientId ? opts.allowList.rateLimitOf(clientId) : undefined;
     if (!own || !clientId) return defaultLimiter;
     let limiter = limiters.get(clientId);
-    if (!limiter) limiters.set(clientId, (limiter = createRateLimiter(own)));
+    if (!limiter) limiters.set(clientId, (limiter = createRateLimiter({ ...own, now: opts.now })));
     return limiter;
   };
 

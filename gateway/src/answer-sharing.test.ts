@@ -36,6 +36,7 @@ describe('answer sharing: identical requests in flight', () => {
   let collapseOn = true;
   let gate = createGate();
   const sharedWith: { requestId: string; ownHeader: unknown; response: SharedResponse }[] = [];
+  const joinedBy: string[] = [];
   const metaReadFor: string[] = [];
   const server = serve(
     {
@@ -45,6 +46,7 @@ describe('answer sharing: identical requests in flight', () => {
         metaReadFor.push(id);
         return { leader: id };
       },
+      joined: (_req, requestId) => joinedBy.push(requestId),
       shared: (req, requestId, response) => sharedWith.push({ requestId, ownHeader: req.headers['x-request-id'], response }),
     },
     async (args) => {
@@ -61,6 +63,7 @@ describe('answer sharing: identical requests in flight', () => {
   const reset = (followers: number) => {
     calls = 0;
     sharedWith.length = 0;
+    joinedBy.length = 0;
     metaReadFor.length = 0;
     gate = createGate();
     const base = server.respond.inflight.shared;
@@ -87,6 +90,8 @@ describe('answer sharing: identical requests in flight', () => {
     expect(ids).toContain(leader);
     expect(sharedWith).toHaveLength(9);
     expect(sharedWith.map((s) => s.requestId).sort()).toEqual(ids.filter((id) => id !== leader).sort());
+    // joined() came for the same nine, as they joined (the gate opened only after the ninth).
+    expect(joinedBy.sort()).toEqual(ids.filter((id) => id !== leader).sort());
     for (const s of sharedWith) {
       expect(s.ownHeader).toBe(s.requestId);
       expect(s.response.leaderRequestId).toBe(leader);
@@ -134,6 +139,7 @@ describe('answer sharing: identical requests in flight', () => {
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(new Set(answers.map((a) => a.body)).size).toBe(10);
       expect(sharedWith).toEqual([]);
+      expect(joinedBy).toEqual([]);
       expect(metaReadFor).toEqual([]);
     } finally {
       collapseOn = true;

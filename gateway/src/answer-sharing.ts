@@ -14,6 +14,8 @@ export interface CollapseOptions {
   key(req: IncomingMessage, body: unknown): string | null;
   /** Read from the leading request once it has answered: what followers need of it (e.g. its audit entry). */
   meta?(req: IncomingMessage): unknown;
+  /** A request joined an execution of its key running in this process (called as it joins, before any answer). */
+  joined?(req: IncomingMessage, requestId: string): void;
   /** A follower was answered with the leader's response. */
   shared?(req: IncomingMessage, requestId: string, response: SharedResponse): void;
   /** Other processes serving the same port (cluster workers): collapse with theirs too. */
@@ -50,6 +52,7 @@ export function answerSharing(opts: CollapseOptions): ((call: GraphQLCall) => Pr
     if (key === null) return writeResult(res, await run());
     let leads = false;
     const peers = opts.peers;
+    if (inflight.has(key)) opts.joined?.(req, requestId);
     const answer = await inflight.run(key, async () => {
       const elsewhere = peers ? await peers.join(key) : null;
       if (elsewhere) return elsewhere;

@@ -5,11 +5,13 @@ describe('collapsing across cluster workers: the supervisor registry', () => {
   it('the first worker to ask leads; others wait; the answer releases exactly them, once', () => {
     const r = new CollapseRegistry();
     expect(r.join('k', { worker: 1, id: 1 })).toBe('lead');
+    expect(r.owner('k')).toBe(1);
     expect(r.join('k', { worker: 2, id: 7 })).toBe('wait');
     expect(r.join('k', { worker: 2, id: 8 })).toBe('wait');
     expect(r.join('other', { worker: 2, id: 9 })).toBe('lead');
     expect(r.done('k', 1)).toEqual([{ worker: 2, id: 7 }, { worker: 2, id: 8 }]);
     expect(r.done('k', 1)).toEqual([]);
+    expect(r.owner('k')).toBeUndefined();
     // Forgotten once answered: the next ask leads again (nothing is cached).
     expect(r.join('k', { worker: 2, id: 10 })).toBe('lead');
     expect(r.size).toBe(2);

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from '#common/logger.js';
 import type { CollapsePeers, SharedResponse } from './answer-sharing.js';
 
 /**
@@ -26,6 +27,11 @@ export class CollapseRegistry {
     }
     entry.waiters.push(waiter);
     return 'wait';
+  }
+
+  /** The worker running the key, if any. */
+  owner(key: string): number | undefined {
+    return this.running.get(key)?.owner;
   }
 
   /** The key is answered (or failed): its waiters, and the key is forgotten. Only its owner may end it. */
@@ -60,8 +66,12 @@ type Message =
 
 const isMessage = (m: unknown): m is Message => typeof m === 'object' && m !== null && typeof (m as { t?: unknown }).t === 'string' && (m as { t: string }).t.startsWith('collapse:');
 
-/** In the supervisor: answer the workers' questions (call before forking, with 'advanced' IPC serialization). */
-export function serveCollapseRegistry(): CollapseRegistry {
+/**
+ * In the supervisor: answer the workers' questions (call before forking, with 'advanced' IPC
+ * serialization). At debug level it logs each request that waits for another worker's answer
+ * (worker ids only, never the key: it holds the caller's scope and the whole request).
+ */
+export function serveCollapseRegistry(log?: Logger): CollapseRegistry {
   const registry = new CollapseRegistry();
   const send = (worker: number, message: Message) => cluster.workers?.[worker]?.send(message);
   const answer = (waiters: Waiter[], response: SharedResponse | null) => {
@@ -71,6 +81,7 @@ export function serveCollapseRegistry(): CollapseRegistry {
     if (!isMessage(message)) return;
     if (message.t === 'collapse:join') {
       if (registry.join(message.key, { worker: worker.id, id: message.id }) === 'lead') send(worker.id, { t: 'collapse:lead', id: message.id });
+      else log?.debug('collapse: waiting for another worker\'s answer', { waiter: worker.id, leader: registry.owner(message.key) });
     } else if (message.t === 'collapse:done') {
       answer(registry.done(message.key, worker.id), message.response);
     }

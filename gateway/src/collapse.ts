@@ -5,6 +5,7 @@ import { identityScopeKey } from '#common/identity.js';
 import type { Admitted } from './admission.js';
 import { followerEntry, type AuditSink } from './audit.js';
 import { contextOf } from './context.js';
+import type { Logger } from '#common/logger.js';
 
 /**
  * In-flight collapsing of identical client operations (COLLAPSE_OPERATIONS=on): while one request
@@ -16,7 +17,13 @@ import { contextOf } from './context.js';
  * entry, naming the request whose answer it received. Nothing is kept once the answer is sent.
  * With cluster workers, `peers` (cluster-collapse.ts) extends this across the workers.
  */
-export function operationCollapsing(opts: { admitted: (req: IncomingMessage) => Admitted | undefined; audit: AuditSink; peers?: CollapsePeers | null }): CollapseOptions & { followers(): number } {
+export function operationCollapsing(opts: {
+  admitted: (req: IncomingMessage) => Admitted | undefined;
+  audit: AuditSink;
+  peers?: CollapsePeers | null;
+  /** At debug level, each request joining one in flight is logged (its request id only). */
+  log?: Logger;
+}): CollapseOptions & { followers(): number } {
   const readOnly = new QueryDocuments();
   let followers = 0;
   return {
@@ -38,6 +45,7 @@ export function operationCollapsing(opts: { admitted: (req: IncomingMessage) => 
       return `${identityScopeKey(who.identity, who.reason)}\n${method}\n${headers}\n${what}`;
     },
     meta: (req) => contextOf(req)?.audit.entry,
+    joined: (_req, requestId) => opts.log?.debug('collapse: joined an execution in flight', { requestId }),
     shared(req, requestId, response) {
       const who = opts.admitted(req);
       if (!who) return;

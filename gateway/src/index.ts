@@ -38,7 +38,7 @@ function supervise(config: GatewayConfig, log: ReturnType<typeof createLogger>):
   let restarts: number[] = [];
   // Structured clone over IPC: collapsed answers travel between workers as bytes, audit entries with their dates.
   cluster.setupPrimary({ serialization: 'advanced' });
-  serveCollapseRegistry();
+  serveCollapseRegistry(log);
   for (let i = 0; i < config.GATEWAY_WORKERS; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

@@ -50,8 +50,13 @@ export interface Gateway {
   /** The machine clients' allow-list (tests register operations here). */
   allowList: AllowList;
   audit: AuditSink;
-  /** Requests answered by another's in-flight work: collapsed client operations, deduplicated subgraph fetches. */
-  sharing(): { operations: number; fetches: number };
+  /**
+   * Requests answered by another's in-flight work: collapsed client operations (counted once
+   * answered, those answered by another worker included) and deduplicated subgraph fetches; and
+   * `joined`, the operations that joined one running in this process, counted as they join (what
+   * a test waits for before letting the leader finish).
+   */
+  sharing(): { operations: number; fetches: number; joined: number };
   stop(): Promise<void>;
 }
 
@@ -60,6 +65,8 @@ export interface GatewayDependencies {
   audit?: AuditSink;
   /** Identity signing key; default the configured HUB_IDENTITY_PRIVATE_KEY (identity-signature.ts). */
   signingKey?: KeyObject;
+  /** The rate limiter's clock in milliseconds; default performance.now (tests pass one they advance). */
+  clock?: () => number;
 }
 
 /** Build the gateway without listening (index.ts listens; tests listen on port 0). */
@@ -127,21 +134,23 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
         : createTokenVerifier({ serverUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.KEYCLOAK_AUDIENCE, minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S }),
     allowList,
     rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+    now: deps.clock,
     realm: config.KEYCLOAK_REALM,
     log,
     onRefused: (req, refusal, partial, requestId) => audit.append(refusedEntry(req, refusal, partial, requestId)),
   });
   const collapse =
     config.COLLAPSE_OPERATIONS === 'on'
-      ? operationCollapsing({ admitted: admission.admitted, audit, peers: clusterCollapsePeers({ waitMs: COLLAPSE_PEER_WAIT_MS }) })
+      ? operationCollapsing({ admitted: admission.admitted, audit, peers: clusterCollapsePeers({ waitMs: COLLAPSE_PEER_WAIT_MS }), log })
       : undefined;
+  const sharedAnswers = collapse ? answerSharing(collapse) : undefined;
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     maxJsonDepth: config.MAX_JSON_DEPTH,
     admit: admission.admit,
-    respond: collapse ? answerSharing(collapse) : undefined,
+    respond: sharedAnswers,
     context: createGatewayContext(log, admission.admitted),
     page: ide ? (req) => (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') ? ide.page : undefined) : undefined,
     routes: {
@@ -156,7 +165,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     subgraphs,
     allowList,
     audit,
-    sharing: () => ({ operations: collapse?.followers() ?? 0, fetches: http.inflight.shared }),
+    sharing: () => ({ operations: collapse?.followers() ?? 0, fetches: http.inflight.shared, joined: sharedAnswers?.inflight.shared ?? 0 }),
     stop: async () => {
       await apollo.stop();
       await http.close();

@@ -40,6 +40,17 @@ export interface Stack {
   gateway: Gateway;
   /** The gateway's identity key pair of this stack (tests that play gateway, or attacker). */
   identityKeys: { privateKey: KeyObject; publicKey: KeyObject };
+  /**
+   * Another gateway on this stack's subgraphs, configured as the stack's own plus `env` (e.g. a
+   * SUBGRAPH_URL_<NAME> of the test's choosing), on port 0; stopped by stop() or with the stack.
+   */
+  startGateway(env?: Record<string, string>): Promise<RunningGateway>;
+  stop(): Promise<void>;
+}
+
+export interface RunningGateway {
+  url: string;
+  gateway: Gateway;
   stop(): Promise<void>;
 }
 
@@ -48,7 +59,14 @@ export interface Stack {
  * subgraph over HTTP, and the gateway serving the committed supergraph with URL overrides.
  */
 export async function startStack(
-  opts: { gatewayEnv?: Record<string, string>; subgraphs?: SubgraphName[]; extra?: AnySubgraph[]; log?: Logger } = {},
+  opts: {
+    gatewayEnv?: Record<string, string>;
+    subgraphs?: SubgraphName[];
+    extra?: AnySubgraph[];
+    log?: Logger;
+    /** The gateway's rate-limit clock (tests/helpers/clock.ts); default the real one. */
+    clock?: () => number;
+  } = {},
 ): Promise<Stack> {
   const names = opts.subgraphs ?? [...subgraphNames];
   const log = opts.log ?? createLogger({ level: (process.env.TEST_LOG_LEVEL as 'error') ?? 'silent' });
@@ -73,7 +91,7 @@ export async function startStack(
       stops.push(() => sub.close());
     }
     const all = [...names, ...(opts.extra ?? []).map((d) => d.name)];
-    const config = loadGatewayConfig({
+    const env = {
       SUPERGRAPH_PATH: opts.extra?.length ? composeWith(opts.extra) : 'schema/supergraph.graphql',
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',
@@ -83,11 +101,27 @@ export async function startStack(
       ...('audit' in subgraphs ? { AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl), AUDIT_FLUSH_MS: '20' } : {}),
       ...Object.fromEntries(all.map((n) => [`SUBGRAPH_URL_${n.toUpperCase()}`, subgraphs[n]!.url])),
       ...opts.gatewayEnv,
-    });
-    const gateway = await createGateway(config, log, { signingKey: keys.privateKey });
-    stops.push(() => gateway.stop());
-    const http = await listen(gateway.server, 0);
-    stops.push(() => http.close(1_000));
+    };
+    const startGateway = async (extraEnv: Record<string, string> = {}): Promise<RunningGateway> => {
+      const gateway = await createGateway(loadGatewayConfig({ ...env, ...extraEnv }), log, { signingKey: keys.privateKey, clock: opts.clock });
+      let http: Awaited<ReturnType<typeof listen>>;
+      try {
+        http = await listen(gateway.server, 0);
+      } catch (err) {
+        await gateway.stop();
+        throw err;
+      }
+      let stopped = false;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        await http.close(1_000);
+        await gateway.stop();
+      };
+      stops.push(stop);
+      return { url: http.url, gateway, stop };
+    };
+    const { url: gatewayUrl, gateway } = await startGateway();
     const tokens = new Map<string, Promise<string>>();
     const token = (who: string) => {
       let t = tokens.get(who);
@@ -95,14 +129,15 @@ export async function startStack(
       return t;
     };
     const as = (who: string) => async <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
-      gql<T>(http.url, query, variables, { authorization: `Bearer ${await token(who)}`, ...headers });
+      gql<T>(gatewayUrl, query, variables, { authorization: `Bearer ${await token(who)}`, ...headers });
     return {
-      gatewayUrl: http.url,
+      gatewayUrl,
       subgraphs,
       database,
       idp,
       gateway,
       identityKeys: keys,
+      startGateway,
       token,
       as,
       query: as(DEFAULT_USER),

@@ -11,6 +11,13 @@ const CLIENT_CODES = new Set([
 ]);
 
 const UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', '57P01', '57P03']);
+/**
+ * The pool's own failures reach us through the Prisma adapter as plain errors without a code: a
+ * connection attempt that timed out (a database that accepts but never answers) and no free
+ * connection within the timeout. Both are the database being unavailable, as P1001 and P2024 are.
+ */
+const POOL_UNAVAILABLE = new Set(['Connection terminated due to connection timeout', 'timeout exceeded when trying to connect']);
+const DB_UNAVAILABLE = { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again later' } as const;
 
 interface DbErrorLike {
   code?: unknown;
@@ -21,14 +28,14 @@ interface DbErrorLike {
 export function dbErrorToExtensions(err: unknown): { code: string; message: string; field?: string } | null {
   const e = err as DbErrorLike | null;
   const code = typeof e?.code === 'string' ? e.code : null;
-  if (!code) return null;
+  if (!code) return err instanceof Error && POOL_UNAVAILABLE.has(err.message) ? { ...DB_UNAVAILABLE } : null;
   const fields = e?.meta?.target ?? e?.meta?.driverAdapterError?.cause?.constraint?.fields;
   const field = Array.isArray(fields) ? fields.join(',') : typeof fields === 'string' ? fields : undefined;
   if (code === 'P2002' || code === '23505') return { code: 'CONFLICT', message: 'A record with this key already exists', field };
   if (code === 'P2025') return { code: 'NOT_FOUND', message: 'Record not found' };
   if (code === 'P2003' || code === '23503') return { code: 'BAD_USER_INPUT', message: 'A referenced record does not exist', field };
   // Unreachable, timed-out or closed database, or no free connection: retryable, and nothing to hide.
-  if (UNAVAILABLE.has(code)) return { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again later' };
+  if (UNAVAILABLE.has(code)) return { ...DB_UNAVAILABLE };
   return null;
 }
 
