@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI checks of every subgraph's Prisma schema and migrations, with the real Prisma CLI running
-# offline through our Wasm schema-engine stand-in (DESIGN.md §5), on a scratch database:
+# offline through our Wasm schema-engine stand-in (docs/architecture.md, "Data"), on a scratch database:
 #   for each subgraph of the registry with a database (subgraphs/<svc>/prisma/), as its own role (provision.ts):
 #     1. prisma migrate deploy                  the migrations apply
 #     2. prisma migrate dev --create-only       in sync: it may only produce an empty probe migration

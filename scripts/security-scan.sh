@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Attack the running gateway with two public GraphQL attack tools (SECURITY.md, "Known attacks"):
+# Attack the running gateway with two public GraphQL attack tools (docs/security.md, "Attack tools run against the gateway"):
 #   graphql-cop  https://github.com/dolevf/graphql-cop         12 checks; a strict server shows 0 findings
 #   clairvoyance https://github.com/nikitastupin/clairvoyance  rebuilds a schema from error messages; must recover nothing
 # It downloads nothing: both tools must already be checked out under TOOLS_DIR (see tools_missing below).
@@ -106,7 +106,7 @@ probe_status="$(curl -s -o "$OUT/probe.json" -w '%{http_code}' --max-time 20 "$G
   -H 'content-type: application/json' "${curl_auth[@]}" -d '{"query":"query probe { __typename }"}')"
 echo "  probe        POST {__typename} → HTTP $probe_status $(head -c 300 "$OUT/probe.json" 2>/dev/null)"
 if [[ "$probe_status" == 000 ]]; then
-  echo "The gateway does not answer at $GATEWAY_URL — start it first (README: npm start)." >&2
+  echo "The gateway does not answer at $GATEWAY_URL — start it first (README.md: npm start)." >&2
   exit 2
 fi
 

@@ -1,6 +1,6 @@
 /**
  * `npm run seed -- --scale city|province [--keep]` — replace every subgraph's data with the
- * deterministic synthetic world (DESIGN.md §6). Uses DATABASE_URL (COPY) or, when unset, the
+ * deterministic synthetic world (docs/architecture.md, "Scale"). Uses DATABASE_URL (COPY) or, when unset, the
  * embedded database in HUB_DATA_DIR (multi-row INSERTs; stop `npm start` first).
  */
 import { parseArgs } from 'node:util';

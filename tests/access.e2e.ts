@@ -20,7 +20,7 @@ import { UNMASK_REASON_HEADER } from '../gateway/src/admission.js';
 import { createManualClock } from './helpers/clock.js';
 
 /**
- * DESIGN.md §4 / SECURITY.md, end to end through the gateway with real tokens: row scope per role
+ * docs/identity.md and docs/security.md, end to end through the gateway with real tokens: row scope per role
  * on every root field and on entity references (IDOR), field rules (analysts get aggregates only),
  * masking and audited unmasking, 三员 separation, machine clients' allow-list and rate limit, and
  * subgraphs refusing anything the gateway did not sign.

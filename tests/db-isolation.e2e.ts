@@ -1,4 +1,4 @@
-// Isolation by privileges on real PostgreSQL (DESIGN.md §5), and the Prisma CLI working offline
+// Isolation by privileges on real PostgreSQL (docs/architecture.md, "Data"), and the Prisma CLI working offline
 // through our schema-engine stand-in (prisma/engine/schema-engine.mjs).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -25,7 +25,7 @@ const expectRejected = (res: { status: number; body: { errors?: { extensions?: R
   expect(res.body.errors?.[0]?.extensions?.code).toBe(code);
 };
 
-describe('limits (SECURITY.md, first table)', () => {
+describe('limits (docs/security.md, "GraphQL limits")', () => {
   it('depth above 10 is refused', async () => {
     let q = 'code';
     for (let i = 0; i < 6; i++) q = `departments { hospital { ${q} } }`;

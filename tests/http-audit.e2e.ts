@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_USER, startStack, type Stack } from './helpers/stack.js';
 
 /**
- * The GraphQL-over-HTTP audit (npm graphql-http, SECURITY.md "known attacks"), run against the
+ * The GraphQL-over-HTTP audit (npm graphql-http, docs/security.md, "Attack tools run against the gateway"), run against the
  * gateway with introspection on. Allowed deviations, by design: HTTP 400 (not 200) for documents
  * that fail to parse, validate or coerce variables under `application/json` — Apollo's choice and
- * SECURITY.md's ("400, never 500") — and no GET without a CSRF preflight header.
+ * docs/security.md's ("4xx, never 5xx") — and no GET without a CSRF preflight header.
  */
 const ALLOWED_WARNINGS = ['572B', 'FDE2', '7B9B'];
 

@@ -9,7 +9,7 @@ import { gql } from './helpers/graphql.js';
 import { identityOf, testKeys, vouchedHeaders } from './helpers/identities.js';
 
 /**
- * SECURITY.md "Reliability": a database that cannot be reached gives fast, clear, retryable errors.
+ * docs/security.md, "Reliability": a database that cannot be reached gives fast, clear, retryable errors.
  * "Fast" is asserted by what happened, not by a stopwatch: a refused connection is answered without
  * waiting for any timeout (the connect timeout is set far beyond the test's), and a database that
  * accepts but never answers is given up on at the connect timeout (the cause logged says so).

@@ -15,7 +15,7 @@ import * as data from './data.js';
 export const benchSubgraphNames = ['accounts', 'inventory', 'products', 'reviews'] as const;
 export type BenchSubgraphName = (typeof benchSubgraphNames)[number];
 
-/** The benchmark's query (../shared/bench/gateways-benchmark-query.graphql), operation `TestQuery`. */
+/** The benchmark's query (graphql-hive/graphql-gateways-benchmark, copied in query.graphql), operation `TestQuery`. */
 export const BENCH_QUERY = readFileSync(new URL('./query.graphql', import.meta.url), 'utf8');
 
 const sdlFile = (name: BenchSubgraphName) => new URL(`./${name}.graphql`, import.meta.url);

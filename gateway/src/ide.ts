@@ -17,7 +17,7 @@ const assets: Record<string, { pkg: string; file: string; type: string }> = {
 /** react and react-dom export no ./umd/* subpath: locate each package by its package.json instead. */
 const assetPath = (pkg: string, file: string) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
 
-/** Every request needs a bearer token: the Headers tab starts with where to get one (README, "Run it"). */
+/** Every request needs a bearer token: the Headers tab starts with where to get one (README.md, the first query). */
 const HEADERS_HINT = '{\n  "authorization": "Bearer <paste the output of: npm run -s token -- supervisor>"\n}';
 
 const page = (endpoint: string, example: string) => `<!doctype html>

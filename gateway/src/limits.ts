@@ -28,7 +28,7 @@ const PAGE_ARGS = ['first', 'last', 'limit'];
  * One validation rule that measures each operation — depth, aliases (`__typename` included),
  * directives and an estimated cost (list sizes × nesting) — following fragments. Introspection
  * fields are not counted (they are off in production anyway). The cost error does not reveal
- * the limit (SECURITY.md, "exposeLimits: false").
+ * the limit (docs/security.md, "GraphQL limits").
  */
 export function operationLimitsRule(opts: LimitOptions) {
   const defaultList = opts.defaultListSize ?? 10;

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * Persisted operations: the allow-list of machine clients (SECURITY.md). Another government
+ * Persisted operations: the allow-list of machine clients (docs/identity.md, "Machine clients"). Another government
  * system registers each operation it will run — by the SHA-256 of the document, as in Apollo's
  * persisted-query protocol — and the gateway refuses anything else from that client. The manifest
- * is a reviewed file owned by the security administrator (README, "Machine clients"); users in
+ * is a reviewed file owned by the security administrator (docs/identity.md, "Machine clients"); users in
  * consoles may send hashes of registered operations too, but are not limited to them.
  */
 const manifestSchema = z.object({

@@ -1,5 +1,5 @@
 /**
- * Token buckets per caller (SECURITY.md: rate limit per client `azp` and per user). The key is
+ * Token buckets per caller (docs/security.md, "GraphQL limits": per client `azp` and per user). The key is
  * the verified identity — client, else subject — and the remote address for anonymous callers.
  * Buckets idle for a minute are swept so the map cannot grow without bound.
  */

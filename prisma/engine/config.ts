@@ -1,5 +1,5 @@
 // The Prisma CLI's configuration of a subgraph (prisma/prisma.config.ts), and the environment
-// that makes the Prisma CLI use our Wasm-backed stand-in for the native schema engine (DESIGN.md §5).
+// that makes the Prisma CLI use our Wasm-backed stand-in for the native schema engine (docs/architecture.md, "Data").
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

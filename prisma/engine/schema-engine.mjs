@@ -2,7 +2,7 @@
 // Stand-in for Prisma's native `schema-engine` binary, which cannot be downloaded here (nor on an
 // air-gapped site). The Prisma CLI starts it when PRISMA_SCHEMA_ENGINE_BINARY points at this file
 // (prisma/engine/config.ts sets that) and this delegates to Prisma's own engine compiled to Wasm.
-// DESIGN.md §5. Two ways the CLI runs it:
+// docs/architecture.md, "Data". Two ways the CLI runs it:
 //
 //   schema-engine --datamodels <file>… --datasource '{"url":…,"shadowDatabaseUrl":…}' [--enabled-preview-features a,b] [--extension-types …]
 //       JSON-RPC 2.0, one message per line: requests on stdin, responses on stdout. `diff` output

@@ -1,5 +1,5 @@
 // Prisma's schema engine (migrate / db push / diff / introspection) compiled to WebAssembly,
-// driven through @prisma/adapter-pg — no native `schema-engine` binary needed (DESIGN.md §5).
+// driven through @prisma/adapter-pg — no native `schema-engine` binary needed (docs/architecture.md, "Data").
 //
 // Used by two callers, so the set-up lives here once:
 //   - prisma/engine/schema-engine.mjs, the executable the Prisma CLI starts in place of the binary;

@@ -65,7 +65,7 @@ function databaseSettings(parsed: Record<string, unknown>): DatabaseSettings {
 export const loadDatabaseSettings = (source: Record<string, string | undefined>): DatabaseSettings =>
   databaseSettings(parseConfig(z.object(databaseVariables), source));
 
-/** Configuration of the whole hub in one process (`npm start`); every variable is in the README. */
+/** Configuration of the whole hub in one process (`npm start`); every variable is in docs/configuration.md. */
 const hubConfigSchema = z.object({
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),

@@ -25,7 +25,7 @@ function sources(under: string[]): { file: string; code: string }[] {
     .map((file) => ({ file, code: readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1') }));
 }
 
-describe('configuration discipline (README "Configuration")', () => {
+describe('configuration discipline (docs/configuration.md)', () => {
   it('nothing writes to process.env', () => {
     const write = /process\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=|\|\|=)|delete\s+process\.env|Object\.assign\(\s*process\.env/;
     const writers = sources(['gateway', 'subgraphs', 'scripts', 'prisma', 'deploy', 'bench']).filter(({ code }) => write.test(code)).map(({ file }) => file);

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** Apollo's error codes, the only ones the hub emits (STYLE.md "Errors"). */
+/** Apollo's error codes, the only ones the hub emits (docs/development.md, "Conventions"). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -24,7 +24,7 @@ interface DbErrorLike {
   meta?: { target?: unknown; field_name?: unknown; modelName?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } };
 }
 
-/** Prisma / PostgreSQL errors that are the caller's doing become client errors (STYLE.md "Errors"). */
+/** Prisma / PostgreSQL errors that are the caller's doing become client errors (docs/development.md, "Conventions"). */
 export function dbErrorToExtensions(err: unknown): { code: string; message: string; field?: string } | null {
   const e = err as DbErrorLike | null;
   const code = typeof e?.code === 'string' ? e.code : null;

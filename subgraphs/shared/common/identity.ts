@@ -7,7 +7,7 @@
 export const IDENTITY_HEADER = 'x-hub-identity';
 
 /**
- * Realm roles the hub understands (DESIGN.md §4, SECURITY.md). Keycloak's own roles
+ * Realm roles the hub understands (docs/identity.md). Keycloak's own roles
  * (offline_access, default-roles-…) are ignored. The three administrator roles are 等保
  * three-role separation: none of them reads business data, and no token may combine one with
  * any other hub role.

@@ -4,7 +4,7 @@ import { loadVerificationKey } from '#common/identity-signature.js';
 import { createLogger, type LogLevel } from '#common/logger.js';
 import { startSubgraph, type AnySubgraph, type SubgraphRuntimeOptions } from './subgraph.js';
 
-/** What a subgraph running alone is configured with (every variable is in the README). */
+/** What a subgraph running alone is configured with (every variable is in docs/configuration.md). */
 export interface SubgraphConfig extends Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'development' | 'poolSize' | 'identityKey'> {
   port: number;
   host: string;

@@ -1,5 +1,5 @@
 // Where a hub subgraph's files are, by convention: everything of subgraph <name> is in
-// subgraphs/<name>/ (README, "Adding a subgraph"). Free of imports beyond Node's, so the Prisma
+// subgraphs/<name>/ (docs/architecture.md, "Adding a subgraph"). Free of imports beyond Node's, so the Prisma
 // CLI's config loader (prisma/prisma.config.ts) can use it too.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

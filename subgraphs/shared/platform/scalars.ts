@@ -45,7 +45,7 @@ const dateTimeInput = (parse: () => unknown, text: unknown): Date => {
 };
 
 /**
- * The SDL describes its scalars (it is the source of truth, README "Adding a subgraph"); a
+ * The SDL describes its scalars (it is the source of truth, docs/architecture.md, "Adding a subgraph"); a
  * resolver's description would replace the SDL's in the served schema (buildSubgraphSchema copies
  * every defined property of a scalar resolver).
  */

@@ -53,7 +53,7 @@ export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
    */
   createClient?: (adapter: PrismaPg) => Client<TClient> | Promise<Client<TClient>>;
   createContext: (base: RequestContext, db: Db<Client<TClient>>) => TContext;
-  /** Synthetic data for `npm run seed` and the embedded demo (DESIGN.md §6 volumes). */
+  /** Synthetic data for `npm run seed` and the embedded demo (the volumes of docs/architecture.md, "Scale"). */
   seed?: SubgraphSeed;
 }
 
@@ -120,7 +120,7 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   const db = await openSubgraphDb(def, opts);
   const apollo = createSubgraphApollo(def, { log, development: opts.development, inlineTrace: opts.inlineTrace });
   await apollo.start();
-  // Only the gateway's signed identity gets in (README, "Identity"): a direct call gets 401 and nothing else.
+  // Only the gateway's signed identity gets in (docs/identity.md, "How a request is checked"): a direct call gets 401 and nothing else.
   if (opts.acceptUnsigned && !opts.development) throw new Error(`subgraph ${def.name}: acceptUnsigned is refused outside development`);
   const verifyIdentity = createIdentityVerifier(opts.identityKey, def.name);
   const vouched = new WeakMap<IncomingMessage, VouchedRequest>();

@@ -38,5 +38,5 @@ export function plan(scale: Scale): CityPlan[] {
   });
 }
 
-/** Per city (DESIGN.md §6): 60 hospitals, 30k staff, 500 suppliers, 5k products. A province is 20 cities. */
+/** Per city (docs/architecture.md, "Scale"): 60 hospitals, 30k staff, 500 suppliers, 5k products. A province is 20 cities. */
 export const PER_CITY = { hospitals: 60, staff: 30_000, suppliers: 500, products: 5_000 };

@@ -8,7 +8,7 @@ import { normalizeEntry, type AuditEntry, type StoredAuditEntry } from './entry.
  *
  * Default SM3 (GB/T 32905, 国密): GB/T 39786-2021 (密评) asks for SM-series algorithms to protect
  * the integrity of important data such as audit records, and Node's OpenSSL computes it about as
- * fast as SHA-256 (SECURITY.md, 国密). SHA-256 stays available for sites whose auditors ask for it.
+ * fast as SHA-256 (docs/security.md, "Compliance": 国密). SHA-256 stays available for sites whose auditors ask for it.
  */
 export const auditHashAlgorithms = ['sm3', 'sha256'] as const;
 export type AuditHashAlgorithm = (typeof auditHashAlgorithms)[number];

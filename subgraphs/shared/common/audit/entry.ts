@@ -1,5 +1,5 @@
 /**
- * One audit record (等保2.0 level 3 安全审计, SECURITY.md "Compliance"): who did what, from where,
+ * One audit record (等保2.0 level 3 安全审计, docs/security.md, "Compliance"): who did what, from where,
  * to which objects, with which outcome. Written by the gateway for every request and by
  * subgraphs for their feed runs, chained by hash (chain.ts) and stored append-only (writer.ts).
  */

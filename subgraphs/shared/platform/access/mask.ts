@@ -1,6 +1,6 @@
 import { maskIdCard, maskName, maskPhone } from '../validation/index.js';
 
-/** The kinds of personal data @personal knows, and how each is masked (SECURITY.md). */
+/** The kinds of personal data @personal knows, and how each is masked (docs/security.md, "Compliance"). */
 export const maskers = {
   NAME: maskName,
   ID_CARD: maskIdCard,

@@ -2,7 +2,7 @@ import { hasRole, type Identity } from '#common/identity.js';
 import { subtreePrefix, validateRegionCode } from '../validation/index.js';
 
 /**
- * The rows a caller may see, from the token's claims (DESIGN.md §4): a hospital-officer sees one
+ * The rows a caller may see, from the token's claims (docs/identity.md, "Roles"): a hospital-officer sees one
  * hospital; every other business role sees a region subtree (region codes sharing `prefix`);
  * administrators and anonymous callers see no business rows at all. Each subgraph turns this into
  * its own where-clauses in its data access — never only in a UI.

@@ -9,7 +9,7 @@ export type BulkMethod = 'copy' | 'insert';
 /**
  * Bulk-load rows into `schema.table`: COPY on real PostgreSQL (fastest path), large multi-row
  * INSERTs on the embedded PGlite server, where COPY through pglite-socket fails and then hangs
- * the server (DESIGN.md §5). Never one statement per row.
+ * the server (docs/architecture.md, "Data"). Never one statement per row.
  */
 export async function bulkLoad(
   pool: pg.Pool,

@@ -13,7 +13,7 @@ import { SessionScheduler } from './embedded-session.js';
  * (PGlite), served on loopback by pglite-socket so the subgraphs use the same `pg` driver and
  * Prisma adapter as in production. Data lives in a folder, so a restart keeps it.
  *
- * Known limits (DESIGN.md §5 "Embedded default"), all acceptable for development:
+ * Known limits (docs/architecture.md, "Data": the embedded default), all acceptable for development:
  *  - ONE PostgreSQL session serves every connection: SessionScheduler (embedded-session.ts) hands
  *    it to one connection at a time, for a whole transaction, and restores each connection's
  *    search_path. A connection idle inside BEGIN blocks everybody until it commits.

@@ -1,7 +1,7 @@
 // Migrations applied in process by Prisma's own schema engine (Wasm), the same set-up the CLI
 // stand-in uses (prisma/engine/wasm-engine.mjs): ~0.1 s on a fresh database and ~0.02 s when up to
 // date, against ~1.3 s for `prisma migrate deploy` — so `npm start` and every test file migrate on
-// start. DESIGN.md §5.
+// start (docs/architecture.md, "Data").
 import { withSchema } from '#prisma-engine/pg-admin.mjs';
 import { applyMigrationsInProcess } from '#prisma-engine/wasm-engine.mjs';
 import { subgraphPaths } from '../paths.js';

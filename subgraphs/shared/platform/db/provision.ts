@@ -1,4 +1,4 @@
-// Isolation by privileges (DESIGN.md §5): each subgraph logs in as its own role, which owns its own
+// Isolation by privileges (docs/architecture.md, "Data"): each subgraph logs in as its own role, which owns its own
 // PostgreSQL schema and nothing else; the public schema and the database are closed to PUBLIC. So
 // another subgraph's role gets SQLSTATE 42501 on any read of this one's tables. With `trust`
 // authentication (CI) anyone can log in as any role: there the privileges catch mistakes, not

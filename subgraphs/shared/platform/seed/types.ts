@@ -15,7 +15,7 @@ export interface SeedContext {
 }
 
 /**
- * A subgraph's synthetic-data generator (DESIGN.md §6 volumes). `tables` lists what `reset`
+ * A subgraph's synthetic-data generator (the volumes of docs/architecture.md, "Scale"). `tables` lists what `reset`
  * truncates, in dependency order; the hub's seed CLI runs seeds in registry order.
  */
 export interface SubgraphSeed {
