@@ -13,7 +13,7 @@ import { AUDIT_RETENTION_MIN_DAYS, AuditRetentionError, purgeAudit } from '#comm
 import { hasAuditLog, openAuditDatabase } from './lib/audit-db.js';
 
 const usage = `usage: npm run audit:purge -- --older-than <days>   (days >= ${AUDIT_RETENTION_MIN_DAYS})`;
-let code = 1;
+let code: number;
 try {
   const { values } = parseArgs({ options: { 'older-than': { type: 'string' } } });
   const days = Number(values['older-than']);
@@ -22,7 +22,9 @@ try {
     process.exit(2);
   }
   if (days < AUDIT_RETENTION_MIN_DAYS) {
-    console.error(`audit:purge refused: audit entries are kept at least ${AUDIT_RETENTION_MIN_DAYS} days (网络安全法 art. 21); --older-than ${days}`);
+    console.error(
+      `audit:purge refused: audit entries are kept at least ${AUDIT_RETENTION_MIN_DAYS} days (网络安全法 art. 21); --older-than ${days}`,
+    );
     process.exit(1);
   }
   const source = process.env; // this process's configuration, read once

@@ -30,7 +30,10 @@ async function startStock(): Promise<{ url: string; stop(): Promise<void> }> {
   const server = new PGLiteSocketServer({ db, port: 0, maxConnections: 100 });
   await server.start();
   const port = server.getServerConn().split(':').pop();
-  const stop = async () => { await server.stop(); await db.close(); };
+  const stop = async () => {
+    await server.stop();
+    await db.close();
+  };
   return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
 }
 
@@ -48,39 +51,56 @@ for (const [i, schema] of schemas.entries()) {
 }
 await setup.end();
 
-const pools = schemas.map((schema) => new pg.Pool({
-  connectionString: db.url, max: conns, query_timeout: 10_000,
-  onConnect: async (c: pg.ClientBase) => { await c.query(`SET search_path TO "${schema}"`); },
-}));
+const pools = schemas.map(
+  (schema) =>
+    new pg.Pool({
+      connectionString: db.url,
+      max: conns,
+      query_timeout: 10_000,
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- pg-pool awaits what onConnect returns before handing the client out; @types/pg types it as void
+      onConnect: async (c: pg.ClientBase) => {
+        await c.query(`SET search_path TO "${schema}"`);
+      },
+    }),
+);
 let wrong = 0;
 const errors = new Map<string, number>();
 const started = Date.now();
-await Promise.all(Array.from({ length: ops }, async (_, i) => {
-  const pool = pools[i % pools.length]!;
-  const schema = schemas[i % pools.length]!;
-  try {
-    if (i % 4 === 3) { // a write, then read back our own row
-      const { rows: [row] } = await pool.query('INSERT INTO log (note) VALUES ($1) RETURNING id', [`op${i}`]);
-      const { rows } = await pool.query('SELECT note FROM log WHERE id = $1', [row.id]);
-      if (rows[0]?.note !== `op${i}`) wrong++;
-    } else {
-      const k = (i % 1000) + 1;
-      const { rows } = await pool.query('SELECT v FROM kv WHERE k = $1', [k]);
-      if (rows[0]?.v !== `${schema}:${k}`) wrong++;
+await Promise.all(
+  Array.from({ length: ops }, async (_, i) => {
+    const pool = pools[i % pools.length]!;
+    const schema = schemas[i % pools.length]!;
+    try {
+      if (i % 4 === 3) {
+        // a write, then read back our own row
+        const {
+          rows: [row],
+        } = await pool.query<{ id: number }>('INSERT INTO log (note) VALUES ($1) RETURNING id', [`op${i}`]);
+        const { rows } = await pool.query<{ note: string }>('SELECT note FROM log WHERE id = $1', [row!.id]);
+        if (rows[0]?.note !== `op${i}`) wrong++;
+      } else {
+        const k = (i % 1000) + 1;
+        const { rows } = await pool.query<{ v: string }>('SELECT v FROM kv WHERE k = $1', [k]);
+        if (rows[0]?.v !== `${schema}:${k}`) wrong++;
+      }
+    } catch (err) {
+      const key = String((err as Error).message).slice(0, 80);
+      errors.set(key, (errors.get(key) ?? 0) + 1);
     }
-  } catch (err) {
-    const key = String((err as Error).message).slice(0, 80);
-    errors.set(key, (errors.get(key) ?? 0) + 1);
-  }
-}));
+  }),
+);
 const seconds = (Date.now() - started) / 1000;
 // 1 statement per read, 2 per write
 const statements = ops + Math.floor(ops / 4);
 
-console.log(`${args.stock ? 'stock pglite-socket' : 'embedded (session-owned)'}, ${poolCount} pools x ${conns}` +
-  `${args['search-path'] ? ', a search_path per pool' : ''}`);
-console.log(`${ops} operations (${statements} statements) in ${seconds.toFixed(2)} s: ` +
-  `${Math.round(ops / seconds)} ops/s, ${Math.round(statements / seconds)} statements/s`);
+console.log(
+  `${args.stock ? 'stock pglite-socket' : 'embedded (session-owned)'}, ${poolCount} pools x ${conns}` +
+    `${args['search-path'] ? ', a search_path per pool' : ''}`,
+);
+console.log(
+  `${ops} operations (${statements} statements) in ${seconds.toFixed(2)} s: ` +
+    `${Math.round(ops / seconds)} ops/s, ${Math.round(statements / seconds)} statements/s`,
+);
 console.log(`wrong results: ${wrong}, errors: ${[...errors.values()].reduce((a, b) => a + b, 0)}`);
 for (const [message, count] of errors) console.log(`  ${count} x ${message}`);
 

@@ -68,7 +68,6 @@ const HUB_RACE_ENV = { MAX_COST: '10000000' };
 // ---------------------------------------------------------------------------------------------
 // Child processes: each in its own process group, so a gateway's cluster workers go with it.
 
-
 // ---------------------------------------------------------------------------------------------
 // The shared parts: subgraphs, identity provider, audit database, keys, allow-list.
 
@@ -89,7 +88,13 @@ async function startSubgraphs(publicKeyPem: string, supergraphPath: string): Pro
   const child = startChild(
     'subgraphs',
     ['--import', 'tsx', 'bench/federation/serve.ts'],
-    { ...baseEnv(), NODE_ENV: 'development', HUB_IDENTITY_PUBLIC_KEY: publicKeyPem, BENCH_SUPERGRAPH_PATH: supergraphPath, BENCH_SUBGRAPH_HOST: '127.0.0.1' },
+    {
+      ...baseEnv(),
+      NODE_ENV: 'development',
+      HUB_IDENTITY_PUBLIC_KEY: publicKeyPem,
+      BENCH_SUPERGRAPH_PATH: supergraphPath,
+      BENCH_SUBGRAPH_HOST: '127.0.0.1',
+    },
     (chunk) => {
       buffer += chunk;
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
@@ -114,7 +119,11 @@ async function startSubgraphs(publicKeyPem: string, supergraphPath: string): Pro
     await child.stop(1_000);
     throw new Error(`the benchmark subgraphs did not start (${JSON.stringify(outcome)}):\n${child.output()}`);
   }
-  console.log(`subgraphs ready (pid ${child.pid}): ${Object.entries(outcome.line.urls as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `subgraphs ready (pid ${child.pid}): ${Object.entries(outcome.line.urls as Record<string, string>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   return child;
 }
 
@@ -131,7 +140,13 @@ function hiveBin(): string {
   return join(dirname(fileURLToPath(import.meta.resolve('@graphql-hive/gateway'))), 'bin.js');
 }
 
-async function startGateway(id: GatewayId, mode: CollapseMode, shared: Shared, opts: RaceOptions, headers: Record<string, string>): Promise<GatewayRun> {
+async function startGateway(
+  id: GatewayId,
+  mode: CollapseMode,
+  shared: Shared,
+  opts: RaceOptions,
+  headers: Record<string, string>,
+): Promise<GatewayRun> {
   const port = await freePort();
   const common = { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' };
   const startedAt = Date.now();
@@ -161,11 +176,24 @@ async function startGateway(id: GatewayId, mode: CollapseMode, shared: Shared, o
       process.env.BENCH_HUB_CHECKOUT || ROOT,
     );
   } else if (id === 'apollo') {
-    child = startChild('@apollo/gateway', ['--import', 'tsx', 'bench/federation/apollo-gateway.ts'], { ...common, SUPERGRAPH_PATH: shared.supergraphPath });
+    child = startChild('@apollo/gateway', ['--import', 'tsx', 'bench/federation/apollo-gateway.ts'], {
+      ...common,
+      SUPERGRAPH_PATH: shared.supergraphPath,
+    });
   } else {
     child = startChild(
       'Hive Gateway',
-      [hiveBin(), 'supergraph', shared.supergraphPath, '--config-path', 'bench/federation/hive-gateway.ts', '--port', String(port), '--host', '127.0.0.1'],
+      [
+        hiveBin(),
+        'supergraph',
+        shared.supergraphPath,
+        '--config-path',
+        'bench/federation/hive-gateway.ts',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+      ],
       { ...common, BENCH_HIVE_INBOUND_DEDUP: mode },
     );
   }
@@ -188,7 +216,10 @@ async function waitUntilAnswering(child: Child, url: string, headers: Record<str
       const text = await res.text();
       if (res.status === 200) {
         const verdict = verify(text, expected, JSON.parse(expected));
-        if (verdict === 'wrong') console.warn(`WARNING: ${child.name}'s first answer is not the verified body; its wrong answers are counted. First difference at ${firstDifference(text, expected)}: ${text.slice(0, 300)}`);
+        if (verdict === 'wrong')
+          console.warn(
+            `WARNING: ${child.name}'s first answer is not the verified body; its wrong answers are counted. First difference at ${firstDifference(text, expected)}: ${text.slice(0, 300)}`,
+          );
         return;
       }
       last = `HTTP ${res.status}: ${text.slice(0, 500)}`;
@@ -274,7 +305,7 @@ function load(url: string, headers: Record<string, string>, seconds: number, con
         },
       },
       (err, result) => {
-        if (err) return reject(err);
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
         const codes: Record<string, number> = {};
         for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) codes[code] = v.count ?? 0;
         latencies.sort((a, b) => a - b);
@@ -381,7 +412,9 @@ function printProfiles(files: string[]): void {
     const s = summariseProfile(profiles[i]!, 0);
     console.log(`  ${file.slice(ROOT.length + 1)}: ${s.busyMs.toFixed(0)} ms busy of ${s.totalMs.toFixed(0)} ms`);
   }
-  console.log(`top 25 self-time frames, all of them together (npm run -s prof:top -- <file> for one):\n${formatFrames(summariseProfiles(profiles, 25))}\n`);
+  console.log(
+    `top 25 self-time frames, all of them together (npm run -s prof:top -- <file> for one):\n${formatFrames(summariseProfiles(profiles, 25))}\n`,
+  );
 }
 
 const line = (r: RoundResult) =>
@@ -399,7 +432,9 @@ function machine(): string {
 }
 
 function section(opts: RaceOptions, results: RoundResult[], summaries: Map<CollapseMode, GatewaySummary[]>, bodyKb: string): string {
-  const hubEnv = Object.entries(opts.hubEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+  const hubEnv = Object.entries(opts.hubEnv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const processes = (g: GatewayId) => {
     const counts = [...new Set(results.filter((r) => r.gateway === g).map((r) => r.nodeProcesses))];
     return counts.length ? counts.join('/') : '—';
@@ -413,9 +448,15 @@ function section(opts: RaceOptions, results: RoundResult[], summaries: Map<Colla
     `- Scenario: the public benchmark of graphql-hive/graphql-gateways-benchmark — its four subgraphs (accounts, inventory, products, reviews) ported to Node on this project's subgraph platform (same schemas and data, inline tracing off), all four in one process (\`bench/federation/serve.ts\`, \`NODE_ENV=development\`, accepting unsigned requests and the hub's signed identity header), shared by every gateway for the whole invocation; its query \`TestQuery\` (${bodyKb} answer).`,
     `- Load: autocannon 9, ${opts.connections} connections, \`POST /graphql\` with \`{"query": …, "operationName": "TestQuery"}\`, \`content-type: application/json\` and the same bearer token for every gateway (the others ignore it). Each gateway is started fresh for each round on a free port, answered once, then loaded ${opts.warmupSeconds} s (warm-up, not counted), left to finish the warm-up's abandoned requests (its p99, 1–10 s), and loaded ${opts.seconds} s (timed). ${opts.rounds} rounds, the order alternating (${roundOrder(opts.gateways, 0).join(', ')}, then ${roundOrder(opts.gateways, 1).join(', ')}, …).`,
     '- Every response is compared with the verified body (`bench/federation/expected.ts`, built from the data without GraphQL): byte for byte (a trailing newline allowed, as @apollo/server writes one), else parsed and deep-compared. A 2xx with anything else is a **wrong answer**. **errors** = non-2xx + connection errors and timeouts (10 s) + wrong answers. **RPS** counts correct answers only.',
-    '- p50 / p95 / p99: exact nearest-rank percentiles of every response time in the timed window (autocannon\'s per-reply timings; its own histogram reports p50, p90, p97.5 and p99 but no p95). RPS and percentiles are medians over rounds.',
+    "- p50 / p95 / p99: exact nearest-rank percentiles of every response time in the timed window (autocannon's per-reply timings; its own histogram reports p50, p90, p97.5 and p99 but no p95). RPS and percentiles are medians over rounds.",
     '- **CPU ms/req**: utime + stime of the gateway\'s whole process tree (cluster workers included, and reaped children via cutime/cstime), from `/proc/<pid>/stat` at the start and end of the timed window, over all rounds, divided by the responses. **Peak RSS**: VmRSS of every process of the tree sampled every 200 ms from start to stop; the highest total, and the highest single process ("per worker").',
-    `- (1) **hub gateway**: \`node ${HUB_NODE_FLAGS.join(' ')} --import tsx gateway/src/index.ts\` (as \`npm run start:gateway\`), \`NODE_ENV=production\`, \`COLLAPSE_OPERATIONS=off|on\`, \`${Object.entries(HUB_RACE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\` (its default estimated-cost limit, 50,000 with lists counted as 10 items, refuses TestQuery's five nested lists as too expensive)${hubEnv ? `, \`${hubEnv}\`` : ''}, everything it does in production on: a real RS256 token (client credentials of machine client \`${CLIENT_ID}\`, role machine-client, region 330000, from the development identity provider run by the race) verified against the realm's JWKS, admission with the persisted-operation allow-list (a generated manifest registering \`TestQuery\` for \`${CLIENT_ID}\`, rate limit ${CLIENT_RATE_LIMIT.perSecond}/s so it never throttles), one hash-chained audit entry per request written as \`audit_writer\` to PostgreSQL (a throwaway database, dropped at the end), and the Ed25519-signed identity header on every subgraph fetch. Node processes seen: ${processes('hub')}. (1b) is the same with \`GATEWAY_WORKERS=2\` (node:cluster: a supervisor and two workers sharing the port); processes seen: ${processes('hub2')}.`,
+    `- (1) **hub gateway**: \`node ${HUB_NODE_FLAGS.join(' ')} --import tsx gateway/src/index.ts\` (as \`npm run start:gateway\`), \`NODE_ENV=production\`, \`COLLAPSE_OPERATIONS=off|on\`, \`${Object.entries(
+      HUB_RACE_ENV,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(
+        ' ',
+      )}\` (its default estimated-cost limit, 50,000 with lists counted as 10 items, refuses TestQuery's five nested lists as too expensive)${hubEnv ? `, \`${hubEnv}\`` : ''}, everything it does in production on: a real RS256 token (client credentials of machine client \`${CLIENT_ID}\`, role machine-client, region 330000, from the development identity provider run by the race) verified against the realm's JWKS, admission with the persisted-operation allow-list (a generated manifest registering \`TestQuery\` for \`${CLIENT_ID}\`, rate limit ${CLIENT_RATE_LIMIT.perSecond}/s so it never throttles), one hash-chained audit entry per request written as \`audit_writer\` to PostgreSQL (a throwaway database, dropped at the end), and the Ed25519-signed identity header on every subgraph fetch. Node processes seen: ${processes('hub')}. (1b) is the same with \`GATEWAY_WORKERS=2\` (node:cluster: a supervisor and two workers sharing the port); processes seen: ${processes('hub2')}.`,
     `- (2) **@apollo/gateway** 2.14.4 on @apollo/server 5.5.1 with defaults (\`bench/federation/apollo-gateway.ts\`: ApolloGateway({ supergraphSdl }) + startStandaloneServer, like the public benchmark's gateways/apollo-gateway/index.ts), \`NODE_ENV=production\`, one process. It has no collapsing of client operations: the same in both runs.`,
     `- (3) **Hive Gateway** 2.15.1 + @graphql-hive/router-runtime 1.4.23 (Rust query planner), \`NODE_ENV=production hive-gateway supergraph <path> --config-path bench/federation/hive-gateway.ts\` as in the public benchmark; \`inboundInflightRequestDeduplication: false\` (off run) / \`true\` (on run); its deduplication of identical subgraph fetches at its default (on). The CLI does not fork in production unless told (\`--fork\`/\`FORK\`, default 1): Node processes seen: ${processes('hive')}.`,
   ];
@@ -432,7 +473,10 @@ function section(opts: RaceOptions, results: RoundResult[], summaries: Map<Colla
       goalLine(mode, s),
     );
   }
-  parts.push('', `Goal: the hub ≥ 1.0× Hive's RPS and ≤ its p95 in both runs, 0 wrong answers, peak RSS ≤ 300 MB per worker. Raw figures of every round: \`.tmp/bench-gateway.json\`.`);
+  parts.push(
+    '',
+    `Goal: the hub ≥ 1.0× Hive's RPS and ≤ its p95 in both runs, 0 wrong answers, peak RSS ≤ 300 MB per worker. Raw figures of every round: \`.tmp/bench-gateway.json\`.`,
+  );
   return parts.join('\n');
 }
 
@@ -459,7 +503,9 @@ async function main(): Promise<void> {
   }
 
   try {
-    console.log(`gateway race: ${opts.gateways.join(', ')}; collapsing ${opts.collapse.join(', ')}; ${opts.rounds} rounds of ${opts.warmupSeconds} s warm-up + ${opts.seconds} s, ${opts.connections} connections`);
+    console.log(
+      `gateway race: ${opts.gateways.join(', ')}; collapsing ${opts.collapse.join(', ')}; ${opts.rounds} rounds of ${opts.warmupSeconds} s warm-up + ${opts.seconds} s, ${opts.connections} connections`,
+    );
     const keys = generateKeyPairSync('ed25519');
     const privateKeyPem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const publicKeyPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -472,7 +518,14 @@ async function main(): Promise<void> {
     stops.push(() => database.drop());
 
     const manifestPath = join(TMP, 'persisted-operations.json');
-    writeFileSync(manifestPath, JSON.stringify({ clients: { [CLIENT_ID]: { rateLimit: CLIENT_RATE_LIMIT, operations: [{ name: 'TestQuery', document: BENCH_QUERY }] } } }, null, 2));
+    writeFileSync(
+      manifestPath,
+      JSON.stringify(
+        { clients: { [CLIENT_ID]: { rateLimit: CLIENT_RATE_LIMIT, operations: [{ name: 'TestQuery', document: BENCH_QUERY }] } } },
+        null,
+        2,
+      ),
+    );
 
     const supergraphPath = join(TMP, 'supergraph.graphql');
     const subgraphs = await startSubgraphs(publicKeyPem, supergraphPath);
@@ -492,13 +545,21 @@ async function main(): Promise<void> {
           const r = await raceOne(id, mode, round, shared, opts);
           console.log(line(r));
           if ((id === 'hub' || id === 'hub2') && opts.cpuProf) {
-            r.profiles = newProfiles(since, (r.perProcess ?? []).map((p) => p.pid));
+            r.profiles = newProfiles(
+              since,
+              (r.perProcess ?? []).map((p) => p.pid),
+            );
             printProfiles(r.profiles);
           }
           results.push(r);
         }
       }
-      const s = opts.gateways.map((g) => summarise(g, results.filter((r) => r.collapse === mode)));
+      const s = opts.gateways.map((g) =>
+        summarise(
+          g,
+          results.filter((r) => r.collapse === mode),
+        ),
+      );
       summaries.set(mode, s);
       console.log(`\n${raceTable(s)}\n\n${goalLine(mode, s)}`);
     }
@@ -506,7 +567,18 @@ async function main(): Promise<void> {
     const bodyKb = `${(Buffer.byteLength(expected) / 1024).toFixed(1)} kB`;
     writeFileSync(
       RAW,
-      JSON.stringify({ date: new Date().toISOString(), machine: machine(), options: opts, expectedBodyBytes: Buffer.byteLength(expected), summaries: Object.fromEntries(summaries), rounds: results }, null, 2),
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          machine: machine(),
+          options: opts,
+          expectedBodyBytes: Buffer.byteLength(expected),
+          summaries: Object.fromEntries(summaries),
+          rounds: results,
+        },
+        null,
+        2,
+      ),
     );
     const content = section(opts, results, summaries, bodyKb);
     if (opts.writeDocs) {

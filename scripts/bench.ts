@@ -50,15 +50,37 @@ export const CONSOLE_QUERY_WITH_DEPARTMENTS = `query CityHospitalsWithDepartment
   }
 }`;
 
-interface Run { rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number; requests: number }
+interface Run {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
 
 type Target = { url: string; headers: Record<string, string> };
 
 async function load(target: Target, body: string, connections: number): Promise<Run> {
-  const opts = { url: target.url, method: 'POST' as const, headers: { 'content-type': 'application/json', ...target.headers }, body, connections };
+  const opts = {
+    url: target.url,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body,
+    connections,
+  };
   await autocannon({ ...opts, duration: 3 }); // warm-up: plan cache, JIT, pools
   const r = await autocannon({ ...opts, duration: DURATION });
-  return { rps: r.requests.average, p50: r.latency.p50, p95: (r.latency as unknown as Record<string, number>).p97_5 ?? r.latency.p99, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p95: (r.latency as unknown as Record<string, number>).p97_5 ?? r.latency.p99,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
 }
 
 /**
@@ -70,7 +92,12 @@ async function interleaved(direct: Target, gateway: Target, body: string, second
   const agents = [new Agent({ connections: 1 }), new Agent({ connections: 1 })] as const;
   const send = async (target: Target, agent: Agent) => {
     const started = performance.now();
-    const res = await request(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body, dispatcher: agent });
+    const res = await request(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body,
+      dispatcher: agent,
+    });
     await res.body.text();
     return { ms: performance.now() - started, ok: res.statusCode === 200 };
   };
@@ -97,7 +124,16 @@ async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: 
   const started = performance.now();
   const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
     // As a user runs it: development defaults, so the development identity provider starts too.
-    env: { ...withoutDatabaseUrl(), NODE_ENV: 'development', HUB_DATA_DIR: dataDir, PORT: '0', ...subgraphPortEnv('0'), EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' },
+    env: {
+      ...withoutDatabaseUrl(),
+      NODE_ENV: 'development',
+      HUB_DATA_DIR: dataDir,
+      PORT: '0',
+      ...subgraphPortEnv('0'),
+      EMBEDDED_PG_PORT: '0',
+      DEV_IDP_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {
@@ -127,18 +163,26 @@ async function treeRssMb(root: number): Promise<number> {
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       parents.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   const tree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const [pid, ppid] of parents) if (tree.has(ppid) && !tree.has(pid)) { tree.add(pid); grew = true; }
+    for (const [pid, ppid] of parents)
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
   }
   let kb = 0;
   for (const pid of tree) {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return Math.round(kb / 1024);
 }
@@ -158,7 +202,11 @@ async function main() {
     const directory = stack.subgraphs.directory!;
     const seedStarted = performance.now();
     const seedDirectory = (scale: 'city' | 'province') =>
-      runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], { scale, reset: true, progress: false });
+      runSeeds([{ target: { name: 'directory', pool: directory.db.pool, method: 'copy' }, seed: subgraphNamed('directory').seed! }], {
+        scale,
+        reset: true,
+        progress: false,
+      });
     const seeded = await seedDirectory('city');
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     console.log(`city seed: ${fmt(seedSeconds)} s`, seeded.directory);
@@ -174,7 +222,13 @@ async function main() {
     // then cached), the subgraph directly with the identity header the gateway would sign for it.
     const direct: Target = {
       url: directory.url,
-      headers: { [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey, 3_600).sign(identityOf(['supervisor'], { regionCode: '330000' }), null, 'directory') },
+      headers: {
+        [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey, 3_600).sign(
+          identityOf(['supervisor'], { regionCode: '330000' }),
+          null,
+          'directory',
+        ),
+      },
     };
     const gateway: Target = { url: stack.gatewayUrl, headers: { authorization: `Bearer ${await stack.token(DEFAULT_USER)}` } };
     const batchingTarget = { ...direct, db: directory.db };
@@ -189,7 +243,11 @@ async function main() {
     }
 
     const bodyOf = (query: string) => JSON.stringify({ query, variables: { region: '330500' } });
-    const checks = await Promise.all([CONSOLE_QUERY, CONSOLE_QUERY_WITH_DEPARTMENTS].map((q) => gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, q, { region: '330500' }, gateway.headers)));
+    const checks = await Promise.all(
+      [CONSOLE_QUERY, CONSOLE_QUERY_WITH_DEPARTMENTS].map((q) =>
+        gql<{ hospitals: { nodes: unknown[] } }>(stack.gatewayUrl, q, { region: '330500' }, gateway.headers),
+      ),
+    );
     for (const c of checks) if (c.body.data?.hospitals.nodes.length !== 50) throw new Error(`bench query failed: ${c.text.slice(0, 300)}`);
     const [light, heavy] = checks.map((c) => `${Math.round(c.text.length / 1024)} kB`);
     const statementsOf = async (query: string) => {
@@ -201,7 +259,12 @@ async function main() {
     const best = (a: Run, b: Run) => (a.p50 <= b.p50 ? a : b);
     const rounds = async (body: string, connections: number) => {
       console.log(`load: ${connections} connections, ${DURATION} s each, direct / gateway alternating…`);
-      const [d1, g1, d2, g2] = [await load(direct, body, connections), await load(gateway, body, connections), await load(direct, body, connections), await load(gateway, body, connections)];
+      const [d1, g1, d2, g2] = [
+        await load(direct, body, connections),
+        await load(gateway, body, connections),
+        await load(direct, body, connections),
+        await load(gateway, body, connections),
+      ];
       return { d: best(d1, d2), g: best(g1, g2) };
     };
     console.log(`latency: direct and gateway interleaved, ${2 * DURATION} s per query…`);
@@ -230,7 +293,8 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
 
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM (${Math.round(freemem() / 2 ** 30)} GiB free), Linux ${release()}, Node ${process.version}`;
-    const row = (name: string, r: Run) => `| ${name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.requests} | ${r.errors + r.non2xx} |`;
+    const row = (name: string, r: Run) =>
+      `| ${name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.requests} | ${r.errors + r.non2xx} |`;
     report = `# Benchmarks
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} — ${machine}.
@@ -284,8 +348,12 @@ ${batchingMarkdown(entities, nested)}
 
 | figure | value | target |
 |---|---|---|
-| city seed load (${Object.entries(seeded.directory ?? {}).map(([k, v]) => `${v} ${k}`).join(', ')}), COPY on PostgreSQL | **${fmt(seedSeconds)} s** | ≤ 30 s |
-| province seed load (${Object.entries(province.directory ?? {}).map(([k, v]) => `${v} ${k}`).join(', ')}), COPY | ${fmt(provinceSeconds)} s | — |
+| city seed load (${Object.entries(seeded.directory ?? {})
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}), COPY on PostgreSQL | **${fmt(seedSeconds)} s** | ≤ 30 s |
+| province seed load (${Object.entries(province.directory ?? {})
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}), COPY | ${fmt(provinceSeconds)} s | — |
 | \`npm start\` to ready, embedded default, fresh data folder (includes loading the demo city) | **${fmt(fresh.seconds)} s** | ≤ 20 s |
 | \`npm start\` to ready, embedded default, existing data folder | ${fmt(again.seconds)} s | — |
 | whole stack RSS after start (the hub's process: PGlite, the subgraphs and the gateway; \`npm\` itself adds ≈ 65 MB) | **${fresh.rssMb} MB** (${again.rssMb} MB on the second start) | ≤ 600 MB |
@@ -300,7 +368,8 @@ Start-up is timed from spawning \`node --expose-gc --max-semi-space-size=32 --im
   console.log(report);
 }
 
-if (process.argv[1]?.endsWith("bench.ts")) main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv[1]?.endsWith('bench.ts'))
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -45,10 +45,17 @@ if (!process.argv.includes('--check')) {
 
 const problems: string[] = [];
 const current = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
-if (current(SUPERGRAPH_PATH) !== composed) problems.push(`${SUPERGRAPH_PATH} is not what compose produces: run \`npm run compose\` and commit it.`);
-if (current(COMPOSE_FILE) !== composeFile) problems.push(`${COMPOSE_FILE} is not what the registry produces: run \`npm run compose\` and commit it.`);
+if (current(SUPERGRAPH_PATH) !== composed)
+  problems.push(`${SUPERGRAPH_PATH} is not what compose produces: run \`npm run compose\` and commit it.`);
+if (current(COMPOSE_FILE) !== composeFile)
+  problems.push(`${COMPOSE_FILE} is not what the registry produces: run \`npm run compose\` and commit it.`);
 
-interface Step { label: string; before: string; after: string; acks: string[] }
+interface Step {
+  label: string;
+  before: string;
+  after: string;
+  acks: string[];
+}
 const steps: Step[] = [];
 const history = (tryGit('log', '--format=%H', '--reverse', '--', SUPERGRAPH_PATH) ?? '').split('\n').filter(Boolean);
 const addedAcks = (range: string[]) =>
@@ -57,7 +64,12 @@ for (let i = 1; i < history.length; i++) {
   const [prev, commit] = [history[i - 1]!, history[i]!];
   // Acknowledgements may land in any commit between the two supergraph versions.
   const acks = addedAcks([prev, commit]).map((f) => tryGit('show', `${commit}:${f}`) ?? '');
-  steps.push({ label: `commit ${commit.slice(0, 10)}`, before: git('show', `${prev}:${SUPERGRAPH_PATH}`), after: git('show', `${commit}:${SUPERGRAPH_PATH}`), acks });
+  steps.push({
+    label: `commit ${commit.slice(0, 10)}`,
+    before: git('show', `${prev}:${SUPERGRAPH_PATH}`),
+    after: git('show', `${commit}:${SUPERGRAPH_PATH}`),
+    acks,
+  });
 }
 const head = tryGit('show', `HEAD:${SUPERGRAPH_PATH}`);
 if (head !== null && head !== composed) {
@@ -75,4 +87,6 @@ for (const step of steps) {
   }
 }
 if (problems.length) fail(problems);
-console.log(`Supergraph OK: composes, matches ${SUPERGRAPH_PATH}, ${steps.length} change(s) checked for breaking changes; ${COMPOSE_FILE} current.`);
+console.log(
+  `Supergraph OK: composes, matches ${SUPERGRAPH_PATH}, ${steps.length} change(s) checked for breaking changes; ${COMPOSE_FILE} current.`,
+);

@@ -41,7 +41,10 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${svc} ${subgraphUrl(dbUrl, svc)} ${subgraphUrl(shadowUrl, svc)}\n`);
     }
   } else if (command === 'teardown') {
-    await runStatements(adminUrl, rest.map((db) => `DROP DATABASE IF EXISTS ${ident(checkName(db))} WITH (FORCE)`));
+    await runStatements(
+      adminUrl,
+      rest.map((db) => `DROP DATABASE IF EXISTS ${ident(checkName(db))} WITH (FORCE)`),
+    );
   } else {
     throw new Error('usage: db-provision.ts setup <db> <shadowDb> <svc>... | teardown <db>...');
   }

@@ -15,7 +15,9 @@ try {
     accounts: demoAccounts(DEMO_SCOPE),
     machineClients: demoMachineClients(DEMO_SCOPE),
   });
-  process.stdout.write(`Development identity provider: ${idp.issuer}\n  KEYCLOAK_URL=${idp.serverUrl}\n  npm run -s token -- supervisor\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `Development identity provider: ${idp.issuer}\n  KEYCLOAK_URL=${idp.serverUrl}\n  npm run -s token -- supervisor\nPress Ctrl-C to stop.\n`,
+  );
   const stop = () => void idp.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

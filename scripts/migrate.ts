@@ -13,7 +13,12 @@ if (!adminUrl) {
   process.exit(2);
 }
 try {
-  const urls = await prepareDatabases(adminUrl, false, loadDatabaseSettings(source), createLogger({ level: 'info', base: { service: 'migrate' } }));
+  const urls = await prepareDatabases(
+    adminUrl,
+    false,
+    loadDatabaseSettings(source),
+    createLogger({ level: 'info', base: { service: 'migrate' } }),
+  );
   console.log(`ready: ${[...urls.keys()].join(', ')}`);
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);

@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { repoRoot, subgraphPaths } from '#platform/paths.js';
 import { scaffoldNames } from './lib/scaffold/names.js';
@@ -33,9 +34,16 @@ try {
     writeFileSync(target, content.replace('__PORT__', String(port)));
   }
   writeFileSync(registryFile, addToRegistry(registrySource, name));
+  // In the house format (npm run lint checks it), like every other file.
+  execFileSync(
+    process.execPath,
+    [createRequire(import.meta.url).resolve('prettier/bin/prettier.cjs'), '--write', '--log-level', 'warn', paths.folder, registryFile],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
   console.log(`wrote subgraphs/${name}/ (port ${port}) and its line in subgraphs/registry.ts`);
   // A fresh process each: the registry module above was loaded before the new line existed.
-  const tsx = (script: string, ...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: 'inherit' });
+  const tsx = (script: string, ...args: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: 'inherit' });
   tsx('scripts/generate.ts');
   tsx('scripts/compose.ts');
   console.log(`\nNext: npx vitest run subgraphs/${name}   then grow subgraphs/${name}/${name}.graphql and prisma/schema.prisma`);

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 /** The command a script ends with, without the variable assignments in front of it. */
-const lastCommand = (line: string) => line.split(/&&|\|\||;/).at(-1)!.trim().replace(/^(?:[A-Z_][A-Z0-9_]*=(?:\$\([^)]*\)|\S)*\s+)*/, '');
+const lastCommand = (line: string) =>
+  line
+    .split(/&&|\|\||;/)
+    .at(-1)!
+    .trim()
+    .replace(/^(?:[A-Z_][A-Z0-9_]*=(?:\$\([^)]*\)|\S)*\s+)*/, '');
 
 describe('npm scripts', () => {
   // npm runs a script as `sh -c '<script>'` and signals that shell; dash (Debian's sh) does not pass

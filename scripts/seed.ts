@@ -35,4 +35,3 @@ try {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 }
-

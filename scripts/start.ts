@@ -39,7 +39,8 @@ try {
       `  Try:\n    TOKEN=$(${tokenEnv(hub.idp?.serverUrl)}npm run -s token -- supervisor)\n` +
       `    curl -s ${hub.gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
       `      -d '{"query":"{ hospitals(first: 3) { totalCount nodes { code name level staffCount } } }"}'\n\n` +
-      SAMPLE_QUERY.replace(/^/gm, '    ') + '\n\nPress Ctrl-C to stop.\n',
+      SAMPLE_QUERY.replace(/^/gm, '    ') +
+      '\n\nPress Ctrl-C to stop.\n',
   );
   let stopping = false;
   const stop = async (signal: string) => {
@@ -56,7 +57,9 @@ try {
   const code = (err as NodeJS.ErrnoException).code;
   if (err instanceof ConfigError) console.error(err.message);
   else if (code === 'EADDRINUSE') {
-    console.error(`${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), ${registry.map((s) => `${s.name.toUpperCase()}_PORT`).join(', ')}, EMBEDDED_PG_PORT, DEV_IDP_PORT.`);
+    console.error(
+      `${(err as Error).message}. Stop it, or choose other ports: PORT (gateway), ${registry.map((s) => `${s.name.toUpperCase()}_PORT`).join(', ')}, EMBEDDED_PG_PORT, DEV_IDP_PORT.`,
+    );
   } else console.error(err);
   process.exit(1);
 }

@@ -10,7 +10,11 @@ if (!existsSync(REPORT)) {
   process.exit(1);
 }
 const report = JSON.parse(readFileSync(REPORT, 'utf8')) as {
-  numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; success: boolean;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  success: boolean;
 };
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -20,7 +20,9 @@ const { values, positionals } = parseArgs({
 });
 const role = positionals[0];
 if (!role) {
-  console.error(`usage: npm run -s token -- <role> [--username u --password p] [--client-id id --secret s]\n  roles: ${hubRoles.join(', ')}`);
+  console.error(
+    `usage: npm run -s token -- <role> [--username u --password p] [--client-id id --secret s]\n  roles: ${hubRoles.join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -43,7 +45,11 @@ const serverUrl = config.KEYCLOAK_URL;
 const realm = config.KEYCLOAK_REALM;
 const grant: TokenGrant =
   role === 'machine-client'
-    ? { kind: 'client', clientId: values['client-id'] ?? DEMO_FEED.clientId, secret: values.secret ?? config.TOKEN_CLIENT_SECRET ?? DEMO_FEED.secret }
+    ? {
+        kind: 'client',
+        clientId: values['client-id'] ?? DEMO_FEED.clientId,
+        secret: values.secret ?? config.TOKEN_CLIENT_SECRET ?? DEMO_FEED.secret,
+      }
     : {
         kind: 'password',
         clientId: values['client-id'] ?? config.TOKEN_CLIENT_ID,
@@ -56,7 +62,12 @@ try {
   process.stdout.write(`${await requestToken(tokenEndpoint(serverUrl, realm), grant)}\n`);
 } catch (err) {
   if (!(err instanceof TokenRequestError)) throw err;
-  const hint = err.status === null ? ': start the hub with npm start first, or set KEYCLOAK_URL' : err.status === 404 ? ` (is realm ${realm} right? KEYCLOAK_REALM)` : '';
+  const hint =
+    err.status === null
+      ? ': start the hub with npm start first, or set KEYCLOAK_URL'
+      : err.status === 404
+        ? ` (is realm ${realm} right? KEYCLOAK_REALM)`
+        : '';
   console.error(`${err.message}${hint}`);
   process.exit(1);
 }

@@ -22,4 +22,5 @@ export function subgraphNamed(name: string): AnyHubSubgraph {
 }
 
 /** `<NAME>_PORT` for every subgraph set to `port` (e.g. '0': any free port, for tests and tools). */
-export const subgraphPortEnv = (port: string): Record<string, string> => Object.fromEntries(registry.map(({ name }) => [`${name.toUpperCase()}_PORT`, port]));
+export const subgraphPortEnv = (port: string): Record<string, string> =>
+  Object.fromEntries(registry.map(({ name }) => [`${name.toUpperCase()}_PORT`, port]));

@@ -40,10 +40,19 @@ const REFILL_MS = (SLOW_FEED_LIMIT.burst / SLOW_FEED_LIMIT.perSecond) * 1000;
 beforeAll(async () => {
   // A machine client with its own (tight) rate limit and one registered operation.
   const manifest = join(manifestDir, 'persisted.json');
-  writeFileSync(manifest, JSON.stringify({ clients: { [SLOW_FEED]: { rateLimit: SLOW_FEED_LIMIT, operations: [{ name: 'Regions', document: '{ regions { code } }' }] } } }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      clients: { [SLOW_FEED]: { rateLimit: SLOW_FEED_LIMIT, operations: [{ name: 'Regions', document: '{ regions { code } }' }] } },
+    }),
+  );
   // Time stands still for the limiter unless a test advances it: everyone else gets a bucket that a
   // whole file of requests cannot empty (SLOW_FEED's own limit is the one under test).
-  stack = await startStack({ extra: [probe], gatewayEnv: { PERSISTED_OPERATIONS_PATH: manifest, RATE_LIMIT_BURST: '100000' }, clock: clock.now });
+  stack = await startStack({
+    extra: [probe],
+    gatewayEnv: { PERSISTED_OPERATIONS_PATH: manifest, RATE_LIMIT_BURST: '100000' },
+    clock: clock.now,
+  });
   fixture = await loadDirectory(stack.subgraphs.directory!.db.pool, { hospitals: 50, departmentsEach: 2, staffEach: 1 });
   own = fixture.hospitals[0]!;
   const { idp } = stack;
@@ -59,11 +68,16 @@ beforeAll(async () => {
   idp.addAccount({ username: 'nobody', password: 'x', roles: [] });
   idp.addMachineClient({ clientId: SLOW_FEED, secret: 's', roles: ['machine-client'], regionCode: CITY });
   const pool = stack.subgraphs.directory!.db.pool;
-  staffOf = async (code) => (await pool.query<{ id: string }>('SELECT id FROM directory.staff WHERE hospital_code = $1 LIMIT 1', [code])).rows[0]!.id;
+  staffOf = async (code) =>
+    (await pool.query<{ id: string }>('SELECT id FROM directory.staff WHERE hospital_code = $1 LIMIT 1', [code])).rows[0]!.id;
 });
 afterAll(() => stack?.stop());
 
-const codes = (where: (h: { regionCode: string }) => boolean) => fixture.hospitals.filter(where).map((h) => h.code).sort();
+const codes = (where: (h: { regionCode: string }) => boolean) =>
+  fixture.hospitals
+    .filter(where)
+    .map((h) => h.code)
+    .sort();
 const errorCodes = (res: GraphQLResponse<unknown>) => (res.body.errors ?? []).map((e) => e.extensions?.code);
 const as = (who: string) => (who === FEED_CLIENT ? stack.feed : stack.as(who));
 
@@ -97,9 +111,11 @@ describe('row scope: each role sees its region subtree or its hospital, nothing 
   });
 
   it('a hospital officer sees exactly their own hospital, its departments and staff', async () => {
-    const res = await stack.as('officer')<{ hospitals: { nodes: { code: string }[] }; departments: { totalCount: number }; staff: { totalCount: number } }>(
-      '{ hospitals { nodes { code } } departments { totalCount } staff { totalCount } }',
-    );
+    const res = await stack.as('officer')<{
+      hospitals: { nodes: { code: string }[] };
+      departments: { totalCount: number };
+      staff: { totalCount: number };
+    }>('{ hospitals { nodes { code } } departments { totalCount } staff { totalCount } }');
     expect(res.body.data!.hospitals.nodes).toEqual([{ code: own.code }]);
     expect(res.body.data!.departments.totalCount).toBe(2);
     expect(res.body.data!.staff.totalCount).toBe(2);
@@ -139,7 +155,9 @@ describe('row scope: each role sees its region subtree or its hospital, nothing 
 describe('field rules declared in the SDL', () => {
   it('analysts get aggregates only: counts yes, individual staff no', async () => {
     const analyst = stack.as('analyst');
-    const counts = await analyst<{ staff: { totalCount: number }; hospital: { staffCount: number } }>(`{ staff { totalCount } hospital(code: "${own.code}") { staffCount } }`);
+    const counts = await analyst<{ staff: { totalCount: number }; hospital: { staffCount: number } }>(
+      `{ staff { totalCount } hospital(code: "${own.code}") { staffCount } }`,
+    );
     expect(counts.body.errors).toBeUndefined();
     expect(counts.body.data!.staff.totalCount).toBe(fixture.staffCount);
     const people = await analyst(`{ staff(first: 1) { nodes { name } } }`);
@@ -158,9 +176,10 @@ describe('field rules declared in the SDL', () => {
       expect(errorCodes(await stack.as(who)('{ auditLog(first: 1) { edges { node { seq } } } }'))).toEqual(['FORBIDDEN']);
     }
     await stack.gateway.audit.flush();
-    const audit = await stack.as('auditadmin')<{ auditLog: { edges: { node: { outcome: string } }[] }; auditChain: { ok: boolean; rows: number } }>(
-      '{ auditLog(first: 5, filter: { outcome: REFUSED }) { edges { node { seq operationName outcome } } } auditChain { ok rows } }',
-    );
+    const audit = await stack.as('auditadmin')<{
+      auditLog: { edges: { node: { outcome: string } }[] };
+      auditChain: { ok: boolean; rows: number };
+    }>('{ auditLog(first: 5, filter: { outcome: REFUSED }) { edges { node { seq operationName outcome } } } auditChain { ok rows } }');
     expect(audit.body.errors).toBeUndefined();
     expect(audit.body.data!.auditLog.edges.length).toBeGreaterThan(0); // the refused requests above are in the log
     expect(audit.body.data!.auditChain).toMatchObject({ ok: true });
@@ -180,14 +199,23 @@ describe('field rules declared in the SDL', () => {
 describe('every root field has a rule, and each role gets exactly what the rules allow', () => {
   /** One account per hub role (their scope does not matter here: the sample arguments name nothing real). */
   const accountOf: Record<HubRole, string> = {
-    supervisor: 'sup-city', inspector: 'inspector', 'hospital-officer': 'officer', analyst: 'analyst', 'machine-client': FEED_CLIENT,
-    'system-admin': 'sysadmin', 'security-admin': 'secadmin', 'audit-admin': 'auditadmin',
+    supervisor: 'sup-city',
+    inspector: 'inspector',
+    'hospital-officer': 'officer',
+    analyst: 'analyst',
+    'machine-client': FEED_CLIENT,
+    'system-admin': 'sysadmin',
+    'security-admin': 'secadmin',
+    'audit-admin': 'auditadmin',
   };
   const api = apiSchema(readFileSync('schema/supergraph.graphql', 'utf8'));
   const matrix = rootFieldMatrix(api);
 
   it('the matrix covers every root field of the supergraph', () => {
-    const root = [...Object.keys(api.getQueryType()!.getFields()).map((f) => `Query.${f}`), ...Object.keys(api.getMutationType()?.getFields() ?? {}).map((f) => `Mutation.${f}`)];
+    const root = [
+      ...Object.keys(api.getQueryType()!.getFields()).map((f) => `Query.${f}`),
+      ...Object.keys(api.getMutationType()?.getFields() ?? {}).map((f) => `Mutation.${f}`),
+    ];
     expect(matrix.map((c) => c.coordinate).sort()).toEqual(root.sort());
     expect(matrix.every((c) => c.allowed.length > 0 || c.coordinate.startsWith('Mutation.'))).toBe(true);
   });
@@ -199,7 +227,10 @@ describe('every root field has a rule, and each role gets exactly what the rules
         const res = await as(accountOf[role])(c.document, c.variables);
         const refused = (res.body.errors ?? []).some((e) => e.extensions?.code === 'FORBIDDEN' && e.extensions?.field === c.coordinate);
         const ok = c.allowed.includes(role) ? res.status === 200 && !res.body.errors : refused;
-        if (!ok) failures.push(`${c.coordinate} as ${role} (${c.allowed.includes(role) ? 'allowed' : 'refused'}): ${res.status} ${res.text.slice(0, 200)}`);
+        if (!ok)
+          failures.push(
+            `${c.coordinate} as ${role} (${c.allowed.includes(role) ? 'allowed' : 'refused'}): ${res.status} ${res.text.slice(0, 200)}`,
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -213,7 +244,8 @@ describe('every root field has a rule, and each role gets exactly what the rules
       for (const role of hubRoles) {
         const res = await as(accountOf[role])(c.document, c.variables);
         const refused = (res.body.errors ?? []).some((e) => e.extensions?.code === 'FORBIDDEN' && e.extensions?.field === c.coordinate);
-        if (refused === c.allowed.includes(role) || res.status >= 500) failures.push(`${c.coordinate} as ${role}: ${res.status} ${res.text.slice(0, 200)}`);
+        if (refused === c.allowed.includes(role) || res.status >= 500)
+          failures.push(`${c.coordinate} as ${role}: ${res.status} ${res.text.slice(0, 200)}`);
       }
     }
     expect(failures).toEqual([]);
@@ -228,7 +260,12 @@ describe('masking on by default, unmasking with a stated reason (audited)', () =
   let clear: { name: string; id_card_number: string; phone: string };
   beforeAll(async () => {
     id = await staffOf(own.code);
-    clear = (await stack.subgraphs.directory!.db.pool.query('SELECT name, id_card_number, phone FROM directory.staff WHERE id = $1', [id])).rows[0];
+    clear = (
+      await stack.subgraphs.directory!.db.pool.query<typeof clear>(
+        'SELECT name, id_card_number, phone FROM directory.staff WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
   });
 
   it.each(['sup-city', 'inspector', 'officer', FEED_CLIENT])('%s without a reason: every personal field masked', async (who) => {
@@ -276,7 +313,9 @@ describe('writes stay in scope', () => {
   const DEPT = 'mutation D($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { id hospital { code } } }';
   it('a hospital officer maintains their own hospital only', async () => {
     const officer = stack.as('officer');
-    const ok = await officer<{ upsertDepartment: { hospital: { code: string } } }>(DEPT, { i: { hospitalCode: own.code, name: '廉政办', specialty: 'ADMIN_OFFICE' } });
+    const ok = await officer<{ upsertDepartment: { hospital: { code: string } } }>(DEPT, {
+      i: { hospitalCode: own.code, name: '廉政办', specialty: 'ADMIN_OFFICE' },
+    });
     expect(ok.body.errors).toBeUndefined();
     expect(ok.body.data!.upsertDepartment.hospital.code).toBe(own.code);
     const other = await officer(DEPT, { i: { hospitalCode: fixture.hospitals[1]!.code, name: '廉政办', specialty: 'ADMIN_OFFICE' } });
@@ -309,7 +348,7 @@ describe('machine clients: persisted operations only, rate limit per client', ()
     expect(((await byHash.body.json()) as { data: { regions: unknown[] } }).data.regions.length).toBeGreaterThan(0);
   });
 
-  it('429 with Retry-After past the client\'s own limit; other callers unaffected; answered again once it has waited', async () => {
+  it("429 with Retry-After past the client's own limit; other callers unaffected; answered again once it has waited", async () => {
     clock.advance(REFILL_MS); // a full bucket: burst 2
     const slow = stack.as(SLOW_FEED);
     const statuses = [];
@@ -340,7 +379,9 @@ describe('subgraphs accept only what the gateway signed', () => {
     const protectedHeader = JSON.parse(Buffer.from(header!, 'base64url').toString()) as Record<string, unknown>;
     const cases: Record<string, Record<string, string>> = {
       none: {},
-      forged: { [IDENTITY_HEADER]: await createIdentitySigner(generateKeyPairSync('ed25519').privateKey).sign(supervisor, null, 'directory') },
+      forged: {
+        [IDENTITY_HEADER]: await createIdentitySigner(generateKeyPairSync('ed25519').privateKey).sign(supervisor, null, 'directory'),
+      },
       unsigned: { [IDENTITY_HEADER]: `${header}.${body}.` },
       'alg none': { [IDENTITY_HEADER]: `${b64({ ...protectedHeader, alg: 'none' })}.${body}.` },
       'for another subgraph': { [IDENTITY_HEADER]: await createIdentitySigner(gatewayKey).sign(supervisor, null, 'probe') },
@@ -363,8 +404,11 @@ describe('subgraphs accept only what the gateway signed', () => {
 });
 
 describe('entity references sent straight to a subgraph, validly signed', () => {
-  const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code } ... on Department { id } ... on Staff { id } } }';
-  const as = async (identity: ReturnType<typeof identityOf>) => ({ [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey).sign(identity, null, 'directory') });
+  const ENTITIES =
+    'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code } ... on Department { id } ... on Staff { id } } }';
+  const as = async (identity: ReturnType<typeof identityOf>) => ({
+    [IDENTITY_HEADER]: await createIdentitySigner(stack.identityKeys.privateKey).sign(identity, null, 'directory'),
+  });
 
   it('honour the row scope for every entity type (IDOR) and the type rules per role', async () => {
     const url = stack.subgraphs.directory!.url;
@@ -376,7 +420,12 @@ describe('entity references sent straight to a subgraph, validly signed', () => 
       { __typename: 'Staff', id: await staffOf(outside) },
       { __typename: 'Staff', id: await staffOf(own.code) },
     ];
-    const city = await gql<{ _entities: unknown[] }>(url, ENTITIES, { r: reps }, await as(identityOf(['supervisor'], { regionCode: CITY })));
+    const city = await gql<{ _entities: unknown[] }>(
+      url,
+      ENTITIES,
+      { r: reps },
+      await as(identityOf(['supervisor'], { regionCode: CITY })),
+    );
     expect(city.body.errors).toBeUndefined();
     expect(city.body.data!._entities).toEqual([{ code: own.code }, null, null, null, { id: reps[4]!.id }]);
 
@@ -389,9 +438,21 @@ describe('entity references sent straight to a subgraph, validly signed', () => 
 });
 
 /** The audit row of a request, once the writer has flushed it. */
-async function auditEntry(requestId: string): Promise<Record<string, any>> {
+async function auditEntry(requestId: string): Promise<AuditRow> {
   await stack.gateway.audit.flush();
-  const { rows } = await stack.subgraphs.audit!.db.pool.query('SELECT * FROM audit.entry WHERE request_id = $1', [requestId]);
+  const { rows } = await stack.subgraphs.audit!.db.pool.query<AuditRow>('SELECT * FROM audit.entry WHERE request_id = $1', [requestId]);
   expect(rows).toHaveLength(1);
-  return rows[0];
+  return rows[0]!;
+}
+
+/** The columns of audit.entry these tests read. */
+interface AuditRow {
+  request_id: string;
+  outcome: string;
+  status: number;
+  client_id: string | null;
+  hospitals: string[];
+  records: number;
+  unmask_reason: string | null;
+  unmasked_fields: string[];
 }

@@ -25,9 +25,26 @@ const pool = (url: string) => {
 };
 
 const entry = (i: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
-  time: new Date(), source: 'gateway', requestId: `req-${i}`, subject: `user-${i % 17}`, clientId: 'console', roles: ['supervisor'],
-  ip: '10.1.2.3', operationType: 'query', operationName: 'Hospitals', operationHash: 'f'.repeat(64), hospitals: ['12330500MB0000001X'],
-  records: i, outcome: 'ok', status: 200, errorCodes: [], durationMs: 5, unmaskReason: null, unmaskedFields: [], detail: { i }, ...over,
+  time: new Date(),
+  source: 'gateway',
+  requestId: `req-${i}`,
+  subject: `user-${i % 17}`,
+  clientId: 'console',
+  roles: ['supervisor'],
+  ip: '10.1.2.3',
+  operationType: 'query',
+  operationName: 'Hospitals',
+  operationHash: 'f'.repeat(64),
+  hospitals: ['12330500MB0000001X'],
+  records: i,
+  outcome: 'ok',
+  status: 200,
+  errorCodes: [],
+  durationMs: 5,
+  unmaskReason: null,
+  unmaskedFields: [],
+  detail: { i },
+  ...over,
 });
 
 async function sqlError(p: pg.Pool, sql: string, params: unknown[] = []): Promise<{ code?: string; message: string } | undefined> {
@@ -51,7 +68,11 @@ async function bypassing(p: pg.Pool, sql: string, params: unknown[] = []): Promi
   }
 }
 
-async function cli(script: 'audit:verify' | 'audit:purge', databaseUrl: string, args: string[] = []): Promise<{ code: number; out: string }> {
+async function cli(
+  script: 'audit:verify' | 'audit:purge',
+  databaseUrl: string,
+  args: string[] = [],
+): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
       env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -107,7 +128,9 @@ describe('audit log: chain, append-only, tampering', () => {
     expect(a.stats()).toMatchObject({ appended: 500, written: 500, dropped: 0, buffered: 0 });
     expect(b.stats()).toMatchObject({ appended: 500, written: 500, dropped: 0, buffered: 0 });
 
-    const { rows } = await ctx.admin.query('SELECT count(*)::int AS n, min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT alg)::int AS algs FROM audit.entry');
+    const { rows } = await ctx.admin.query(
+      'SELECT count(*)::int AS n, min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT alg)::int AS algs FROM audit.entry',
+    );
     expect(rows[0]).toEqual({ n: 1000, lo: 1, hi: 1000, algs: 2 });
     const result = await verifyAuditChain(ctx.admin, 'audit', { pageSize: 128 });
     expect(result).toMatchObject({ ok: true, rows: 1000, head: { seq: 1000 } });
@@ -115,9 +138,14 @@ describe('audit log: chain, append-only, tampering', () => {
 
   it('the writer role may append and read, nothing else', async () => {
     await writeChain(ctx.db, 3);
-    expect((await ctx.writerRole.query('SELECT current_user AS u')).rows[0].u).toBe('audit_writer');
-    expect((await ctx.writerRole.query('SELECT count(*)::int AS n FROM audit.entry')).rows[0].n).toBe(3);
-    for (const sql of ['UPDATE audit.entry SET subject = NULL WHERE seq = 1', 'DELETE FROM audit.entry WHERE seq = 1', 'TRUNCATE audit.entry', 'INSERT INTO audit.checkpoint VALUES (1, $$x$$, now(), 1)']) {
+    expect((await ctx.writerRole.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u).toBe('audit_writer');
+    expect((await ctx.writerRole.query<{ n: number }>('SELECT count(*)::int AS n FROM audit.entry')).rows[0]!.n).toBe(3);
+    for (const sql of [
+      'UPDATE audit.entry SET subject = NULL WHERE seq = 1',
+      'DELETE FROM audit.entry WHERE seq = 1',
+      'TRUNCATE audit.entry',
+      'INSERT INTO audit.checkpoint VALUES (1, $$x$$, now(), 1)',
+    ]) {
       expect((await sqlError(ctx.writerRole, sql))?.code, sql).toBe('42501');
     }
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 3 });
@@ -126,7 +154,12 @@ describe('audit log: chain, append-only, tampering', () => {
   it('the triggers refuse UPDATE, DELETE and TRUNCATE even to the owner and the superuser', async () => {
     await writeChain(ctx.db, 3);
     for (const p of [ctx.owner, ctx.admin]) {
-      for (const sql of ['UPDATE audit.entry SET subject = NULL WHERE seq = 1', 'DELETE FROM audit.entry WHERE seq = 1', 'TRUNCATE audit.entry', 'TRUNCATE audit.checkpoint']) {
+      for (const sql of [
+        'UPDATE audit.entry SET subject = NULL WHERE seq = 1',
+        'DELETE FROM audit.entry WHERE seq = 1',
+        'TRUNCATE audit.entry',
+        'TRUNCATE audit.checkpoint',
+      ]) {
         const err = await sqlError(p, sql);
         expect(err?.code, sql).toBe('P0001');
         expect(err?.message).toMatch(/append-only/);
@@ -147,25 +180,31 @@ describe('audit log: chain, append-only, tampering', () => {
 
   it('an altered row fails verification at that seq', async () => {
     await writeChain(ctx.db, 1000);
-    const { rows: [orig] } = await ctx.admin.query('SELECT subject, records FROM audit.entry WHERE seq = 500');
+    const {
+      rows: [orig],
+    } = await ctx.admin.query<{ subject: string; records: number }>('SELECT subject, records FROM audit.entry WHERE seq = 500');
     await bypassing(ctx.admin, 'UPDATE audit.entry SET records = records + 1 WHERE seq = 500');
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: false, firstBadSeq: 500, problem: 'hash mismatch', rows: 499 });
-    await bypassing(ctx.admin, 'UPDATE audit.entry SET records = $1 WHERE seq = 500', [orig.records]);
+    await bypassing(ctx.admin, 'UPDATE audit.entry SET records = $1 WHERE seq = 500', [orig!.records]);
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 1000 });
   });
 
   it('an altered row whose hash was recomputed breaks the next link', async () => {
     await writeChain(ctx.db, 1000);
-    const { rows: [orig] } = await ctx.admin.query('SELECT hash FROM audit.entry WHERE seq = 321');
+    const {
+      rows: [orig],
+    } = await ctx.admin.query<{ hash: string }>('SELECT hash FROM audit.entry WHERE seq = 321');
     await bypassing(ctx.admin, "UPDATE audit.entry SET hash = repeat('a', 64) WHERE seq = 321");
     const result = await verifyAuditChain(ctx.admin);
     expect(result).toMatchObject({ ok: false, firstBadSeq: 321, problem: 'hash mismatch' });
-    await bypassing(ctx.admin, 'UPDATE audit.entry SET hash = $1 WHERE seq = 321', [orig.hash]);
+    await bypassing(ctx.admin, 'UPDATE audit.entry SET hash = $1 WHERE seq = 321', [orig!.hash]);
     // forging the successor's link too still fails: its own hash covers prev_hash
-    const { rows: [next] } = await ctx.admin.query('SELECT prev_hash FROM audit.entry WHERE seq = 322');
+    const {
+      rows: [next],
+    } = await ctx.admin.query<{ prev_hash: string }>('SELECT prev_hash FROM audit.entry WHERE seq = 322');
     await bypassing(ctx.admin, "UPDATE audit.entry SET prev_hash = repeat('b', 64) WHERE seq = 322");
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: false, firstBadSeq: 322, problem: 'broken link' });
-    await bypassing(ctx.admin, 'UPDATE audit.entry SET prev_hash = $1 WHERE seq = 322', [next.prev_hash]);
+    await bypassing(ctx.admin, 'UPDATE audit.entry SET prev_hash = $1 WHERE seq = 322', [next!.prev_hash]);
     expect((await verifyAuditChain(ctx.admin)).ok).toBe(true);
   });
 
@@ -174,7 +213,10 @@ describe('audit log: chain, append-only, tampering', () => {
     await bypassing(ctx.admin, 'DELETE FROM audit.entry WHERE seq = 700');
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: false, firstBadSeq: 700, problem: 'gap', rows: 699 });
     // renumbering everything after it to hide the gap breaks the link instead
-    await bypassing(ctx.admin, 'UPDATE audit.entry SET seq = seq + 100000 WHERE seq > 700; UPDATE audit.entry SET seq = seq - 100001 WHERE seq > 100000');
+    await bypassing(
+      ctx.admin,
+      'UPDATE audit.entry SET seq = seq + 100000 WHERE seq > 700; UPDATE audit.entry SET seq = seq - 100001 WHERE seq > 100000',
+    );
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: false, firstBadSeq: 700, problem: 'broken link' });
   });
 
@@ -204,7 +246,13 @@ describe('audit log: writer resilience', () => {
   it('keeps entries while the database refuses them, drops beyond the bound and records the drop', async () => {
     const errors: string[] = [];
     const loud = createLogger({ level: 'error', sink: (line) => errors.push(line) });
-    const writer = createAuditWriter({ pool: auditWriterUrl(ctx.db.adminUrl), flushIntervalMs: 10_000, maxBatch: 10, maxBuffered: 25, log: loud });
+    const writer = createAuditWriter({
+      pool: auditWriterUrl(ctx.db.adminUrl),
+      flushIntervalMs: 10_000,
+      maxBatch: 10,
+      maxBuffered: 25,
+      log: loud,
+    });
     await ctx.admin.query('REVOKE INSERT ON audit.entry FROM audit_writer');
     for (let i = 0; i < 30; i++) writer.append(entry(i));
     await expect(writer.flush()).rejects.toMatchObject({ code: '42501' });
@@ -215,7 +263,9 @@ describe('audit log: writer resilience', () => {
     await writer.flush();
     await writer.close();
     expect(writer.stats()).toMatchObject({ written: 26, buffered: 0, dropped: 5 });
-    const { rows } = await ctx.admin.query("SELECT seq::int, records, error_codes FROM audit.entry WHERE operation_name = 'audit.entries-dropped'");
+    const { rows } = await ctx.admin.query(
+      "SELECT seq::int, records, error_codes FROM audit.entry WHERE operation_name = 'audit.entries-dropped'",
+    );
     expect(rows).toEqual([{ seq: 26, records: 5, error_codes: ['AUDIT_BUFFER_FULL'] }]);
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 26 });
   });
@@ -238,7 +288,7 @@ describe('audit log: writer resilience', () => {
     } finally {
       vi.useRealTimers();
     }
-    const w = writer!;
+    const w = writer;
     await until(() => w.stats().written === 2, 20_000, 'the timer to write the second entry');
     await w.flush();
     await w.close();
@@ -272,8 +322,17 @@ describe('audit log: purge', () => {
     expect(rows[0]).toEqual({ lo: 401, hi: 471, n: 71 });
     const cp = await ctx.admin.query('SELECT up_to_seq::int, rows_purged::int FROM audit.checkpoint');
     expect(cp.rows).toEqual([{ up_to_seq: 400, rows_purged: 400 }]);
-    const { rows: [purgeEntry] } = await ctx.admin.query('SELECT operation_type, operation_name, subject, records, detail FROM audit.entry WHERE seq = 471');
-    expect(purgeEntry).toMatchObject({ operation_type: 'maintenance', operation_name: 'audit.purge', subject: 'test-operator', records: 400 });
+    const {
+      rows: [purgeEntry],
+    } = await ctx.admin.query<Record<string, unknown>>(
+      'SELECT operation_type, operation_name, subject, records, detail FROM audit.entry WHERE seq = 471',
+    );
+    expect(purgeEntry).toMatchObject({
+      operation_type: 'maintenance',
+      operation_name: 'audit.purge',
+      subject: 'test-operator',
+      records: 400,
+    });
 
     expect(await verifyAuditChain(ctx.admin)).toMatchObject({ ok: true, rows: 71, head: { seq: 471 }, checkpoint: { upToSeq: 400 } });
 

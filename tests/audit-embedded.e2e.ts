@@ -21,9 +21,25 @@ let embedded: EmbeddedPostgres;
 let pool: pg.Pool;
 
 const entry = (i: number, time: Date): AuditEntry => ({
-  time, source: 'gateway', requestId: `r${i}`, subject: 's', clientId: null, roles: [], ip: null, operationType: 'query',
-  operationName: 'Q', operationHash: null, hospitals: [], records: i, outcome: 'ok', status: 200, errorCodes: [], durationMs: 1,
-  unmaskReason: null, unmaskedFields: [], detail: { i, nested: { b: [1, 2], a: 'x' } },
+  time,
+  source: 'gateway',
+  requestId: `r${i}`,
+  subject: 's',
+  clientId: null,
+  roles: [],
+  ip: null,
+  operationType: 'query',
+  operationName: 'Q',
+  operationHash: null,
+  hospitals: [],
+  records: i,
+  outcome: 'ok',
+  status: 200,
+  errorCodes: [],
+  durationMs: 1,
+  unmaskReason: null,
+  unmaskedFields: [],
+  detail: { i, nested: { b: [1, 2], a: 'x' } },
 });
 
 beforeAll(async () => {

@@ -107,7 +107,13 @@ describe('valid tokens', () => {
     const result = await verifier.verifyBearer(await idp.tokenFor('supervisor'));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.identity).toMatchObject({ kind: 'user', roles: ['supervisor'], regionCode: '330500', hospitalCode: null, clientId: 'hub-console' });
+    expect(result.identity).toMatchObject({
+      kind: 'user',
+      roles: ['supervisor'],
+      regionCode: '330500',
+      hospitalCode: null,
+      clientId: 'hub-console',
+    });
     expect(result.identity.subject).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.claims.preferred_username).toBe('supervisor');
   });
@@ -157,7 +163,10 @@ describe('401: no or bad token', () => {
 
   it('alg=none and HS256 signed with the public key', async () => {
     const payload = await claimsLike();
-    expect401(await verifier.verifyBearer(`${b64({ alg: 'none', typ: 'JWT', kid: keys[0]!.kid })}.${b64(payload)}.`), /alg "none" is not RS256/);
+    expect401(
+      await verifier.verifyBearer(`${b64({ alg: 'none', typ: 'JWT', kid: keys[0]!.kid })}.${b64(payload)}.`),
+      /alg "none" is not RS256/,
+    );
     const header = { alg: 'HS256', typ: 'JWT', kid: keys[0]!.kid };
     const data = `${b64(header)}.${b64(payload)}`;
     const publicPem = createPublicKey(realKey()).export({ type: 'spki', format: 'pem' });
@@ -244,7 +253,9 @@ describe('realm keys', () => {
 
   it('a burst of first requests shares one JWKS fetch', async () => {
     const v = createTokenVerifier(settingsFor(idp, 0));
-    const tokens = await Promise.all(['supervisor', 'inspector', 'analyst', 'hospital-officer', 'demo-feed'].map((who) => idp.tokenFor(who)));
+    const tokens = await Promise.all(
+      ['supervisor', 'inspector', 'analyst', 'hospital-officer', 'demo-feed'].map((who) => idp.tokenFor(who)),
+    );
     const before = idp.jwksRequests();
     const results = await Promise.all(tokens.map((t) => v.verifyBearer(t)));
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
@@ -278,7 +289,11 @@ describe('realm keys', () => {
     try {
       const realm = { serverUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, realm: 'hung', audience: idp.audience };
       const v = createTokenVerifier({ ...settingsFor(realm, 0), jwksTimeoutSeconds: 0.3 });
-      const token = signRs256({ alg: 'RS256', typ: 'JWT', kid: keys[0]!.kid }, { ...(await claimsLike()), iss: `${realm.serverUrl}/realms/hung` }, realKey());
+      const token = signRs256(
+        { alg: 'RS256', typ: 'JWT', kid: keys[0]!.kid },
+        { ...(await claimsLike()), iss: `${realm.serverUrl}/realms/hung` },
+        realKey(),
+      );
       const started = performance.now();
       const results = await Promise.all([1, 2, 3].map(() => v.verifyBearer(token)));
       for (const result of results) expect401(result, /JWKS unavailable: no answer within 0.3 s/);

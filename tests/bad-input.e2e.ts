@@ -41,7 +41,11 @@ const nextId = (what: string) => `bad-input-${what}-${++sequence}`;
 /** POST a raw JSON body as `who` (a username or a machine client id of the stack's identity provider). */
 async function send(who: string, body: unknown, requestId = nextId('post')): Promise<GraphQLResponse & { requestId: string }> {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await post(stack.gatewayUrl, text, { 'content-type': 'application/json', authorization: `Bearer ${await stack.token(who)}`, 'x-request-id': requestId });
+  const res = await post(stack.gatewayUrl, text, {
+    'content-type': 'application/json',
+    authorization: `Bearer ${await stack.token(who)}`,
+    'x-request-id': requestId,
+  });
   return { ...res, requestId };
 }
 
@@ -49,15 +53,23 @@ const levels = (n: number) => '['.repeat(n) + ']'.repeat(n);
 
 describe('a document whose operation cannot be picked: 400 OPERATION_RESOLUTION_FAILURE, not 500', () => {
   const TWO = 'query A { __typename } query B { regions { code } }';
-  const noName = { message: 'Must provide operation name if query contains multiple operations.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE', field: 'operationName' } };
-  const unknown = (name: string) => ({ message: `Unknown operation named "${name}".`, extensions: { code: 'OPERATION_RESOLUTION_FAILURE', field: 'operationName' } });
+  const noName = {
+    message: 'Must provide operation name if query contains multiple operations.',
+    extensions: { code: 'OPERATION_RESOLUTION_FAILURE', field: 'operationName' },
+  };
+  const unknown = (name: string) => ({
+    message: `Unknown operation named "${name}".`,
+    extensions: { code: 'OPERATION_RESOLUTION_FAILURE', field: 'operationName' },
+  });
 
   const expectResolution = (res: GraphQLResponse & { requestId: string }, error: object) => {
     expect(res.status, res.text).toBe(400);
     expect(res.body.errors).toEqual([error]);
     // Logged as the caller's mistake, not as an internal error.
     expect(errorLinesOf(res.requestId)).toEqual([]);
-    expect(linesOf(res.requestId)).toContainEqual(expect.objectContaining({ msg: 'operation failed', status: 400, errors: ['OPERATION_RESOLUTION_FAILURE'] }));
+    expect(linesOf(res.requestId)).toContainEqual(
+      expect.objectContaining({ msg: 'operation failed', status: 400, errors: ['OPERATION_RESOLUTION_FAILURE'] }),
+    );
   };
 
   it('for a person: several operations and no name, an unknown name — and a known name runs', async () => {
@@ -94,8 +106,12 @@ describe('JSON nested too deeply: 400 BAD_REQUEST before it is parsed, not a clo
     for (const member of ['variables', 'extensions']) {
       const res = await send(DEFAULT_USER, `{"query":"{ __typename }","${member}":{"a":${levels(5_000)}}}`);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ errors: [{ message: `\`${member}\` nested deeper than 64 levels`, extensions: { code: 'BAD_REQUEST', field: member } }] });
-      expect(linesOf(res.requestId).filter((l) => l.msg === 'client closed the connection before the answer' || l.level === 'error')).toEqual([]);
+      expect(res.body).toEqual({
+        errors: [{ message: `\`${member}\` nested deeper than 64 levels`, extensions: { code: 'BAD_REQUEST', field: member } }],
+      });
+      expect(
+        linesOf(res.requestId).filter((l) => l.msg === 'client closed the connection before the answer' || l.level === 'error'),
+      ).toEqual([]);
     }
   });
 
@@ -109,12 +125,17 @@ describe('JSON nested too deeply: 400 BAD_REQUEST before it is parsed, not a clo
     expect(deeper.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST', field: 'variables' });
   });
 
-  it('in a GET\'s variables as well', async () => {
-    const res = await request(`${stack.gatewayUrl}?${new URLSearchParams({ query: '{ __typename }', variables: `{"a":${levels(2_000)}}` })}`, {
-      headers: { authorization: `Bearer ${await stack.token(DEFAULT_USER)}`, 'apollo-require-preflight': 'true' },
-    });
+  it("in a GET's variables as well", async () => {
+    const res = await request(
+      `${stack.gatewayUrl}?${new URLSearchParams({ query: '{ __typename }', variables: `{"a":${levels(2_000)}}` })}`,
+      {
+        headers: { authorization: `Bearer ${await stack.token(DEFAULT_USER)}`, 'apollo-require-preflight': 'true' },
+      },
+    );
     expect(res.statusCode).toBe(400);
-    expect(await res.body.json()).toEqual({ errors: [{ message: '`variables` nested deeper than 64 levels', extensions: { code: 'BAD_REQUEST', field: 'variables' } }] });
+    expect(await res.body.json()).toEqual({
+      errors: [{ message: '`variables` nested deeper than 64 levels', extensions: { code: 'BAD_REQUEST', field: 'variables' } }],
+    });
   });
 });
 
@@ -140,7 +161,11 @@ async function gatewayIn(nodeEnv: 'production' | 'development', directoryUrl = s
 describe('errors name no subgraph outside development (internal topology); the log does', () => {
   const STAFF = '{ staff(first: 1) { totalCount nodes { name } } }';
   const asAnalyst = async (url: string, query: string, requestId: string) =>
-    post(url, JSON.stringify({ query }), { 'content-type': 'application/json', authorization: `Bearer ${await stack.token('analyst')}`, 'x-request-id': requestId });
+    post(url, JSON.stringify({ query }), {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await stack.token('analyst')}`,
+      'x-request-id': requestId,
+    });
 
   it('a refused field: no serviceName for the client in production, the subgraph in the gateway log', async () => {
     const requestId = nextId('refused');
@@ -150,7 +175,9 @@ describe('errors name no subgraph outside development (internal topology); the l
     expect(error?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'StaffConnection.nodes' });
     expect(error?.extensions).not.toHaveProperty('serviceName');
     expect(res.text).not.toContain('directory');
-    expect(linesOf(requestId)).toContainEqual(expect.objectContaining({ msg: 'operation failed', errors: ['FORBIDDEN'], subgraphs: ['directory'] }));
+    expect(linesOf(requestId)).toContainEqual(
+      expect.objectContaining({ msg: 'operation failed', errors: ['FORBIDDEN'], subgraphs: ['directory'] }),
+    );
   });
 
   it('in development the client sees it', async () => {
@@ -163,19 +190,29 @@ describe('errors name no subgraph outside development (internal topology); the l
     const production = await asAnalyst(await gatewayIn('production', dead), '{ regions { code } }', nextId('dead'));
     expect(production.body.errors).toEqual([{ message: 'A subgraph is unavailable', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
     const development = await asAnalyst(await gatewayIn('development', dead), '{ regions { code } }', nextId('dead-dev'));
-    expect(development.body.errors?.[0]).toMatchObject({ message: 'Subgraph "directory" is unavailable', extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'directory' } });
+    expect(development.body.errors?.[0]).toMatchObject({
+      message: 'Subgraph "directory" is unavailable',
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'directory' },
+    });
   });
 });
 
 describe('GET (docs/security.md): queries with a CSRF preflight header, mutations never', () => {
   const get = async (who: string, query: string, headers: Record<string, string> = { 'apollo-require-preflight': 'true' }) => {
-    const res = await request(`${stack.gatewayUrl}?${new URLSearchParams({ query })}`, { headers: { authorization: `Bearer ${await stack.token(who)}`, ...headers } });
+    const res = await request(`${stack.gatewayUrl}?${new URLSearchParams({ query })}`, {
+      headers: { authorization: `Bearer ${await stack.token(who)}`, ...headers },
+    });
     return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as GraphQLResponse['body'] };
   };
 
   it('a query is served with apollo-require-preflight or x-apollo-operation-name, refused without', async () => {
-    expect(await get(DEFAULT_USER, '{ regions { code } }')).toMatchObject({ status: 200, body: { data: { regions: [{ code: PROVINCE }] } } });
-    expect(await get(DEFAULT_USER, 'query Regions { regions { code } }', { 'x-apollo-operation-name': 'Regions' })).toMatchObject({ status: 200 });
+    expect(await get(DEFAULT_USER, '{ regions { code } }')).toMatchObject({
+      status: 200,
+      body: { data: { regions: [{ code: PROVINCE }] } },
+    });
+    expect(await get(DEFAULT_USER, 'query Regions { regions { code } }', { 'x-apollo-operation-name': 'Regions' })).toMatchObject({
+      status: 200,
+    });
     const bare = await get(DEFAULT_USER, '{ regions { code } }', {});
     expect(bare.status).toBe(400);
     expect(bare.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
@@ -188,7 +225,9 @@ describe('GET (docs/security.md): queries with a CSRF preflight header, mutation
     const refused = await get(FEED_CLIENT, mutation);
     expect(refused.status).toBe(405);
     expect(refused.headers.allow).toBe('POST');
-    expect(refused.body.errors).toEqual([{ message: 'GET requests only support query operations, not mutation operations', extensions: { code: 'BAD_REQUEST' } }]);
+    expect(refused.body.errors).toEqual([
+      { message: 'GET requests only support query operations, not mutation operations', extensions: { code: 'BAD_REQUEST' } },
+    ]);
     const region = () => stack.subgraphs.directory!.db.pool.query("SELECT code FROM directory.region WHERE code = '330506'");
     expect((await region()).rows).toEqual([]);
     const posted = await send(FEED_CLIENT, { query: mutation });

@@ -43,11 +43,22 @@ beforeAll(async () => {
   idp = await startDevIdentityProvider({ port: 0, nodeEnv: 'test' });
   idp.addAccount({ username: 'sup', password: 'x', roles: ['supervisor'], regionCode: '330000' });
   idp.addAccount({ username: 'auditor', password: 'x', roles: ['audit-admin'] });
-  auditSub = await startSubgraph(audit, { databaseUrl: database.urlFor('audit'), port: 0, log, development: false, identityKey: testKeys.publicKey });
+  auditSub = await startSubgraph(audit, {
+    databaseUrl: database.urlFor('audit'),
+    port: 0,
+    log,
+    development: false,
+    identityKey: testKeys.publicKey,
+  });
   directoryPort = await freePort();
   const config = loadGatewayConfig({
-    NODE_ENV: 'production', LOG_LEVEL: 'silent', KEYCLOAK_URL: idp.serverUrl, KEYCLOAK_REALM: idp.realm, KEYCLOAK_AUDIENCE: idp.audience,
-    SUBGRAPH_URL_DIRECTORY: `http://127.0.0.1:${directoryPort}/graphql`, SUBGRAPH_URL_AUDIT: auditSub.url,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    KEYCLOAK_URL: idp.serverUrl,
+    KEYCLOAK_REALM: idp.realm,
+    KEYCLOAK_AUDIENCE: idp.audience,
+    SUBGRAPH_URL_DIRECTORY: `http://127.0.0.1:${directoryPort}/graphql`,
+    SUBGRAPH_URL_AUDIT: auditSub.url,
     AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
   });
   gateway = await createGateway(config, log, { signingKey: testKeys.privateKey });
@@ -77,8 +88,18 @@ describe('a gateway started while a subgraph is down', () => {
   });
 
   it('serves the subgraph once it is up, without a restart', async () => {
-    started.push(await startSubgraph(directory, { databaseUrl: database.urlFor('directory'), port: directoryPort, log, development: false, identityKey: testKeys.publicKey }));
-    const regions = await gql<{ regions: unknown[] }>(http.url, '{ regions { code } }', undefined, { authorization: `Bearer ${await idp.tokenFor('sup')}` });
+    started.push(
+      await startSubgraph(directory, {
+        databaseUrl: database.urlFor('directory'),
+        port: directoryPort,
+        log,
+        development: false,
+        identityKey: testKeys.publicKey,
+      }),
+    );
+    const regions = await gql<{ regions: unknown[] }>(http.url, '{ regions { code } }', undefined, {
+      authorization: `Bearer ${await idp.tokenFor('sup')}`,
+    });
     expect(regions.body.errors).toBeUndefined();
     expect(regions.body.data).toEqual({ regions: [] });
     const ready = await request(http.url.replace('/graphql', '/readyz'));

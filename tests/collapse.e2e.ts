@@ -53,7 +53,11 @@ async function heldBurst<T>(requests: (() => Promise<T>)[], executions: number):
   const followers = requests.length - executions;
   const answers = Promise.all(requests.map((send) => send()));
   try {
-    await until(() => probeHold.started.held >= executions && joined() >= followers, 20_000, `${executions} executions and ${followers} followers`);
+    await until(
+      () => probeHold.started.held >= executions && joined() >= followers,
+      20_000,
+      `${executions} executions and ${followers} followers`,
+    );
   } finally {
     probeHold.gate.open();
   }
@@ -62,7 +66,11 @@ async function heldBurst<T>(requests: (() => Promise<T>)[], executions: number):
   return responses;
 }
 
-const expectedCodes = (prefix: string) => fixture.hospitals.filter((h) => h.regionCode.startsWith(prefix)).map((h) => h.code).sort();
+const expectedCodes = (prefix: string) =>
+  fixture.hospitals
+    .filter((h) => h.regionCode.startsWith(prefix))
+    .map((h) => h.code)
+    .sort();
 const scopePrefix = (regionCode: string) => regionCode.replace(/(00)+$/, '');
 
 describe('sharing in flight never crosses a scope', () => {
@@ -73,7 +81,10 @@ describe('sharing in flight never crosses a scope', () => {
     expect(scopes).toBe(4);
     for (let round = 0; round < 3; round++) {
       const burst = Array.from({ length: 40 }, (_, i) => callers[i % callers.length]!);
-      const responses = await heldBurst(burst.map((who) => () => stack.as(who)<Hospitals>(HOSPITALS)), scopes);
+      const responses = await heldBurst(
+        burst.map((who) => () => stack.as(who)<Hospitals>(HOSPITALS)),
+        scopes,
+      );
       responses.forEach((res, i) => {
         const who = burst[i]!;
         expect(res.body.errors, who).toBeUndefined();
@@ -113,7 +124,11 @@ describe('sharing in flight never crosses a scope', () => {
     const before = stack.gateway.sharing().operations;
     const burst = Array.from({ length: 30 }, (_, i) => ({ who: i % 2 ? 'city-a' : 'city-b', id: `collapse-${i}` }));
     const responses = await heldBurst(
-      burst.map(({ who, id }) => () => stack.as(who)<Hospitals>(HOSPITALS, undefined, { 'x-request-id': id })),
+      burst.map(
+        ({ who, id }) =>
+          () =>
+            stack.as(who)<Hospitals>(HOSPITALS, undefined, { 'x-request-id': id }),
+      ),
       1,
     );
     for (const res of responses) expect(res.body.data!.hospitals.nodes.map((n) => n.code).sort()).toEqual(expectedCodes(scopePrefix(CITY)));
@@ -121,10 +136,13 @@ describe('sharing in flight never crosses a scope', () => {
     expect(followers).toBe(burst.length - 1);
 
     await stack.gateway.audit.flush();
-    const { rows } = await stack.subgraphs.audit!.db.pool.query<{ request_id: string; subject: string; detail: { sharedWith?: string } | null; records: number; operation_name: string }>(
-      `SELECT request_id, subject, detail, records, operation_name FROM audit.entry WHERE request_id = ANY($1)`,
-      [burst.map((b) => b.id)],
-    );
+    const { rows } = await stack.subgraphs.audit!.db.pool.query<{
+      request_id: string;
+      subject: string;
+      detail: { sharedWith?: string } | null;
+      records: number;
+      operation_name: string;
+    }>(`SELECT request_id, subject, detail, records, operation_name FROM audit.entry WHERE request_id = ANY($1)`, [burst.map((b) => b.id)]);
     expect(rows).toHaveLength(burst.length);
     const shared = rows.filter((r) => r.detail?.sharedWith);
     expect(shared).toHaveLength(followers);
@@ -162,6 +180,10 @@ describe('sharing in flight never crosses a scope', () => {
     expect(responses.map((r) => r.body.data!.tally).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(probeHold.answered.tally).toBe(10);
     const after = stack.gateway.sharing();
-    expect({ operations: after.operations - before.operations, joined: after.joined - before.joined, fetches: after.fetches - before.fetches }).toEqual({ operations: 0, joined: 0, fetches: 0 });
+    expect({
+      operations: after.operations - before.operations,
+      joined: after.joined - before.joined,
+      fetches: after.fetches - before.fetches,
+    }).toEqual({ operations: 0, joined: 0, fetches: 0 });
   });
 });

@@ -54,20 +54,22 @@ describe('isolation by privileges: a subgraph role reads only its own schema', (
   });
 
   it('connects as the subgraph roles', async () => {
-    expect((await directory.query('SELECT current_user AS u')).rows[0].u).toBe('directory_svc');
-    expect((await isotest.query('SELECT current_user AS u')).rows[0].u).toBe('isotest_svc');
+    expect((await directory.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u).toBe('directory_svc');
+    expect((await isotest.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u).toBe('isotest_svc');
   });
 
   it('each role reads its own tables (migrated as that role, owned by it)', async () => {
-    const own = await directory.query(
+    const own = await directory.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'directory' ORDER BY tablename",
     );
     expect(own.rows.map((r) => r.tablename)).toEqual(
       expect.arrayContaining(['_prisma_migrations', 'department', 'hospital', 'product', 'region', 'staff', 'supplier']),
     );
     expect(new Set(own.rows.map((r) => r.tableowner))).toEqual(new Set(['directory_svc']));
-    expect((await directory.query('SELECT count(*)::int AS n FROM directory.region')).rows[0].n).toBe(0);
-    expect((await directory.query('SELECT count(*)::int AS n FROM directory._prisma_migrations')).rows[0].n).toBeGreaterThan(0);
+    expect((await directory.query<{ n: number }>('SELECT count(*)::int AS n FROM directory.region')).rows[0]!.n).toBe(0);
+    expect(
+      (await directory.query<{ n: number }>('SELECT count(*)::int AS n FROM directory._prisma_migrations')).rows[0]!.n,
+    ).toBeGreaterThan(0);
     expect((await isotest.query('SELECT note FROM isotest.secret')).rows).toEqual([{ note: 'only for isotest' }]);
   });
 
@@ -148,10 +150,9 @@ describe('Prisma CLI offline, through the Wasm schema-engine stand-in', () => {
     // the shadow database is created and dropped by the stand-in: admin URL (CREATEDB)
     const adminUrl = new URL(db.adminUrl);
     adminUrl.searchParams.set('schema', 'directory');
-    const res = await prisma(
-      ['migrate', 'diff', '--from-migrations', directoryMigrations, '--to-schema', directorySchema, '--exit-code'],
-      { DIRECTORY_DATABASE_URL: adminUrl.toString() },
-    );
+    const res = await prisma(['migrate', 'diff', '--from-migrations', directoryMigrations, '--to-schema', directorySchema, '--exit-code'], {
+      DIRECTORY_DATABASE_URL: adminUrl.toString(),
+    });
     expect(res.output).toContain('No difference detected');
     expect(res.code).toBe(0);
 

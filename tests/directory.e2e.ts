@@ -42,7 +42,9 @@ describe('batching', () => {
   it('500 hospitals with their departments and counts: a bounded number of statements', async () => {
     const codes = fixture.hospitals.map((h) => h.code);
     const before = statements();
-    const res = await stack.query<{ watchlist: { code: string; departments: { id: string }[]; staffCount: number; departmentCount: number }[] }>(
+    const res = await stack.query<{
+      watchlist: { code: string; departments: { id: string }[]; staffCount: number; departmentCount: number }[];
+    }>(
       'query W($codes: [ID!]!) { watchlist(codes: $codes) { code name level departments { id name specialty } staffCount departmentCount } }',
       { codes },
       {},
@@ -67,14 +69,18 @@ describe('batching', () => {
 
   it('500 hospitals with their first 2 staff each and the counts: at most 3 statements, each hospital its own staff', async () => {
     const before = statements();
-    const res = await stack.query<{ hospitals: { nodes: { code: string; staff: { totalCount: number; nodes: { id: string; name: string }[] } }[] } }>(
-      '{ hospitals(first: 500) { nodes { code staff(first: 2) { totalCount nodes { id name } } } } }',
-    );
+    const res = await stack.query<{
+      hospitals: { nodes: { code: string; staff: { totalCount: number; nodes: { id: string; name: string }[] } }[] };
+    }>('{ hospitals(first: 500) { nodes { code staff(first: 2) { totalCount nodes { id name } } } } }');
     const used = statements() - before;
     expect(res.body.errors).toBeUndefined();
     // the hospitals, every hospital's first page of staff, every hospital's count — not one per hospital
     expect(used).toBeLessThanOrEqual(3);
-    const rows = (await stack.subgraphs.directory!.db.pool.query<{ hospital_code: string; id: string }>('SELECT hospital_code, id FROM directory.staff ORDER BY hospital_code, id')).rows;
+    const rows = (
+      await stack.subgraphs.directory!.db.pool.query<{ hospital_code: string; id: string }>(
+        'SELECT hospital_code, id FROM directory.staff ORDER BY hospital_code, id',
+      )
+    ).rows;
     const own = new Map<string, string[]>();
     for (const r of rows) own.set(r.hospital_code, [...(own.get(r.hospital_code) ?? []), r.id]);
     const nodes = res.body.data!.hospitals.nodes;
@@ -94,7 +100,9 @@ describe('filters and pagination', () => {
     const expected = fixture.hospitals.filter((h) => DISTRICTS.includes(h.regionCode as (typeof DISTRICTS)[number])).length;
     expect(res.body.data!.hospitals.totalCount).toBe(expected);
     expect(res.body.data!.hospitals.nodes.every((h) => DISTRICTS.includes(h.region.code as (typeof DISTRICTS)[number]))).toBe(true);
-    const other = await stack.query<{ hospitals: { totalCount: number } }>(`{ hospitals(filter: { regionCode: "${OTHER_CITY}" }) { totalCount } }`);
+    const other = await stack.query<{ hospitals: { totalCount: number } }>(
+      `{ hospitals(filter: { regionCode: "${OTHER_CITY}" }) { totalCount } }`,
+    );
     expect(other.body.data!.hospitals.totalCount).toBe(fixture.hospitals.length - expected);
   });
 
@@ -111,8 +119,13 @@ describe('filters and pagination', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      type Page = { hospitals: { edges: { cursor: string; node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-      const res: GraphQLResponse<Page> = await stack.query<Page>('query P($after: String) { hospitals(first: 120, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }', { after });
+      type Page = {
+        hospitals: { edges: { cursor: string; node: { code: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      };
+      const res: GraphQLResponse<Page> = await stack.query<Page>(
+        'query P($after: String) { hospitals(first: 120, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
       const page: Page['hospitals'] = res.body.data!.hospitals;
       seen.push(...page.edges.map((e) => e.node.code));
       if (!page.pageInfo.hasNextPage) break;

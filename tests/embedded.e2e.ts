@@ -11,8 +11,21 @@ const dataDir = join(mkdtempSync(join(tmpdir(), 'ih-embedded-')), 'pglite');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** `npm start`'s program with no DATABASE_URL, every port 0, on a temporary data folder. */
-async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; auth: Record<string, string>; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: dataDir, PORT: '0', ...subgraphPortEnv('0'), EMBEDDED_PG_PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' };
+async function start(): Promise<{
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  auth: Record<string, string>;
+  output: () => string;
+}> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HUB_DATA_DIR: dataDir,
+    PORT: '0',
+    ...subgraphPortEnv('0'),
+    EMBEDDED_PG_PORT: '0',
+    DEV_IDP_PORT: '0',
+    LOG_LEVEL: 'info',
+  };
   delete env.DATABASE_URL;
   delete env.KEYCLOAK_URL;
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/start.ts'], { env });
@@ -28,7 +41,12 @@ async function start(): Promise<{ child: ChildProcessWithoutNullStreams; url: st
   });
   // The demo supervisor (湖州市), from the development provider the banner names — as `npm run token` does.
   const idp = /Identity provider \(development only\): (http:\/\/[\d.:]+)\/realms\/(\S+)/.exec(out)!;
-  const token = await requestToken(tokenEndpoint(idp[1]!, idp[2]!), { kind: 'password', clientId: 'hub-console', username: 'supervisor', password: 'supervisor-dev' });
+  const token = await requestToken(tokenEndpoint(idp[1]!, idp[2]!), {
+    kind: 'password',
+    clientId: 'hub-console',
+    username: 'supervisor',
+    password: 'supervisor-dev',
+  });
   return { child, url, auth: { authorization: `Bearer ${token}` }, output: () => out };
 }
 
@@ -38,14 +56,20 @@ const stop = (child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals) =>
     child.kill(signal);
   });
 
-const HOSPITALS = '{ hospitals(filter: { regionCode: "330500" }, first: 3) { totalCount nodes { staff(first: 2) { totalCount nodes { id } } } } staff(first: 1) { totalCount nodes { idCardNumberMasked } } }';
+const HOSPITALS =
+  '{ hospitals(filter: { regionCode: "330500" }, first: 3) { totalCount nodes { staff(first: 2) { totalCount nodes { id } } } } staff(first: 1) { totalCount nodes { idCardNumberMasked } } }';
 
 describe('npm start on the embedded default', () => {
   it('starts, loads the demo city, answers through the gateway, stops cleanly on Ctrl-C', async () => {
     const hub = await start();
     expect((await gql(hub.url, HOSPITALS)).status).toBe(401);
     type Staff = { totalCount: number; nodes: { id: string; idCardNumberMasked: string }[] };
-    const res = await gql<{ hospitals: { totalCount: number; nodes: { staff: Staff }[] }; staff: Staff }>(hub.url, HOSPITALS, undefined, hub.auth);
+    const res = await gql<{ hospitals: { totalCount: number; nodes: { staff: Staff }[] }; staff: Staff }>(
+      hub.url,
+      HOSPITALS,
+      undefined,
+      hub.auth,
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.hospitals.totalCount).toBe(60);
     // Nested lists are batched SQL of their own (#platform/loaders.js): the embedded server runs it too.

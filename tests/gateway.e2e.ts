@@ -20,7 +20,10 @@ afterAll(() => {
   return stack?.stop();
 });
 
-const expectRejected = (res: { status: number; body: { errors?: { extensions?: Record<string, unknown> }[] } }, code = 'GRAPHQL_VALIDATION_FAILED') => {
+const expectRejected = (
+  res: { status: number; body: { errors?: { extensions?: Record<string, unknown> }[] } },
+  code = 'GRAPHQL_VALIDATION_FAILED',
+) => {
   expect(res.status).toBe(400);
   expect(res.body.errors?.[0]?.extensions?.code).toBe(code);
 };
@@ -81,17 +84,24 @@ describe('bad HTTP input: 4xx with a code, never a 500', () => {
   });
 
   it('a body over 100 kB', async () => {
-    const res = await post(stack.gatewayUrl, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(110_000) } }), { 'content-type': 'application/json' });
+    const res = await post(stack.gatewayUrl, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(110_000) } }), {
+      'content-type': 'application/json',
+    });
     expect(refusal(res)).toEqual({ status: 413, codes: ['PAYLOAD_TOO_LARGE'] });
   });
 
   it('batched operations (JSON arrays)', async () => {
-    const res = await post(stack.gatewayUrl, JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]), { 'content-type': 'application/json' });
+    const res = await post(stack.gatewayUrl, JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]), {
+      'content-type': 'application/json',
+    });
     expect(refusal(res)).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
   });
 
   it('no content type (CSRF prevention)', async () => {
-    const res = await post(stack.gatewayUrl, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain', ...(await auth()) });
+    const res = await post(stack.gatewayUrl, JSON.stringify({ query: '{ __typename }' }), {
+      'content-type': 'text/plain',
+      ...(await auth()),
+    });
     expect(refusal(res)).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
     expect(res.body.errors![0]!.message).toMatch(/Cross-Site Request Forgery/);
   });
@@ -107,7 +117,10 @@ describe('bad HTTP input: 4xx with a code, never a 500', () => {
     const wrongType = await stack.query('query Q($a: Int) { hospitals(first: $a) { totalCount } }', { a: 'x' });
     expect(refusal(wrongType)).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
     expect(wrongType.body.errors![0]!.message).toMatch(/\$a/);
-    expect(refusal(await stack.query('query Q($a: Int) { __typename }', { a: 1 }))).toEqual({ status: 400, codes: ['GRAPHQL_VALIDATION_FAILED'] });
+    expect(refusal(await stack.query('query Q($a: Int) { __typename }', { a: 1 }))).toEqual({
+      status: 400,
+      codes: ['GRAPHQL_VALIDATION_FAILED'],
+    });
   });
 
   it('a request without an operation', async () => {
@@ -174,10 +187,14 @@ describe('request ids, health, masking, failure', () => {
       alive = false;
       probeHold.gate.open(); // were it still alive, `held` would answer
       const token = await stack.token(DEFAULT_USER);
-      const res = await post<{ hospitals: { totalCount: number }; held: string | null }>(own.url, JSON.stringify({ query: '{ hospitals { totalCount } held }' }), {
-        'content-type': 'application/json',
-        authorization: `Bearer ${token}`,
-      });
+      const res = await post<{ hospitals: { totalCount: number }; held: string | null }>(
+        own.url,
+        JSON.stringify({ query: '{ hospitals { totalCount } held }' }),
+        {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+        },
+      );
       expect(res.status).toBe(200);
       expect(res.body.data).toEqual({ hospitals: { totalCount: expect.any(Number) }, held: null });
       expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);

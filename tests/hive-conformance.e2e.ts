@@ -56,7 +56,10 @@ async function startHive(supergraph: string, transportEntries: Record<string, { 
       }),
     ],
   });
-  const http = await listen(createServer(runtime), 0);
+  const http = await listen(
+    createServer((req, res) => void runtime(req, res)),
+    0,
+  );
   hives.push({ runtime, http });
   return http.url;
 }
@@ -93,7 +96,13 @@ type Response = GraphQLResponse<Record<string, unknown>>;
 const PEOPLE = [DEFAULT_USER, 'sup-city', 'sup-other-city', 'inspector', 'officer', 'analyst'];
 
 /** The same request, same token, to the hub gateway and to Hive. */
-async function both(url: string, who: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+async function both(
+  url: string,
+  who: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const auth: Record<string, string> = who ? { authorization: `Bearer ${await stack.token(who)}` } : {};
   const [hub, hive] = await Promise.all([
     gql(stack.gatewayUrl, query, variables, { ...auth, ...headers }),
@@ -102,7 +111,8 @@ async function both(url: string, who: string | null, query: string, variables?: 
   return { hub, hive };
 }
 
-const errorShape = (res: Response) => (res.body.errors ?? []).map((e) => ({ code: e.extensions?.code, field: e.extensions?.field, path: e.path }));
+const errorShape = (res: Response) =>
+  (res.body.errors ?? []).map((e) => ({ code: e.extensions?.code, field: e.extensions?.field, path: e.path }));
 /**
  * Errors the subgraphs raise reach the client unchanged through either gateway: message, path and
  * extensions — but for `serviceName`, which Hive adds and the hub's gateway drops in production
@@ -133,13 +143,22 @@ async function expectSame(
   const { hub, hive } = await both(opts.url ?? hiveUrl, who, query, variables, opts.headers);
   const errors = opts.messages === false ? errorShape : errorsOf;
   const label = `${who ?? 'no token'}: ${query.slice(0, 120)}`;
-  expect({ status: hive.status, data: dataOf(hive), errors: errors(hive) }, label).toEqual({ status: hub.status, data: dataOf(hub), errors: errors(hub) });
+  expect({ status: hive.status, data: dataOf(hive), errors: errors(hive) }, label).toEqual({
+    status: hub.status,
+    data: dataOf(hub),
+    errors: errors(hub),
+  });
   expect(hive.text, label).not.toContain('hubAudit'); // the subgraphs' audit reports stop at either gateway
   return hub;
 }
 
 const staffOf = async (code: string) =>
-  (await stack.subgraphs.directory!.db.pool.query<{ id: string }>('SELECT id FROM directory.staff WHERE hospital_code = $1 ORDER BY id LIMIT 1', [code])).rows[0]!.id;
+  (
+    await stack.subgraphs.directory!.db.pool.query<{ id: string }>(
+      'SELECT id FROM directory.staff WHERE hospital_code = $1 ORDER BY id LIMIT 1',
+      [code],
+    )
+  ).rows[0]!.id;
 
 describe('admission: the same refusals', () => {
   it('no token, a malformed token, a Basic header: 401 with WWW-Authenticate on both', async () => {
@@ -168,7 +187,8 @@ describe('reads: lists, filters, pagination, look-ups, nested and masked fields,
     nodes { code name level ownership type region { code name level parent { code } } departmentCount staffCount departments { id name specialty } }
     pageInfo { hasNextPage endCursor }
   } }`;
-  const FILTERED = '{ hospitals(filter: { level: [LEVEL_3], specialty: "ONCOLOGY", nameContains: "测试医院00" }) { totalCount nodes { code name level } } }';
+  const FILTERED =
+    '{ hospitals(filter: { level: [LEVEL_3], specialty: "ONCOLOGY", nameContains: "测试医院00" }) { totalCount nodes { code name level } } }';
   const REGIONS = `{ regions(parentCode: "${PROVINCE}") { code name level children { code name hospitals(first: 3) { totalCount nodes { code } } } } }`;
 
   it.each(PEOPLE)('%s: hospitals of a city with nested fields, combined filters, the region tree', async (who) => {
@@ -179,7 +199,8 @@ describe('reads: lists, filters, pagination, look-ups, nested and masked fields,
   });
 
   it.each([DEFAULT_USER, 'sup-city', 'officer'])('%s: every page, walked with cursors (variables)', async (who) => {
-    const PAGE = 'query Page($first: Int, $after: String) { hospitals(first: $first, after: $after) { totalCount edges { cursor node { code name } } pageInfo { hasNextPage endCursor } } }';
+    const PAGE =
+      'query Page($first: Int, $after: String) { hospitals(first: $first, after: $after) { totalCount edges { cursor node { code name } } pageInfo { hasNextPage endCursor } } }';
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages++) {
       const res = await expectSame(who, PAGE, { first: 8, after });
@@ -204,42 +225,67 @@ describe('reads: lists, filters, pagination, look-ups, nested and masked fields,
     if (who === 'sup-city') expect(res.body.data).toMatchObject({ theirs: null, department: null, staffMember: null });
   });
 
-  it.each(['sup-city', 'inspector', 'officer', 'sup-other-city'])('%s: personal fields masked by default, on both gateways', async (who) => {
-    const STAFF = `{ staff(first: 5, filter: { hospitalCode: "${own.code}" }) { totalCount nodes { id employeeNo name idCardNumber phone idCardNumberMasked phoneMasked role } } }`;
-    type Staff = { id: string; name: string; idCardNumber: string; phone: string; idCardNumberMasked: string; phoneMasked: string };
-    const { rows } = await stack.subgraphs.directory!.db.pool.query<{ id: string; name: string; id_card_number: string; phone: string }>(
-      'SELECT id, name, id_card_number, phone FROM directory.staff WHERE hospital_code = $1',
-      [own.code],
-    );
-    expect(rows.length).toBeGreaterThan(0);
-    // The rules (directory.graphql @personal): a name keeps its surname (李*), a 身份证号 its first 3
-    // and last 4 characters (110***********1234), a mobile number its first 3 and last 4 digits (139****5678).
-    const masked = (clear: (typeof rows)[number]) => {
-      const name = Array.from(clear.name);
-      const idCard = `${clear.id_card_number.slice(0, 3)}${'*'.repeat(11)}${clear.id_card_number.slice(14)}`;
-      const phone = `${clear.phone.slice(0, 3)}****${clear.phone.slice(7)}`;
-      return { id: clear.id, name: `${name[0]}${'*'.repeat(name.length - 1)}`, idCardNumber: idCard, phone, idCardNumberMasked: idCard, phoneMasked: phone };
-    };
-    // The other city's supervisor sees none of this hospital's staff; everyone else sees them all, masked.
-    const expected = who === 'sup-other-city' ? [] : rows.map(masked).sort((a, b) => a.id.localeCompare(b.id));
-    const { hub, hive } = await both(hiveUrl, who, STAFF);
-    for (const [gateway, res] of [['hub', hub], ['hive', hive]] as const) {
-      expect(res.status, gateway).toBe(200);
-      expect(res.body.errors, gateway).toBeUndefined();
-      const staff = (res.body.data as { staff: { totalCount: number; nodes: Staff[] } }).staff;
-      expect(staff.totalCount, gateway).toBe(expected.length);
-      const seen = staff.nodes.map(({ id, name, idCardNumber, phone, idCardNumberMasked, phoneMasked }) => ({ id, name, idCardNumber, phone, idCardNumberMasked, phoneMasked }));
-      expect(seen.sort((a, b) => a.id.localeCompare(b.id)), gateway).toEqual(expected);
-      for (const clear of rows) expect(res.text, gateway).not.toContain(clear.id_card_number);
-      expect(res.text, gateway).not.toContain('hubAudit');
-    }
-    expect(hive.body.data).toEqual(hub.body.data);
-  });
+  it.each(['sup-city', 'inspector', 'officer', 'sup-other-city'])(
+    '%s: personal fields masked by default, on both gateways',
+    async (who) => {
+      const STAFF = `{ staff(first: 5, filter: { hospitalCode: "${own.code}" }) { totalCount nodes { id employeeNo name idCardNumber phone idCardNumberMasked phoneMasked role } } }`;
+      type Staff = { id: string; name: string; idCardNumber: string; phone: string; idCardNumberMasked: string; phoneMasked: string };
+      const { rows } = await stack.subgraphs.directory!.db.pool.query<{ id: string; name: string; id_card_number: string; phone: string }>(
+        'SELECT id, name, id_card_number, phone FROM directory.staff WHERE hospital_code = $1',
+        [own.code],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      // The rules (directory.graphql @personal): a name keeps its surname (李*), a 身份证号 its first 3
+      // and last 4 characters (110***********1234), a mobile number its first 3 and last 4 digits (139****5678).
+      const masked = (clear: (typeof rows)[number]) => {
+        const name = Array.from(clear.name);
+        const idCard = `${clear.id_card_number.slice(0, 3)}${'*'.repeat(11)}${clear.id_card_number.slice(14)}`;
+        const phone = `${clear.phone.slice(0, 3)}****${clear.phone.slice(7)}`;
+        return {
+          id: clear.id,
+          name: `${name[0]}${'*'.repeat(name.length - 1)}`,
+          idCardNumber: idCard,
+          phone,
+          idCardNumberMasked: idCard,
+          phoneMasked: phone,
+        };
+      };
+      // The other city's supervisor sees none of this hospital's staff; everyone else sees them all, masked.
+      const expected = who === 'sup-other-city' ? [] : rows.map(masked).sort((a, b) => a.id.localeCompare(b.id));
+      const { hub, hive } = await both(hiveUrl, who, STAFF);
+      for (const [gateway, res] of [
+        ['hub', hub],
+        ['hive', hive],
+      ] as const) {
+        expect(res.status, gateway).toBe(200);
+        expect(res.body.errors, gateway).toBeUndefined();
+        const staff = (res.body.data as { staff: { totalCount: number; nodes: Staff[] } }).staff;
+        expect(staff.totalCount, gateway).toBe(expected.length);
+        const seen = staff.nodes.map(({ id, name, idCardNumber, phone, idCardNumberMasked, phoneMasked }) => ({
+          id,
+          name,
+          idCardNumber,
+          phone,
+          idCardNumberMasked,
+          phoneMasked,
+        }));
+        expect(
+          seen.sort((a, b) => a.id.localeCompare(b.id)),
+          gateway,
+        ).toEqual(expected);
+        for (const clear of rows) expect(res.text, gateway).not.toContain(clear.id_card_number);
+        expect(res.text, gateway).not.toContain('hubAudit');
+      }
+      expect(hive.body.data).toEqual(hub.body.data);
+    },
+  );
 
   it.each(['inspector', 'officer', 'sup-city'])('%s: unmasking with a stated reason (x-hub-unmask-reason)', async (who) => {
     const id = await staffOf(own.code);
     const reason = { [UNMASK_REASON_HEADER]: encodeURIComponent('线索核查 第42号') };
-    const res = await expectSame(who, `{ staffMember(id: "${id}") { name idCardNumber phone idCardNumberMasked } }`, undefined, { headers: reason });
+    const res = await expectSame(who, `{ staffMember(id: "${id}") { name idCardNumber phone idCardNumberMasked } }`, undefined, {
+      headers: reason,
+    });
     // The reason reaches the subgraph through the signed identity on Hive too: an inspector reads clear text.
     if (who === 'inspector') expect((res.body.data as { staffMember: { phone: string } }).staffMember.phone).toBe('13912345678');
   });
@@ -258,8 +304,14 @@ describe('errors: the same codes, fields and paths', () => {
   });
 
   it('bad arguments: BAD_USER_INPUT naming the argument', async () => {
-    expect(errorShape(await expectSame(DEFAULT_USER, '{ hospitals(after: "not-a-cursor") { totalCount } }'))[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    expect(errorShape(await expectSame(DEFAULT_USER, '{ departments(first: 501) { totalCount } }'))[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(errorShape(await expectSame(DEFAULT_USER, '{ hospitals(after: "not-a-cursor") { totalCount } }'))[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+    });
+    expect(errorShape(await expectSame(DEFAULT_USER, '{ departments(first: 501) { totalCount } }'))[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
   });
 });
 
@@ -267,12 +319,19 @@ describe('writes', () => {
   it('an idempotent upsert by a hospital officer, and refused writes', async () => {
     const DEPT = 'mutation D($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { id name specialty hospital { code } } }';
     const mine = fixture.departments.find((d) => d.hospitalCode === own.code)!;
-    const { rows } = await stack.subgraphs.directory!.db.pool.query<{ name: string }>('SELECT name FROM directory.department WHERE id = $1', [mine.id]);
+    const { rows } = await stack.subgraphs.directory!.db.pool.query<{ name: string }>(
+      'SELECT name FROM directory.department WHERE id = $1',
+      [mine.id],
+    );
     // Same id, same values: running it through both gateways leaves the same state.
     await expectSame('officer', DEPT, { i: { id: mine.id, hospitalCode: own.code, name: rows[0]!.name, specialty: mine.specialty } });
-    const other = await expectSame('officer', DEPT, { i: { hospitalCode: fixture.hospitals[1]!.code, name: '廉政办', specialty: 'ADMIN_OFFICE' } });
+    const other = await expectSame('officer', DEPT, {
+      i: { hospitalCode: fixture.hospitals[1]!.code, name: '廉政办', specialty: 'ADMIN_OFFICE' },
+    });
     expect(errorShape(other)[0]).toMatchObject({ code: 'FORBIDDEN', field: 'input.hospitalCode' });
-    expect(errorShape(await expectSame('sup-city', DEPT, { i: { hospitalCode: own.code, name: 'x', specialty: 'ADMIN_OFFICE' } }))[0]?.code).toBe('FORBIDDEN');
+    expect(
+      errorShape(await expectSame('sup-city', DEPT, { i: { hospitalCode: own.code, name: 'x', specialty: 'ADMIN_OFFICE' } }))[0]?.code,
+    ).toBe('FORBIDDEN');
   });
 });
 
@@ -293,10 +352,18 @@ describe('machine clients: the persisted-operation allow-list holds on Hive too'
 });
 
 describe('entity references across subgraphs (committed supergraph + probe)', () => {
-  it.each(['sup-city', 'officer', 'sup-other-city', DEFAULT_USER])('%s: Hospital references resolved through _entities, out of scope null', async (who) => {
-    const codes = [own.code, outside, fixture.hospitals[1]!.code];
-    await expectSame(who, 'query W($c: [ID!]!) { watchlist(codes: $c) { code name level region { code name } departmentCount } }', { c: codes }, { url: hiveProbeUrl });
-  });
+  it.each(['sup-city', 'officer', 'sup-other-city', DEFAULT_USER])(
+    '%s: Hospital references resolved through _entities, out of scope null',
+    async (who) => {
+      const codes = [own.code, outside, fixture.hospitals[1]!.code];
+      await expectSame(
+        who,
+        'query W($c: [ID!]!) { watchlist(codes: $c) { code name level region { code name } departmentCount } }',
+        { c: codes },
+        { url: hiveProbeUrl },
+      );
+    },
+  );
 
   it('the subgraph sees the same caller', async () => {
     const res = await expectSame('inspector', '{ echo { subject } }', undefined, { url: hiveProbeUrl });
@@ -326,7 +393,10 @@ describe('differences between the engines (pinned)', () => {
   it('a validation error: same code; the hub answers 400 with the detail hidden, Hive shows field suggestions', async () => {
     const query = '{ hospitalz { totalCount } }';
     // GraphQL over HTTP: the new media type gets 400 from both engines.
-    const strict = await expectSame(DEFAULT_USER, query, undefined, { headers: { accept: 'application/graphql-response+json' }, messages: false });
+    const strict = await expectSame(DEFAULT_USER, query, undefined, {
+      headers: { accept: 'application/graphql-response+json' },
+      messages: false,
+    });
     expect(strict.status).toBe(400);
     expect(errorShape(strict)).toEqual([{ code: 'GRAPHQL_VALIDATION_FAILED', field: undefined, path: undefined }]);
     const { hub, hive } = await both(hiveUrl, DEFAULT_USER, query);

@@ -24,7 +24,12 @@ describe('npm start against a given PostgreSQL', () => {
     try {
       expect(hub.embedded).toBe(false);
       expect(hub.seeded.directory).toMatchObject({ hospitals: 60, staff: 30_000, suppliers: 500, products: 5_000 });
-      const res = await gql<{ hospitals: { totalCount: number } }>(hub.gatewayUrl, '{ hospitals(filter: { regionCode: "330500" }) { totalCount } }', undefined, await asSupervisor(hub));
+      const res = await gql<{ hospitals: { totalCount: number } }>(
+        hub.gatewayUrl,
+        '{ hospitals(filter: { regionCode: "330500" }) { totalCount } }',
+        undefined,
+        await asSupervisor(hub),
+      );
       expect(res.body.data!.hospitals.totalCount).toBe(60);
       const sub = hub.subgraphs.find((s) => s.name === 'directory')!;
       const { rows } = await sub.db.pool.query<{ user: string }>('SELECT current_user AS user');
@@ -35,7 +40,12 @@ describe('npm start against a given PostgreSQL', () => {
     const again = await startHub(loadHubConfig(env()), log);
     try {
       expect(again.seeded).toEqual({});
-      const res = await gql<{ staff: { totalCount: number } }>(again.gatewayUrl, '{ staff { totalCount } }', undefined, await asSupervisor(again));
+      const res = await gql<{ staff: { totalCount: number } }>(
+        again.gatewayUrl,
+        '{ staff { totalCount } }',
+        undefined,
+        await asSupervisor(again),
+      );
       expect(res.body.data!.staff.totalCount).toBe(30_000);
     } finally {
       await again.stop();
@@ -47,10 +57,16 @@ describe('npm run db:migrate (deployment step)', () => {
   it('provisions and migrates a fresh database, leaving the tables to the subgraph role', async () => {
     const fresh = await createTestDatabase({ subgraphs: [] });
     try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { env: { ...process.env, DATABASE_URL: fresh.adminUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], {
+        env: { ...process.env, DATABASE_URL: fresh.adminUrl, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      });
       expect(out).toContain('ready: directory');
       const owners = await withClient(fresh.adminUrl, async (c) =>
-        (await c.query<{ owner: string }>("SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'directory'")).rows.map((r) => r.owner));
+        (await c.query<{ owner: string }>("SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'directory'")).rows.map(
+          (r) => r.owner,
+        ),
+      );
       expect(owners).toEqual(['directory_svc']);
     } finally {
       await fresh.drop();

@@ -4,15 +4,21 @@ import { makeDrugCode, makeIdCard, makeUscc } from '#platform/validation/index.j
 
 let stack: Stack;
 const count = async (table: string) =>
-  Number((await stack.subgraphs.directory!.db.pool.query(`SELECT count(*) AS n FROM directory.${table}`)).rows[0].n);
+  Number((await stack.subgraphs.directory!.db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM directory.${table}`)).rows[0]!.n);
 
 const hospitalCode = makeUscc({ registrationDept: '1', category: '2', regionCode: '330502', serial: 7 });
 const supplierUscc = makeUscc({ registrationDept: '9', category: '1', regionCode: '330502', serial: 8 });
 
 beforeAll(async () => {
   stack = await startStack();
-  for (const [code, name] of [['330000', '浙江省'], ['330500', '湖州市'], ['330502', '吴兴区']]) {
-    const res = await stack.feed('mutation R($i: UpsertRegionInput!) { upsertRegion(input: $i) { code level parent { code } } }', { i: { code, name } });
+  for (const [code, name] of [
+    ['330000', '浙江省'],
+    ['330500', '湖州市'],
+    ['330502', '吴兴区'],
+  ]) {
+    const res = await stack.feed('mutation R($i: UpsertRegionInput!) { upsertRegion(input: $i) { code level parent { code } } }', {
+      i: { code, name },
+    });
     expect(res.body.errors).toBeUndefined();
   }
 });
@@ -21,7 +27,17 @@ afterAll(() => stack?.stop());
 const upsertHospital = (input: Record<string, unknown>) =>
   stack.feed<{ upsertHospital: { code: string; name: string; region: { code: string; parent: { code: string } } } }>(
     'mutation H($i: UpsertHospitalInput!) { upsertHospital(input: $i) { code name region { code parent { code } } } }',
-    { i: { code: hospitalCode, name: '吴兴区人民医院', level: 'LEVEL_2', ownership: 'PUBLIC', type: 'GENERAL', regionCode: '330502', ...input } },
+    {
+      i: {
+        code: hospitalCode,
+        name: '吴兴区人民医院',
+        level: 'LEVEL_2',
+        ownership: 'PUBLIC',
+        type: 'GENERAL',
+        regionCode: '330502',
+        ...input,
+      },
+    },
   );
 
 describe('upserts through the gateway', () => {
@@ -47,10 +63,24 @@ describe('upserts through the gateway', () => {
     const idCard = makeIdCard({ regionCode: '330502', birthDate: '19800214', sequence: 123 });
     const res = await stack.feed<{ upsertStaff: { idCardNumberMasked: string; phoneMasked: string; department: { specialty: string } } }>(
       'mutation S($i: UpsertStaffInput!) { upsertStaff(input: $i) { idCardNumberMasked phoneMasked department { specialty } } }',
-      { i: { hospitalCode, departmentId: dept.body.data!.upsertDepartment.id, employeeNo: 'E1', name: '李明', idCardNumber: idCard, phone: '13912345678', role: 'DOCTOR' } },
+      {
+        i: {
+          hospitalCode,
+          departmentId: dept.body.data!.upsertDepartment.id,
+          employeeNo: 'E1',
+          name: '李明',
+          idCardNumber: idCard,
+          phone: '13912345678',
+          role: 'DOCTOR',
+        },
+      },
     );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.upsertStaff).toEqual({ idCardNumberMasked: `330***********${idCard.slice(-4)}`, phoneMasked: '139****5678', department: { specialty: 'CARDIOLOGY' } });
+    expect(res.body.data!.upsertStaff).toEqual({
+      idCardNumberMasked: `330***********${idCard.slice(-4)}`,
+      phoneMasked: '139****5678',
+      department: { specialty: 'CARDIOLOGY' },
+    });
     expect(res.text).not.toContain('19800214');
   });
 });
@@ -67,7 +97,8 @@ describe('invalid input: BAD_USER_INPUT naming the field, nothing written', () =
   ];
   it.each(cases)('rejects %s', async (_label, input, field) => {
     const before = await count('hospital');
-    const code = (input.code as string | undefined) ?? makeUscc({ registrationDept: '1', category: '2', regionCode: '330502', serial: 900 });
+    const code =
+      (input.code as string | undefined) ?? makeUscc({ registrationDept: '1', category: '2', regionCode: '330502', serial: 900 });
     const res = await upsertHospital({ ...input, code });
     expect(res.status).toBe(200);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -86,11 +117,23 @@ describe('invalid input: BAD_USER_INPUT naming the field, nothing written', () =
   });
 
   it('rejects a product whose code does not match its kind, and a missing supplier', async () => {
-    const drug = makeDrugCode({ type: 'X', category: 'A10BA', nameInitial: 'E', nameSerial: 1, dosageForm: 'A001', specPackage: 1, enterprise: 1 });
+    const drug = makeDrugCode({
+      type: 'X',
+      category: 'A10BA',
+      nameInitial: 'E',
+      nameSerial: 1,
+      dosageForm: 'A001',
+      specPackage: 1,
+      enterprise: 1,
+    });
     const mutation = 'mutation P($i: UpsertProductInput!) { upsertProduct(input: $i) { code } }';
-    const wrongKind = await stack.feed(mutation, { i: { code: drug, name: '二甲双胍片', kind: 'CONSUMABLE', supplierUscc, vbpSelected: true } });
+    const wrongKind = await stack.feed(mutation, {
+      i: { code: drug, name: '二甲双胍片', kind: 'CONSUMABLE', supplierUscc, vbpSelected: true },
+    });
     expect(wrongKind.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code' });
-    const noSupplier = await stack.feed(mutation, { i: { code: drug, name: '二甲双胍片', kind: 'DRUG', supplierUscc, vbpSelected: true, listedPrice: '0.2100' } });
+    const noSupplier = await stack.feed(mutation, {
+      i: { code: drug, name: '二甲双胍片', kind: 'DRUG', supplierUscc, vbpSelected: true, listedPrice: '0.2100' },
+    });
     expect(noSupplier.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.supplierUscc' });
     expect(await count('product')).toBe(0);
   });

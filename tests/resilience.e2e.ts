@@ -21,7 +21,14 @@ const headers = () => vouchedHeaders('directory', identityOf(['supervisor'], { r
 async function directoryOn(databaseUrl: string, connectionTimeoutMillis: number) {
   const logged: string[] = [];
   const log = createLogger({ level: 'error', sink: (line) => logged.push(line) });
-  const sub = await startSubgraph(directory, { databaseUrl, port: 0, log, development: false, identityKey: testKeys.publicKey, db: { connectionTimeoutMillis } });
+  const sub = await startSubgraph(directory, {
+    databaseUrl,
+    port: 0,
+    log,
+    development: false,
+    identityKey: testKeys.publicKey,
+    db: { connectionTimeoutMillis },
+  });
   return { sub, logged };
 }
 

@@ -117,16 +117,20 @@ describe('stand-alone gateway, any supergraph, cluster workers', () => {
     // Fresh connections: the supervisor hands them to the workers in turn, so both get some.
     const agent = new Agent({ connections: 64 });
     const gate = accounts.hold();
-    let requests: Promise<{ status: number; body: string }>[] = [];
+    const requests: Promise<{ status: number; body: string }>[] = [];
     try {
-      requests = [post(agent, 'leader')];
+      requests.push(post(agent, 'leader'));
       await until(() => accounts.arrived() >= 1, 30_000, 'the leading request to reach the accounts subgraph');
       requests.push(...Array.from({ length: FOLLOWERS }, (_, i) => post(agent, `follower-${i}`)));
       // Each follower either joins an execution in its own worker (that worker logs its id) or is the
       // first of its worker to ask the supervisor, which makes it wait for the leader's worker.
       const joined = () => logLines(from).filter((l) => l.msg === 'collapse: joined an execution in flight').length;
       const waiting = () => logLines(from).filter((l) => l.msg === "collapse: waiting for another worker's answer").length;
-      await until(() => waiting() >= 1 && joined() + waiting() >= FOLLOWERS, 30_000, 'every follower to join, one of them from the other worker');
+      await until(
+        () => waiting() >= 1 && joined() + waiting() >= FOLLOWERS,
+        30_000,
+        'every follower to join, one of them from the other worker',
+      );
       expect(joined() + waiting()).toBe(FOLLOWERS);
     } finally {
       gate.open();

@@ -17,7 +17,7 @@ import { withClient } from '#prisma-engine/pg-admin.mjs';
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let idp: DevIdentityProvider;
 beforeAll(async () => {
-  database = await createTestDatabase({ subgraphs: ['directory', 'audit'] }) // the two this test runs;
+  database = await createTestDatabase({ subgraphs: ['directory', 'audit'] }); // the two this test runs;
   idp = await startDevIdentityProvider({ port: 0, nodeEnv: 'test' });
 });
 afterAll(async () => {
@@ -41,7 +41,10 @@ function run(entry: string[], env: Record<string, string>) {
  */
 const groups: number[] = [];
 function npmRun(script: string[], env: Record<string, string>) {
-  const child = spawn('npm', ['run', '--silent', ...script], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, detached: true });
+  const child = spawn('npm', ['run', '--silent', ...script], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    detached: true,
+  });
   groups.push(child.pid!);
   return { ...watch(child, `npm run ${script.join(' ')}`), group: child.pid! };
 }
@@ -55,7 +58,10 @@ function watch(child: ChildProcessWithoutNullStreams, entry: string) {
     new Promise<string>((resolve, reject) => {
       const check = () => {
         // Complete lines only: a chunk may end in the middle of one.
-        const line = out.split('\n').slice(0, -1).find((l) => l.includes(`"msg":"${msg}"`));
+        const line = out
+          .split('\n')
+          .slice(0, -1)
+          .find((l) => l.includes(`"msg":"${msg}"`));
         if (line) resolve((JSON.parse(line) as { url: string }).url);
       };
       child.stdout.on('data', check);
@@ -110,12 +116,20 @@ function groupMembers(group: number): string[] {
 describe('each service alone', () => {
   it('directory and gateway as separate processes: query, then SIGTERM stops both cleanly', async () => {
     const directory = run(['scripts/start-subgraph.ts', 'directory'], {
-      NODE_ENV: 'production', DIRECTORY_DATABASE_URL: database.urlFor('directory'), DIRECTORY_PORT: '0', HUB_IDENTITY_PUBLIC_KEY: publicKey,
+      NODE_ENV: 'production',
+      DIRECTORY_DATABASE_URL: database.urlFor('directory'),
+      DIRECTORY_PORT: '0',
+      HUB_IDENTITY_PUBLIC_KEY: publicKey,
     });
     const subgraphUrl = await directory.listening('subgraph listening');
     const gateway = run(['gateway/src/index.ts'], {
-      NODE_ENV: 'production', PORT: '0', SUBGRAPH_URL_DIRECTORY: subgraphUrl, HUB_IDENTITY_PRIVATE_KEY: privateKey,
-      KEYCLOAK_URL: idp.serverUrl, AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl), AUDIT_FLUSH_MS: '20',
+      NODE_ENV: 'production',
+      PORT: '0',
+      SUBGRAPH_URL_DIRECTORY: subgraphUrl,
+      HUB_IDENTITY_PRIVATE_KEY: privateKey,
+      KEYCLOAK_URL: idp.serverUrl,
+      AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
+      AUDIT_FLUSH_MS: '20',
     });
     const gatewayUrl = await gateway.listening('gateway listening');
     const auth = { authorization: `Bearer ${await idp.tokenFor('supervisor')}` };
@@ -128,19 +142,35 @@ describe('each service alone', () => {
     expect(await stop(directory)).toBe(0);
     expect(gateway.output()).toContain('"msg":"shutting down"');
     // The operation is in the audit log, written as audit_writer, and the chain verifies.
-    const rows = await withClient(database.adminUrl, async (c) => (await c.query("SELECT request_id, outcome FROM audit.entry WHERE request_id = 'standalone-1'")).rows);
+    const rows = await withClient(
+      database.adminUrl,
+      async (c) =>
+        (
+          await c.query<{ request_id: string; outcome: string }>(
+            "SELECT request_id, outcome FROM audit.entry WHERE request_id = 'standalone-1'",
+          )
+        ).rows,
+    );
     expect(rows).toEqual([{ request_id: 'standalone-1', outcome: 'ok' }]);
     expect(await withClient(database.adminUrl, (c) => verifyAuditChain(c))).toMatchObject({ ok: true });
   });
 
   it('SIGTERM to `npm run start:gateway` and `npm run start:subgraph -- directory` stops each promptly: exit 0, port closed, nothing left', async () => {
     const directory = npmRun(['start:subgraph', '--', 'directory'], {
-      NODE_ENV: 'production', DIRECTORY_DATABASE_URL: database.urlFor('directory'), DIRECTORY_PORT: '0', HUB_IDENTITY_PUBLIC_KEY: publicKey,
+      NODE_ENV: 'production',
+      DIRECTORY_DATABASE_URL: database.urlFor('directory'),
+      DIRECTORY_PORT: '0',
+      HUB_IDENTITY_PUBLIC_KEY: publicKey,
     });
     const subgraphUrl = await directory.listening('subgraph listening');
     const gateway = npmRun(['start:gateway'], {
-      NODE_ENV: 'production', PORT: '0', SUBGRAPH_URL_DIRECTORY: subgraphUrl, HUB_IDENTITY_PRIVATE_KEY: privateKey,
-      KEYCLOAK_URL: idp.serverUrl, AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl), AUDIT_FLUSH_MS: '20',
+      NODE_ENV: 'production',
+      PORT: '0',
+      SUBGRAPH_URL_DIRECTORY: subgraphUrl,
+      HUB_IDENTITY_PRIVATE_KEY: privateKey,
+      KEYCLOAK_URL: idp.serverUrl,
+      AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
+      AUDIT_FLUSH_MS: '20',
     });
     const gatewayUrl = await gateway.listening('gateway listening');
     const auth = { authorization: `Bearer ${await idp.tokenFor('supervisor')}` };

@@ -12,7 +12,10 @@ describe('gateway benchmark subgraphs', () => {
   let apollo: ApolloServer;
 
   beforeAll(async () => {
-    subgraphs = await startBenchSubgraphs({ log: createLogger({ level: 'silent' }), identityKey: generateKeyPairSync('ed25519').publicKey });
+    subgraphs = await startBenchSubgraphs({
+      log: createLogger({ level: 'silent' }),
+      identityKey: generateKeyPairSync('ed25519').publicKey,
+    });
     apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: benchSupergraph(subgraphs.urls) }) });
     await apollo.start();
   });

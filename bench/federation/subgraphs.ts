@@ -37,7 +37,10 @@ const resolvers: Record<BenchSubgraphName, Resolvers> = {
   },
   inventory: {
     Product: {
-      __resolveReference: (ref: { upc: string; price?: number | null; weight?: number | null }) => ({ ...ref, inStock: data.inStock[ref.upc] ?? null }),
+      __resolveReference: (ref: { upc: string; price?: number | null; weight?: number | null }) => ({
+        ...ref,
+        inStock: data.inStock[ref.upc] ?? null,
+      }),
       shippingEstimate: (p: { price?: number | null; weight?: number | null }) => data.shippingEstimate(p.price, p.weight),
     },
   },
@@ -84,7 +87,16 @@ export async function startBenchSubgraphs(opts: { log: Logger; identityKey: KeyO
   const running: RunningSubgraph<never>[] = [];
   try {
     for (const def of benchSubgraphs) {
-      running.push(await startSubgraph(def, { port: 0, host: opts.host, log: opts.log, development: true, acceptUnsigned: true, identityKey: opts.identityKey }));
+      running.push(
+        await startSubgraph(def, {
+          port: 0,
+          host: opts.host,
+          log: opts.log,
+          development: true,
+          acceptUnsigned: true,
+          identityKey: opts.identityKey,
+        }),
+      );
     }
   } catch (err) {
     await Promise.all(running.map((s) => s.close()));
@@ -98,7 +110,9 @@ export async function startBenchSubgraphs(opts: { log: Logger; identityKey: KeyO
 
 /** The supergraph of the four at the given URLs, composed by the hub's own composition step. */
 export function benchSupergraph(urls: Record<BenchSubgraphName, string>): string {
-  const result = compose(benchSubgraphNames.map((name) => ({ name, url: urls[name], sdl: withAccessDirectives(readFileSync(sdlFile(name), 'utf8')) })));
+  const result = compose(
+    benchSubgraphNames.map((name) => ({ name, url: urls[name], sdl: withAccessDirectives(readFileSync(sdlFile(name), 'utf8')) })),
+  );
   if (!result.ok) throw new Error(`bench supergraph does not compose:\n${result.errors.join('\n')}`);
   return result.supergraphSdl;
 }

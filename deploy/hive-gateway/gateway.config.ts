@@ -19,7 +19,9 @@ const source = process.env;
 if (source.NODE_ENV === 'production') {
   // The hub's audit log (等保2.0) records every answered operation from an Apollo Server plugin
   // (gateway/src/audit.ts) that has no Hive counterpart yet: only refusals would be recorded.
-  throw new Error('deploy/hive-gateway is not for production yet: answered operations are not written to the audit log (see deploy/hive-gateway/README.md)');
+  throw new Error(
+    'deploy/hive-gateway is not for production yet: answered operations are not written to the audit log (see deploy/hive-gateway/README.md)',
+  );
 }
 
 const config = loadGatewayConfig(source);

@@ -73,14 +73,15 @@ export function useHubIdentity(opts: HubIdentityOptions): GatewayPlugin {
       if (who) admitted.set(request, who);
     },
 
-    async onFetch({ executionRequest, options, setOptions }) {
+    async onFetch(payload) {
+      const { executionRequest, options } = payload;
       const request = (executionRequest?.context as { request?: Request } | undefined)?.request;
       const who = request && admitted.get(request);
       const subgraph = executionRequest?.subgraphName;
       // No admitted identity or no subgraph name: nothing is signed, and the subgraph answers 401.
       if (!who || !subgraph) return;
       const header = await signer.sign(who.identity, who.reason, subgraph);
-      setOptions({ ...options, headers: { ...options.headers, [IDENTITY_HEADER]: header } });
+      payload.setOptions({ ...options, headers: { ...options.headers, [IDENTITY_HEADER]: header } });
     },
   };
 }
@@ -95,5 +96,10 @@ function incomingMessageOf(request: Request, serverContext: { req?: IncomingMess
   const headers: Record<string, string> = {};
   request.headers.forEach((value, key) => (headers[key] = value));
   const url = new URL(request.url, 'http://localhost');
-  return { headers, url: `${url.pathname}${url.search}`, method: request.method, socket: { remoteAddress: undefined } } as unknown as IncomingMessage;
+  return {
+    headers,
+    url: `${url.pathname}${url.search}`,
+    method: request.method,
+    socket: { remoteAddress: undefined },
+  } as unknown as IncomingMessage;
 }

@@ -9,14 +9,37 @@ import { hubRoles, identityFromClaims, type TokenClaims } from '#common/identity
  * region_code and hospital_code into access tokens, and the same accounts as the development provider.
  */
 
-interface Mapper { name: string; protocolMapper: string; config: Record<string, string> }
+interface Mapper {
+  name: string;
+  protocolMapper: string;
+  config: Record<string, string>;
+}
 interface Realm {
   realm: string;
   roles: { realm: { name: string }[] };
-  clients: { clientId: string; publicClient?: boolean; bearerOnly?: boolean; standardFlowEnabled?: boolean; directAccessGrantsEnabled?: boolean; serviceAccountsEnabled?: boolean; implicitFlowEnabled?: boolean; secret?: string; attributes?: Record<string, string>; defaultClientScopes?: string[] }[];
+  clients: {
+    clientId: string;
+    publicClient?: boolean;
+    bearerOnly?: boolean;
+    standardFlowEnabled?: boolean;
+    directAccessGrantsEnabled?: boolean;
+    serviceAccountsEnabled?: boolean;
+    implicitFlowEnabled?: boolean;
+    secret?: string;
+    attributes?: Record<string, string>;
+    defaultClientScopes?: string[];
+  }[];
   clientScopes: { name: string; protocolMappers?: Mapper[] }[];
   defaultDefaultClientScopes: string[];
-  users: { username: string; enabled: boolean; serviceAccountClientId?: string; attributes?: Record<string, string[]>; realmRoles?: string[]; credentials?: { type: string; value: string; temporary: boolean }[]; requiredActions?: string[] }[];
+  users: {
+    username: string;
+    enabled: boolean;
+    serviceAccountClientId?: string;
+    attributes?: Record<string, string[]>;
+    realmRoles?: string[];
+    credentials?: { type: string; value: string; temporary: boolean }[];
+    requiredActions?: string[];
+  }[];
 }
 
 const realm = JSON.parse(readFileSync(new URL('./integrity-hub-realm.json', import.meta.url), 'utf8')) as Realm;
@@ -43,7 +66,10 @@ describe('deploy/keycloak/integrity-hub-realm.json', () => {
     const people = realm.users.filter((u) => !u.serviceAccountClientId);
     for (const role of hubRoles.filter((r) => r !== 'machine-client')) {
       const holders = people.filter((u) => u.realmRoles?.includes(role));
-      expect(holders.map((u) => u.username), role).toEqual([role]);
+      expect(
+        holders.map((u) => u.username),
+        role,
+      ).toEqual([role]);
       const user = holders[0]!;
       expect(user.enabled).toBe(true);
       expect(user.requiredActions ?? []).toEqual([]);
@@ -56,16 +82,39 @@ describe('deploy/keycloak/integrity-hub-realm.json', () => {
 
   it('gives demo-feed a service account with machine-client and a region', () => {
     const feed = client(DEMO_FEED.clientId);
-    expect(feed).toMatchObject({ publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false, directAccessGrantsEnabled: false, secret: DEMO_FEED.secret });
+    expect(feed).toMatchObject({
+      publicClient: false,
+      serviceAccountsEnabled: true,
+      standardFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      secret: DEMO_FEED.secret,
+    });
     const account = realm.users.find((u) => u.serviceAccountClientId === DEMO_FEED.clientId);
     expect(account?.realmRoles).toContain('machine-client');
     const mapped = identityFromClaims(claimsOf(account!, DEMO_FEED.clientId), AUDIENCE);
-    expect('identity' in mapped && mapped.identity).toMatchObject({ kind: 'machine', clientId: 'demo-feed', regionCode: DEMO_SCOPE.regionCode });
+    expect('identity' in mapped && mapped.identity).toMatchObject({
+      kind: 'machine',
+      clientId: 'demo-feed',
+      regionCode: DEMO_SCOPE.regionCode,
+    });
   });
 
   it('has the resource client, the console (public, PKCE, direct grants for development)', () => {
-    expect(client(AUDIENCE)).toMatchObject({ publicClient: false, bearerOnly: true, standardFlowEnabled: false, implicitFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false });
-    expect(client('hub-console')).toMatchObject({ publicClient: true, standardFlowEnabled: true, implicitFlowEnabled: false, directAccessGrantsEnabled: true, attributes: { 'pkce.code.challenge.method': 'S256' } });
+    expect(client(AUDIENCE)).toMatchObject({
+      publicClient: false,
+      bearerOnly: true,
+      standardFlowEnabled: false,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+    });
+    expect(client('hub-console')).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: true,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: true,
+      attributes: { 'pkce.code.challenge.method': 'S256' },
+    });
   });
 
   it('maps aud, region_code and hospital_code into access tokens by a default client scope', () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Admission } from '#common/http.js';
+import { hasControlCharacters } from '#common/text.js';
 import { anonymousIdentity, type Identity } from '#common/identity.js';
 import type { Logger } from '#common/logger.js';
 import type { TokenVerifier } from './auth.js';
@@ -64,7 +65,15 @@ export function createAdmission(opts: AdmissionOptions) {
     const started = performance.now();
     const ip = req.socket.remoteAddress ?? null;
     const refuse = (refusal: Refusal, partial: Partial<Admitted> = {}): Admission => {
-      opts.log.warn('request refused', { requestId, status: refusal.status, code: refusal.code, reason: refusal.reason, ip, subject: partial.identity?.subject, clientId: partial.identity?.clientId });
+      opts.log.warn('request refused', {
+        requestId,
+        status: refusal.status,
+        code: refusal.code,
+        reason: refusal.reason,
+        ip,
+        subject: partial.identity?.subject,
+        clientId: partial.identity?.clientId,
+      });
       opts.onRefused(req, refusal, { ip, started, ...partial }, requestId);
       return {
         refuse: {
@@ -82,7 +91,13 @@ export function createAdmission(opts: AdmissionOptions) {
       const verified = await opts.verifier.verifyToken(req);
       if (!verified.ok) {
         return verified.status === 401
-          ? refuse({ status: 401, code: 'UNAUTHENTICATED', message: 'Authentication required', reason: verified.reason, headers: { 'www-authenticate': `Bearer realm="${opts.realm}"` } })
+          ? refuse({
+              status: 401,
+              code: 'UNAUTHENTICATED',
+              message: 'Authentication required',
+              reason: verified.reason,
+              headers: { 'www-authenticate': `Bearer realm="${opts.realm}"` },
+            })
           : refuse({ status: 403, code: 'FORBIDDEN', message: 'Forbidden', reason: verified.reason });
       }
       identity = verified.identity;
@@ -91,15 +106,35 @@ export function createAdmission(opts: AdmissionOptions) {
     const reason = readReason(req.headers[UNMASK_REASON_HEADER]);
     if (reason === false) {
       return refuse(
-        { status: 400, code: 'BAD_USER_INPUT', message: `${UNMASK_REASON_HEADER} must be 2–${MAX_REASON} characters of percent-encoded UTF-8`, reason: 'bad unmask reason', field: UNMASK_REASON_HEADER },
+        {
+          status: 400,
+          code: 'BAD_USER_INPUT',
+          message: `${UNMASK_REASON_HEADER} must be 2–${MAX_REASON} characters of percent-encoded UTF-8`,
+          reason: 'bad unmask reason',
+          field: UNMASK_REASON_HEADER,
+        },
         { identity },
       );
     }
 
-    const caller = identity.kind === 'machine' && identity.clientId ? `client:${identity.clientId}` : identity.subject ? `user:${identity.subject}` : `ip:${ip}`;
+    const caller =
+      identity.kind === 'machine' && identity.clientId
+        ? `client:${identity.clientId}`
+        : identity.subject
+          ? `user:${identity.subject}`
+          : `ip:${ip}`;
     const wait = limiterFor(identity.kind === 'machine' ? identity.clientId : null).take(caller);
     if (wait > 0) {
-      return refuse({ status: 429, code: 'RATE_LIMITED', message: 'Too many requests', reason: `rate limit of ${caller}`, headers: { 'retry-after': String(wait) } }, { identity, reason });
+      return refuse(
+        {
+          status: 429,
+          code: 'RATE_LIMITED',
+          message: 'Too many requests',
+          reason: `rate limit of ${caller}`,
+          headers: { 'retry-after': String(wait) },
+        },
+        { identity, reason },
+      );
     }
 
     // A machine client runs registered operations only. (A GET cannot carry a registered hash: POST it.)
@@ -108,7 +143,13 @@ export function createAdmission(opts: AdmissionOptions) {
       const effectiveHash = hash ?? (query !== null ? sha256Hex(query) : null);
       if (!effectiveHash || !identity.clientId || !opts.allowList.allows(identity.clientId, effectiveHash)) {
         return refuse(
-          { status: 403, code: 'FORBIDDEN', message: 'Operation not registered for this client', reason: `unregistered operation ${effectiveHash ?? '(none)'}`, field: 'query' },
+          {
+            status: 403,
+            code: 'FORBIDDEN',
+            message: 'Operation not registered for this client',
+            reason: `unregistered operation ${effectiveHash ?? '(none)'}`,
+            field: 'query',
+          },
           { identity, reason },
         );
       }
@@ -117,7 +158,16 @@ export function createAdmission(opts: AdmissionOptions) {
     if (request && hash !== null) {
       const op = opts.allowList.byHash(hash);
       if (!op || (query !== null && sha256Hex(query) !== hash)) {
-        return refuse({ status: 400, code: 'PERSISTED_QUERY_NOT_FOUND', message: 'Unknown persisted operation', reason: `unknown hash ${hash}`, field: 'extensions.persistedQuery' }, { identity, reason });
+        return refuse(
+          {
+            status: 400,
+            code: 'PERSISTED_QUERY_NOT_FOUND',
+            message: 'Unknown persisted operation',
+            reason: `unknown hash ${hash}`,
+            field: 'extensions.persistedQuery',
+          },
+          { identity, reason },
+        );
       }
       // The registered document replaces the hash; Apollo's own APQ cache is off (server.ts).
       const { persistedQuery: _, ...extensions } = request.extensions ?? {};
@@ -134,7 +184,10 @@ export function createAdmission(opts: AdmissionOptions) {
 type OperationRequest = { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } & Record<string, unknown> };
 
 /** The document and persisted-operation hash a request carries: a JSON body's, or a GET's `query` parameter. */
-function readOperation(req: IncomingMessage, body: unknown): { request: OperationRequest | null; hash: string | null; query: string | null } {
+function readOperation(
+  req: IncomingMessage,
+  body: unknown,
+): { request: OperationRequest | null; hash: string | null; query: string | null } {
   if (body && typeof body === 'object') {
     const request = body as OperationRequest;
     const hash = request.extensions?.persistedQuery?.sha256Hash;
@@ -154,6 +207,5 @@ function readReason(header: string | string[] | undefined): string | null | fals
     return false;
   }
   const length = Array.from(text).length;
-  // eslint-disable-next-line no-control-regex
-  return length >= 2 && length <= MAX_REASON && !/[\u0000-\u001f]/.test(text) ? text : false;
+  return length >= 2 && length <= MAX_REASON && !hasControlCharacters(text) ? text : false;
 }

@@ -11,22 +11,37 @@ import { createGate, until } from '#testing/gate.js';
  * leader's execution (`inflight.shared`), so sharing never depends on requests happening to overlap.
  */
 function serve(options: CollapseOptions, resolve: (args: { n?: number | null }) => Promise<string>) {
-  const apollo = new ApolloServer({ typeDefs: 'type Query { slow(n: Int): String }', resolvers: { Query: { slow: (_: unknown, args: { n?: number | null }) => resolve(args) } } });
+  const apollo = new ApolloServer({
+    typeDefs: 'type Query { slow(n: Int): String }',
+    resolvers: { Query: { slow: (_: unknown, args: { n?: number | null }) => resolve(args) } },
+  });
   const respond = answerSharing(options);
   let running: RunningHttpServer;
   return {
     respond,
     async start() {
       await apollo.start();
-      running = await listen(createGraphQLHttpServer({ apollo, log: createLogger({ level: 'silent' }), context: async () => ({}), respond }), 0);
+      running = await listen(
+        createGraphQLHttpServer({ apollo, log: createLogger({ level: 'silent' }), context: async () => ({}), respond }),
+        0,
+      );
     },
     async stop() {
       await running.close(100);
       await apollo.stop();
     },
     async post(id: string, query: string) {
-      const res = await request(running.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ query }) });
-      return { status: res.statusCode, requestId: res.headers['x-request-id'], contentType: res.headers['content-type'], body: await res.body.text() };
+      const res = await request(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': id },
+        body: JSON.stringify({ query }),
+      });
+      return {
+        status: res.statusCode,
+        requestId: res.headers['x-request-id'],
+        contentType: res.headers['content-type'],
+        body: await res.body.text(),
+      };
     },
   };
 }
@@ -103,10 +118,14 @@ describe('answer sharing: identical requests in flight', () => {
 
   it('runs different requests separately', async () => {
     reset(1);
-    const answers = await Promise.all([server.post('a', '{ slow(n: 1) }'), server.post('b', '{ slow(n: 2) }'), server.post('c', '{ slow(n: 1) }')]);
+    const answers = await Promise.all([
+      server.post('a', '{ slow(n: 1) }'),
+      server.post('b', '{ slow(n: 2) }'),
+      server.post('c', '{ slow(n: 1) }'),
+    ]);
     expect(calls).toBe(2);
-    expect(answers[0]!.body).toBe(answers[2]!.body);
-    expect(answers[1]!.body).not.toBe(answers[0]!.body);
+    expect(answers[0].body).toBe(answers[2].body);
+    expect(answers[1].body).not.toBe(answers[0].body);
     expect(sharedWith).toHaveLength(1);
     expect(['a', 'c']).toContain(sharedWith[0]!.requestId);
   });
@@ -175,7 +194,13 @@ describe('answer sharing with peer processes (cluster workers)', () => {
   it("a key another worker is running is answered with that worker's answer: nothing runs here, every request is a follower", async () => {
     const query = '{ slow }';
     const theirs = '{"data":{"slow":"ran in worker 2"}}';
-    elsewhere.set(JSON.stringify({ query }), { status: 200, headers: [['content-type', 'application/json']], body: Buffer.from(theirs), leaderRequestId: 'w2-1', meta: null });
+    elsewhere.set(JSON.stringify({ query }), {
+      status: 200,
+      headers: [['content-type', 'application/json']],
+      body: Buffer.from(theirs),
+      leaderRequestId: 'w2-1',
+      meta: null,
+    });
     const answers = await Promise.all(['a', 'b', 'c'].map((id) => server.post(id, query)));
     expect(answers.map((a) => a.body)).toEqual([theirs, theirs, theirs]);
     expect(calls).toBe(0);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { OperationTypeNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AuditEntry } from '#common/audit/entry.js';
 import type { AuditReport } from '#common/audit/report.js';
@@ -27,7 +28,10 @@ export class RequestAudit {
   }
 }
 
-const base = (admitted: Partial<Admitted>, requestId: string): Pick<AuditEntry, 'time' | 'source' | 'requestId' | 'subject' | 'clientId' | 'roles' | 'ip'> => ({
+const base = (
+  admitted: Partial<Admitted>,
+  requestId: string,
+): Pick<AuditEntry, 'time' | 'source' | 'requestId' | 'subject' | 'clientId' | 'roles' | 'ip'> => ({
   time: new Date(),
   source: 'gateway',
   requestId,
@@ -66,7 +70,7 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue: ctx, operation, operationName, queryHash, errors, response }) {
-          const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+          const codes = [...new Set((errors ?? []).map((e) => errorCode(e.extensions?.code)))];
           const status = response.http.status ?? 200;
           const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
           ctx.audit.entry = {
@@ -85,7 +89,7 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
             detail: codes.length && data ? { partial: true } : null,
           };
           sink.append(ctx.audit.entry);
-          if (operation?.operation === 'mutation') await sink.flush();
+          if (operation?.operation === OperationTypeNode.MUTATION) await sink.flush();
         },
       };
     },
@@ -97,13 +101,31 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
  * own who, where, when and duration; the leader's operation, hospitals, records and outcome; and
  * the leader's request id, so the audit trail shows which execution served it.
  */
-export function followerEntry(leader: AuditEntry | undefined, admitted: Admitted, requestId: string, leaderRequestId: string, status: number): AuditEntry {
+export function followerEntry(
+  leader: AuditEntry | undefined,
+  admitted: Admitted,
+  requestId: string,
+  leaderRequestId: string,
+  status: number,
+): AuditEntry {
   const own = { ...base(admitted, requestId), durationMs: performance.now() - admitted.started, unmaskReason: admitted.reason };
   if (!leader) {
     return {
-      ...own, operationType: null, operationName: null, operationHash: null, hospitals: [], records: 0,
-      outcome: status < 400 ? 'ok' : 'error', status, errorCodes: [], unmaskedFields: [], detail: { sharedWith: leaderRequestId },
+      ...own,
+      operationType: null,
+      operationName: null,
+      operationHash: null,
+      hospitals: [],
+      records: 0,
+      outcome: status < 400 ? 'ok' : 'error',
+      status,
+      errorCodes: [],
+      unmaskedFields: [],
+      detail: { sharedWith: leaderRequestId },
     };
   }
   return { ...leader, ...own, detail: { ...(leader.detail ?? {}), sharedWith: leaderRequestId } };
 }
+
+/** An error's code as the audit log records it: Apollo's string, or INTERNAL_SERVER_ERROR when there is none. */
+const errorCode = (code: unknown): string => (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');

@@ -38,7 +38,10 @@ const unauthenticated = (reason: string): VerifyResult => ({ ok: false, status: 
  * (keycloak.d.ts declares the method and the `Token` interface). Its main module builds one only
  * inside createGrant from a grant's JSON, so the class is taken from the file that defines it.
  */
-const KeycloakToken = createRequire(import.meta.url)('keycloak-connect/middleware/auth-utils/token.js') as new (token: string, clientId?: string) => Keycloak.Token;
+const KeycloakToken = createRequire(import.meta.url)('keycloak-connect/middleware/auth-utils/token.js') as new (
+  token: string,
+  clientId?: string,
+) => Keycloak.Token;
 
 function decodeSegment(segment: string | undefined): Record<string, unknown> | null {
   if (!segment || !/^[A-Za-z0-9_-]+$/.test(segment)) return null;
@@ -123,7 +126,12 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
         continue; // not a usable RSA key: tokens naming it stay unverifiable
       }
       const held = realmKeys.get(jwk.kid);
-      next.set(jwk.kid, held?.spki === spki ? held : { spki, grants: new Keycloak({}, { ...keycloakConfig, 'realm-public-key': spki } as Keycloak.KeycloakConfig).grantManager });
+      next.set(
+        jwk.kid,
+        held?.spki === spki
+          ? held
+          : { spki, grants: new Keycloak({}, { ...keycloakConfig, 'realm-public-key': spki } as Keycloak.KeycloakConfig).grantManager },
+      );
     }
     realmKeys = next;
   }
@@ -135,7 +143,10 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
     if (!fetching && Date.now() - lastFetch >= minIntervalMs) {
       lastFetch = Date.now();
       fetching = fetchJwks()
-        .then(() => void (lastFailure = null), (err: unknown) => void (lastFailure = fetchFailure(err, timeoutSeconds)))
+        .then(
+          () => void (lastFailure = null),
+          (err: unknown) => void (lastFailure = fetchFailure(err, timeoutSeconds)),
+        )
         .finally(() => (fetching = null));
     }
     if (fetching) await fetching;
@@ -176,7 +187,8 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
     // The claims are the payload just verified (keycloak-connect decodes the same segment).
     const claims = payload as TokenClaims;
     const mapped = identityFromClaims(claims, settings.audience);
-    const result: VerifyResult = 'reason' in mapped ? { ok: false, status: 403, reason: mapped.reason } : { ok: true, identity: mapped.identity, claims, token };
+    const result: VerifyResult =
+      'reason' in mapped ? { ok: false, status: 403, reason: mapped.reason } : { ok: true, identity: mapped.identity, claims, token };
     remember(token, result, (payload.exp as number) * 1000);
     return result;
   }

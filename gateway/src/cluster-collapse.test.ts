@@ -9,7 +9,10 @@ describe('collapsing across cluster workers: the supervisor registry', () => {
     expect(r.join('k', { worker: 2, id: 7 })).toBe('wait');
     expect(r.join('k', { worker: 2, id: 8 })).toBe('wait');
     expect(r.join('other', { worker: 2, id: 9 })).toBe('lead');
-    expect(r.done('k', 1)).toEqual([{ worker: 2, id: 7 }, { worker: 2, id: 8 }]);
+    expect(r.done('k', 1)).toEqual([
+      { worker: 2, id: 7 },
+      { worker: 2, id: 8 },
+    ]);
     expect(r.done('k', 1)).toEqual([]);
     expect(r.owner('k')).toBeUndefined();
     // Forgotten once answered: the next ask leads again (nothing is cached).
@@ -25,7 +28,7 @@ describe('collapsing across cluster workers: the supervisor registry', () => {
     expect(r.done('k', 1)).toEqual([{ worker: 2, id: 2 }]);
   });
 
-  it("a dying worker releases the waiters of every key it led, and nothing else", () => {
+  it('a dying worker releases the waiters of every key it led, and nothing else', () => {
     const r = new CollapseRegistry();
     r.join('a', { worker: 1, id: 1 });
     r.join('b', { worker: 1, id: 2 });
@@ -33,7 +36,10 @@ describe('collapsing across cluster workers: the supervisor registry', () => {
     r.join('a', { worker: 2, id: 4 });
     r.join('b', { worker: 3, id: 5 });
     r.join('c', { worker: 1, id: 6 });
-    expect(r.exited(1)).toEqual([{ worker: 2, id: 4 }, { worker: 3, id: 5 }]);
+    expect(r.exited(1)).toEqual([
+      { worker: 2, id: 4 },
+      { worker: 3, id: 5 },
+    ]);
     expect(r.size).toBe(1);
     expect(r.done('c', 2)).toEqual([{ worker: 1, id: 6 }]);
   });

@@ -64,7 +64,8 @@ type Message =
   | { t: 'collapse:lead'; id: number }
   | { t: 'collapse:answer'; id: number; response: SharedResponse | null };
 
-const isMessage = (m: unknown): m is Message => typeof m === 'object' && m !== null && typeof (m as { t?: unknown }).t === 'string' && (m as { t: string }).t.startsWith('collapse:');
+const isMessage = (m: unknown): m is Message =>
+  typeof m === 'object' && m !== null && typeof (m as { t?: unknown }).t === 'string' && (m as { t: string }).t.startsWith('collapse:');
 
 /**
  * In the supervisor: answer the workers' questions (call before forking, with 'advanced' IPC
@@ -80,8 +81,9 @@ export function serveCollapseRegistry(log?: Logger): CollapseRegistry {
   cluster.on('message', (worker: Worker, message: unknown) => {
     if (!isMessage(message)) return;
     if (message.t === 'collapse:join') {
-      if (registry.join(message.key, { worker: worker.id, id: message.id }) === 'lead') send(worker.id, { t: 'collapse:lead', id: message.id });
-      else log?.debug('collapse: waiting for another worker\'s answer', { waiter: worker.id, leader: registry.owner(message.key) });
+      if (registry.join(message.key, { worker: worker.id, id: message.id }) === 'lead')
+        send(worker.id, { t: 'collapse:lead', id: message.id });
+      else log?.debug("collapse: waiting for another worker's answer", { waiter: worker.id, leader: registry.owner(message.key) });
     } else if (message.t === 'collapse:done') {
       answer(registry.done(message.key, worker.id), message.response);
     }
@@ -98,7 +100,8 @@ export function clusterCollapsePeers(opts: { waitMs: number }): CollapsePeers | 
   process.on('message', (message: unknown) => {
     if (!isMessage(message)) return;
     if (message.t === 'collapse:lead') pending.get(message.id)?.('lead');
-    else if (message.t === 'collapse:answer') pending.get(message.id)?.(message.response ? { ...message.response, body: Buffer.from(message.response.body) } : null);
+    else if (message.t === 'collapse:answer')
+      pending.get(message.id)?.(message.response ? { ...message.response, body: Buffer.from(message.response.body) } : null);
   });
   return {
     join(key) {

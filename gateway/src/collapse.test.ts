@@ -72,7 +72,12 @@ const identity = (patch: Partial<Identity> = {}): Identity => ({
 
 type FakeReq = { method: string; url: string; headers: Record<string, string> };
 const fakeReq = (over: Partial<FakeReq> = {}): IncomingMessage =>
-  ({ method: 'POST', url: '/graphql', headers: { accept: 'application/json', 'content-type': 'application/json' }, ...over }) as unknown as IncomingMessage;
+  ({
+    method: 'POST',
+    url: '/graphql',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    ...over,
+  }) as unknown as IncomingMessage;
 
 function setup() {
   const admittedBy = new Map<IncomingMessage, Admitted>();
@@ -121,8 +126,13 @@ describe('operationCollapsing key', () => {
   it('differs by scope: region, hospital, roles, kind', () => {
     const { collapse, admit } = setup();
     const base = collapse.key(admit(fakeReq()), query);
-    for (const patch of [{ regionCode: '330102' }, { hospitalCode: '91330100MA2XXXXX1X' }, { roles: ['inspector'] as const }, { kind: 'machine' as const }]) {
-      const other = collapse.key(admit(fakeReq(), patch as Partial<Identity>), query);
+    for (const patch of [
+      { regionCode: '330102' },
+      { hospitalCode: '91330100MA2XXXXX1X' },
+      { roles: ['inspector'] as const },
+      { kind: 'machine' as const },
+    ]) {
+      const other = collapse.key(admit(fakeReq(), patch), query);
       expect(other).not.toBeNull();
       expect(other).not.toBe(base);
     }
@@ -161,7 +171,8 @@ describe('operationCollapsing key', () => {
 
   it('differs by the headers CSRF prevention checks on a GET (preflight, operation name, content type)', () => {
     const { collapse, admit } = setup();
-    const get = (headers: Record<string, string>) => collapse.key(admit(fakeReq({ method: 'GET', url: '/graphql?query=%7B%20a%20%7D', headers })), undefined);
+    const get = (headers: Record<string, string>) =>
+      collapse.key(admit(fakeReq({ method: 'GET', url: '/graphql?query=%7B%20a%20%7D', headers })), undefined);
     const keys = [
       get({}),
       get({ 'apollo-require-preflight': 'true' }),
@@ -208,7 +219,13 @@ describe('operationCollapsing shared', () => {
     unmaskedFields: [],
     detail: null,
   };
-  const response = (meta: unknown): SharedResponse => ({ status: 200, headers: [['content-type', 'application/json']], body: Buffer.from('{"data":{"a":1}}'), leaderRequestId: 'leader-1', meta });
+  const response = (meta: unknown): SharedResponse => ({
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body: Buffer.from('{"data":{"a":1}}'),
+    leaderRequestId: 'leader-1',
+    meta,
+  });
 
   it("appends the follower's own entry carrying the leader's operation and records", () => {
     const { collapse, admit, entries } = setup();
@@ -244,7 +261,15 @@ describe('operationCollapsing shared', () => {
     const { collapse, admit, entries } = setup();
     collapse.shared!(admit(fakeReq(), { subject: 'carol' }), 'f-3', { ...response(undefined), status: 500 });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ requestId: 'f-3', subject: 'carol', operationName: null, records: 0, status: 500, outcome: 'error', detail: { sharedWith: 'leader-1' } });
+    expect(entries[0]).toMatchObject({
+      requestId: 'f-3',
+      subject: 'carol',
+      operationName: null,
+      records: 0,
+      status: 500,
+      outcome: 'error',
+      detail: { sharedWith: 'leader-1' },
+    });
   });
 
   it('writes nothing for a request that was not admitted', () => {

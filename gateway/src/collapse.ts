@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Kind, parse, type DocumentNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import type { CollapseOptions, CollapsePeers } from './answer-sharing.js';
 import { identityScopeKey } from '#common/identity.js';
 import type { Admitted } from './admission.js';
@@ -37,9 +37,13 @@ export function operationCollapsing(opts: {
       if (method === 'GET') {
         const params = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
         request = { query: params.get('query'), operationName: params.get('operationName') };
-      } else if (body && typeof body === 'object') request = body as typeof request;
+      } else if (body && typeof body === 'object') request = body;
       else return null;
-      if (typeof request.query !== 'string' || !readOnly.isQuery(request.query, typeof request.operationName === 'string' ? request.operationName : null)) return null;
+      if (
+        typeof request.query !== 'string' ||
+        !readOnly.isQuery(request.query, typeof request.operationName === 'string' ? request.operationName : null)
+      )
+        return null;
       const what = method === 'GET' ? req.url : JSON.stringify(body);
       const headers = ANSWER_HEADERS.map((name) => req.headers[name] ?? '').join('\n');
       return `${identityScopeKey(who.identity, who.reason)}\n${method}\n${headers}\n${what}`;
@@ -50,7 +54,9 @@ export function operationCollapsing(opts: {
       const who = opts.admitted(req);
       if (!who) return;
       followers++;
-      opts.audit.append(followerEntry(response.meta as Parameters<typeof followerEntry>[0], who, requestId, response.leaderRequestId, response.status));
+      opts.audit.append(
+        followerEntry(response.meta as Parameters<typeof followerEntry>[0], who, requestId, response.leaderRequestId, response.status),
+      );
     },
   };
 }
@@ -76,7 +82,12 @@ export class QueryDocuments {
     }
     if (!doc) return false;
     const operations = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-    const selected = operationName === null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
-    return selected?.operation === 'query';
+    const selected =
+      operationName === null
+        ? operations.length === 1
+          ? operations[0]
+          : undefined
+        : operations.find((o) => o.name?.value === operationName);
+    return selected?.operation === OperationTypeNode.QUERY;
   }
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#common/config.js';
 import { loadGatewayConfig } from './config.js';
 
-const production = { NODE_ENV: 'production', KEYCLOAK_URL: 'https://sso.example.gov.cn', AUDIT_WRITER_DATABASE_URL: 'postgres://audit_writer@db/hub' };
+const production = {
+  NODE_ENV: 'production',
+  KEYCLOAK_URL: 'https://sso.example.gov.cn',
+  AUDIT_WRITER_DATABASE_URL: 'postgres://audit_writer@db/hub',
+};
 
 describe('gateway configuration', () => {
   it('serves any supergraph from a path, with authentication off only when asked, outside production', () => {

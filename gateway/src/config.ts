@@ -69,7 +69,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined>): G
   if (base.NODE_ENV === 'production') {
     const missing = [
       base.AUTH_MODE === 'off' && 'AUTH_MODE=off is refused in production',
-      !source.KEYCLOAK_URL && 'KEYCLOAK_URL is required in production (the realm\'s auth-server-url)',
+      !source.KEYCLOAK_URL && "KEYCLOAK_URL is required in production (the realm's auth-server-url)",
       !base.AUDIT_WRITER_DATABASE_URL && 'AUDIT_WRITER_DATABASE_URL is required in production (the audit log is mandatory)',
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join('\n  ')}`);

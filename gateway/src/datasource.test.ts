@@ -23,12 +23,14 @@ async function subgraphAnswering(status: number, body: string): Promise<string> 
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/graphql`;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 }
 
 const send = async (url: string, development = false) => {
   const http = createSubgraphFetcher({ timeoutMs: 1_000, connections: 1 });
-  const source = new HubDataSource('directory', url, http.fetcher, createIdentitySigner(generateKeyPairSync('ed25519').privateKey), { development });
+  const source = new HubDataSource('directory', url, http.fetcher, createIdentitySigner(generateKeyPairSync('ed25519').privateKey), {
+    development,
+  });
   try {
     return await source.process({
       kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
@@ -49,7 +51,9 @@ describe('HubDataSource', () => {
     const err = await send(url);
     expect(err).toBeInstanceOf(GraphQLError);
     expect((err as GraphQLError).extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'directory' });
-    expect(JSON.stringify({ message: (err as GraphQLError).message, ext: (err as GraphQLError).extensions })).not.toMatch(/127\.0\.0\.1|10\.0\.0\.7|stack/);
+    expect(JSON.stringify({ message: (err as GraphQLError).message, ext: (err as GraphQLError).extensions })).not.toMatch(
+      /127\.0\.0\.1|10\.0\.0\.7|stack/,
+    );
   });
 
   it('keeps the meaning of a refusal, without the response', async () => {
@@ -65,17 +69,24 @@ describe('HubDataSource', () => {
 
   it('names the subgraph in its message in development only (the extension stays for the log)', async () => {
     const url = await subgraphAnswering(500, 'down');
-    expect((await send(url, true) as GraphQLError).message).toBe('Subgraph "directory" is unavailable');
-    expect((await send(url, false) as GraphQLError).message).toBe('A subgraph is unavailable');
+    expect(((await send(url, true)) as GraphQLError).message).toBe('Subgraph "directory" is unavailable');
+    expect(((await send(url, false)) as GraphQLError).message).toBe('A subgraph is unavailable');
   });
 });
 
 describe('withoutServiceName', () => {
   it('drops serviceName from what the client gets and keeps everything else', () => {
     const format = withoutServiceName((formatted) => formatted);
-    expect(format({ message: 'Forbidden', path: ['staff'], extensions: { code: 'FORBIDDEN', field: 'Staff.nodes', serviceName: 'directory' } }, null))
-      .toEqual({ message: 'Forbidden', path: ['staff'], extensions: { code: 'FORBIDDEN', field: 'Staff.nodes' } });
-    expect(format({ message: 'x', extensions: { code: 'BAD_USER_INPUT' } }, null)).toEqual({ message: 'x', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(
+      format(
+        { message: 'Forbidden', path: ['staff'], extensions: { code: 'FORBIDDEN', field: 'Staff.nodes', serviceName: 'directory' } },
+        null,
+      ),
+    ).toEqual({ message: 'Forbidden', path: ['staff'], extensions: { code: 'FORBIDDEN', field: 'Staff.nodes' } });
+    expect(format({ message: 'x', extensions: { code: 'BAD_USER_INPUT' } }, null)).toEqual({
+      message: 'x',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(format({ message: 'x' }, null)).toEqual({ message: 'x' });
   });
 });

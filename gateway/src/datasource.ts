@@ -29,8 +29,9 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   /** Async only when the signature is not cached (the signer hands back its cached promise). */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const headers = request.http?.headers;
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const headers = options.request.http?.headers;
+    const context = contextOf(options);
     if (!headers || !context?.requestId) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
     headers.set(IDENTITY_HEADER, await this.signer.sign(context.identity, context.reason, this.serviceName));
@@ -39,14 +40,14 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
       const response = await super.process(options);
-      const report = response.extensions?.[AUDIT_EXTENSION];
+      const report: unknown = response.extensions?.[AUDIT_EXTENSION];
       if (report !== undefined) {
-        options.context?.audit?.merge(report as Parameters<GatewayContext['audit']['merge']>[0]);
+        contextOf(options)?.audit?.merge(report as Parameters<GatewayContext['audit']['merge']>[0]);
         delete response.extensions![AUDIT_EXTENSION];
       }
       return response;
     } catch (err) {
-      options.context?.log?.warn('subgraph request failed', { subgraph: this.serviceName, err });
+      contextOf(options)?.log?.warn('subgraph request failed', { subgraph: this.serviceName, err });
       // A refused request keeps its meaning; nothing of the subgraph's HTTP response (URL, body) leaves.
       const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
       const subgraph = this.opts.development ? `Subgraph "${this.serviceName}"` : 'A subgraph';
@@ -68,3 +69,7 @@ export function withoutServiceName(format: (formatted: GraphQLFormattedError, er
     return { ...out, extensions };
   };
 }
+
+/** The request's context (@apollo/gateway types it loosely across its kinds of request; health checks have none). */
+const contextOf = (options: GraphQLDataSourceProcessOptions<GatewayContext>): GatewayContext | undefined =>
+  (options as { context?: GatewayContext }).context;

@@ -15,7 +15,10 @@ import { serveCollapseRegistry } from './cluster-collapse.js';
  */
 async function main(): Promise<void> {
   const config = loadGatewayConfig(process.env);
-  const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'gateway', ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) } });
+  const log = createLogger({
+    level: config.LOG_LEVEL,
+    base: { service: 'gateway', ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) },
+  });
   if (config.GATEWAY_WORKERS > 1 && cluster.isPrimary) return supervise(config, log);
   const gateway = await createGateway(config, log);
   const running = await listen(gateway.server, config.PORT, config.HOST);

@@ -14,7 +14,9 @@ const errors = (query: string) => validate(schema, parse(query), [rule]).map((e)
 describe('operation limits', () => {
   it('counts depth through fragments and inline fragments', () => {
     expect(errors('{ hospital { parent { parent { code } } } }')).toEqual([]);
-    expect(errors('{ hospital { ...F } } fragment F on Hospital { parent { ... on Hospital { parent { parent { code } } } } }')[0]).toMatch(/depth 5/);
+    expect(errors('{ hospital { ...F } } fragment F on Hospital { parent { ... on Hospital { parent { parent { code } } } } }')[0]).toMatch(
+      /depth 5/,
+    );
   });
 
   it('counts aliases, including aliased __typename', () => {
@@ -23,7 +25,9 @@ describe('operation limits', () => {
   });
 
   it('counts directives on fields, fragments and the operation', () => {
-    expect(errors('query @skip(if: false) { __typename @include(if: true) ...F @include(if: true) } fragment F on Query { __typename }')[0]).toMatch(/3 directives/);
+    expect(
+      errors('query @skip(if: false) { __typename @include(if: true) ...F @include(if: true) } fragment F on Query { __typename }')[0],
+    ).toMatch(/3 directives/);
   });
 
   it('multiplies cost by page sizes, literal, defaulted or from variables', () => {

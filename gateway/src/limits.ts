@@ -1,7 +1,21 @@
 import {
-  GraphQLError, Kind, getNamedType, isListType, getNullableType, isCompositeType,
-  type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  getNamedType,
+  isListType,
+  getNullableType,
+  isCompositeType,
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValueNode,
 } from 'graphql';
 
 export interface LimitOptions {
@@ -41,10 +55,9 @@ export function operationLimitsRule(opts: LimitOptions) {
       OperationDefinition(op) {
         const root = rootType(schema, op);
         // The gateway's planner would fail on it with a 500: refuse it here as a client error.
-        if (!root) return context.reportError(new GraphQLError(`This API has no ${op.operation} operations`, { nodes: [op], extensions: LIMIT }));
-        const variableDefaults = new Map(
-          (op.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue] as const),
-        );
+        if (!root)
+          return context.reportError(new GraphQLError(`This API has no ${op.operation} operations`, { nodes: [op], extensions: LIMIT }));
+        const variableDefaults = new Map((op.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue] as const));
         const pageSize = (value: ValueNode): number => {
           const node = value.kind === Kind.VARIABLE ? variableDefaults.get(value.name.value) : value;
           return node?.kind === Kind.INT ? Math.max(0, Number(node.value)) : variablePage;
@@ -60,8 +73,12 @@ export function operationLimitsRule(opts: LimitOptions) {
     };
 
     function walk(
-      set: SelectionSetNode, parent: GraphQLCompositeType, depth: number, m: Measure,
-      seen: Set<string>, pageSize: (v: ValueNode) => number,
+      set: SelectionSetNode,
+      parent: GraphQLCompositeType,
+      depth: number,
+      m: Measure,
+      seen: Set<string>,
+      pageSize: (v: ValueNode) => number,
     ): number {
       let cost = 0;
       for (const sel of set.selections) {
@@ -72,7 +89,8 @@ export function operationLimitsRule(opts: LimitOptions) {
           m.depth = Math.max(m.depth, depth);
           const def = fieldDef(parent, sel);
           const type = def ? getNamedType(def.type) : undefined;
-          const childCost = sel.selectionSet && type && isCompositeType(type) ? walk(sel.selectionSet, type, depth + 1, m, seen, pageSize) : 0;
+          const childCost =
+            sel.selectionSet && type && isCompositeType(type) ? walk(sel.selectionSet, type, depth + 1, m, seen, pageSize) : 0;
           cost += 1 + multiplier(sel, def, pageSize) * childCost;
         } else if (sel.kind === Kind.INLINE_FRAGMENT) {
           const typed = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
@@ -110,7 +128,11 @@ export const LIMIT_EXTENSION = 'hubLimit';
 const LIMIT = { [LIMIT_EXTENSION]: true };
 
 function rootType(schema: GraphQLSchema, op: OperationDefinitionNode) {
-  return op.operation === 'query' ? schema.getQueryType() : op.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  return op.operation === OperationTypeNode.QUERY
+    ? schema.getQueryType()
+    : op.operation === OperationTypeNode.MUTATION
+      ? schema.getMutationType()
+      : schema.getSubscriptionType();
 }
 
 function fieldDef(parent: GraphQLCompositeType, field: FieldNode): GraphQLField<unknown, unknown> | undefined {

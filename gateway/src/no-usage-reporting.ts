@@ -16,7 +16,9 @@ import { createRequire } from 'node:module';
 const MODULE = '@apollo/gateway/dist/utilities/opentelemetry.js';
 const telemetry = createRequire(import.meta.url)(MODULE) as { createDataCollectionExporter?: unknown };
 if (typeof telemetry.createDataCollectionExporter !== 'function') {
-  throw new Error(`${MODULE} no longer exports createDataCollectionExporter: check how this @apollo/gateway turns its usage reporting off (gateway/src/no-usage-reporting.ts)`);
+  throw new Error(
+    `${MODULE} no longer exports createDataCollectionExporter: check how this @apollo/gateway turns its usage reporting off (gateway/src/no-usage-reporting.ts)`,
+  );
 }
 
 let refused = 0;

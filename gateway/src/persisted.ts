@@ -15,7 +15,16 @@ const manifestSchema = z.object({
     z.object({
       /** Requests per second for this client (overrides RATE_LIMIT_PER_SECOND / _BURST). */
       rateLimit: z.object({ perSecond: z.number().int().min(0), burst: z.number().int().min(1) }).optional(),
-      operations: z.array(z.object({ name: z.string().min(1), document: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })),
+      operations: z.array(
+        z.object({
+          name: z.string().min(1),
+          document: z.string().min(1),
+          sha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .optional(),
+        }),
+      ),
     }),
   ),
 });
@@ -66,7 +75,9 @@ export function createAllowList(manifest: PersistedManifest = { clients: {} }): 
     for (const op of client.operations) {
       const registered = list.register(clientId, op.document, op.name);
       if (op.sha256 && op.sha256 !== registered.hash) {
-        throw new Error(`persisted operation ${op.name} of ${clientId}: sha256 ${op.sha256} does not match its document (${registered.hash})`);
+        throw new Error(
+          `persisted operation ${op.name} of ${clientId}: sha256 ${op.sha256} does not match its document (${registered.hash})`,
+        );
       }
     }
   }

@@ -27,7 +27,12 @@ export function schemaPrivacyPlugin(): ApolloServerPlugin<GatewayContext> {
           result.errors = [
             ...limits,
             ...(hidden.length
-              ? [{ message: 'The operation is not valid for this API; the gateway log has the detail under this request id', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: contextValue.requestId } }]
+              ? [
+                  {
+                    message: 'The operation is not valid for this API; the gateway log has the detail under this request id',
+                    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: contextValue.requestId },
+                  },
+                ]
               : []),
           ];
         },

@@ -77,20 +77,37 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
   const ownAudit =
     deps.audit || !config.AUDIT_WRITER_DATABASE_URL
       ? null
-      : createAuditWriter({ pool: config.AUDIT_WRITER_DATABASE_URL, algorithm: config.AUDIT_HASH, flushIntervalMs: config.AUDIT_FLUSH_MS, source: 'gateway', log });
+      : createAuditWriter({
+          pool: config.AUDIT_WRITER_DATABASE_URL,
+          algorithm: config.AUDIT_HASH,
+          flushIntervalMs: config.AUDIT_FLUSH_MS,
+          source: 'gateway',
+          log,
+        });
   const audit: AuditSink = deps.audit ?? ownAudit ?? logAudit(log);
   const allowList = loadAllowList(config.PERSISTED_OPERATIONS_PATH);
   if (config.AUTH_MODE === 'off') log.warn('AUTH_MODE=off: every caller is anonymous (development and conformance suites only)');
-  const http = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS, connections: config.SUBGRAPH_CONNECTIONS, dedup: config.SUBGRAPH_DEDUP === 'on' });
+  const http = createSubgraphFetcher({
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    connections: config.SUBGRAPH_CONNECTIONS,
+    dedup: config.SUBGRAPH_DEDUP === 'on',
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}: set SUBGRAPH_URL_${name.toUpperCase()}`);
       subgraphs.set(name, target);
-      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer, { development });
+      return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer, {
+        development,
+      });
     },
-    logger: { debug: () => undefined, info: (m) => log.info(String(m)), warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
+    logger: {
+      debug: () => undefined,
+      info: (m) => log.info(String(m)),
+      warn: (m) => log.warn(String(m)),
+      error: (m) => log.error(String(m)),
+    },
   });
   const formatError = createFormatError({ development, log });
   const apollo = new ApolloServer<GatewayContext>({
@@ -108,7 +125,12 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     persistedQueries: false,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     validationRules: [
-      operationLimitsRule({ maxDepth: config.MAX_DEPTH, maxAliases: config.MAX_ALIASES, maxDirectives: config.MAX_DIRECTIVES, maxCost: config.MAX_COST }),
+      operationLimitsRule({
+        maxDepth: config.MAX_DEPTH,
+        maxAliases: config.MAX_ALIASES,
+        maxDirectives: config.MAX_DIRECTIVES,
+        maxCost: config.MAX_COST,
+      }),
     ],
     maxRecursiveSelections: true,
     validationOptions: { maxErrors: 5 },
@@ -131,7 +153,12 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
     verifier:
       config.AUTH_MODE === 'off'
         ? null
-        : createTokenVerifier({ serverUrl: config.KEYCLOAK_URL, realm: config.KEYCLOAK_REALM, audience: config.KEYCLOAK_AUDIENCE, minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S }),
+        : createTokenVerifier({
+            serverUrl: config.KEYCLOAK_URL,
+            realm: config.KEYCLOAK_REALM,
+            audience: config.KEYCLOAK_AUDIENCE,
+            minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
+          }),
     allowList,
     rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
     now: deps.clock,

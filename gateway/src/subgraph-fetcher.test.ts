@@ -23,7 +23,7 @@ async function flakyServer(resets: number): Promise<{ url: string; hits: () => n
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/graphql`, hits: () => hits };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, hits: () => hits };
 }
 
 const body = (query: string) => JSON.stringify({ query });
@@ -78,15 +78,28 @@ async function slowServer(delayMs = 50): Promise<{ url: string; hits: () => numb
     req.on('end', () => {
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json', 'x-served': String(hits) });
-        res.end(JSON.stringify({ data: { ok: true, list: [1, 2, 3], identity: req.headers['x-hub-identity'] ?? null, body: Buffer.concat(chunks).toString('utf8') } }));
+        res.end(
+          JSON.stringify({
+            data: {
+              ok: true,
+              list: [1, 2, 3],
+              identity: req.headers['x-hub-identity'] ?? null,
+              body: Buffer.concat(chunks).toString('utf8'),
+            },
+          }),
+        );
       }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/graphql`, hits: () => hits };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, hits: () => hits };
 }
 
-const init = (identity: string, b: string) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-identity': identity }, body: b });
+const init = (identity: string, b: string) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'x-hub-identity': identity },
+  body: b,
+});
 const times = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('subgraph fetcher dedup', () => {

@@ -36,8 +36,8 @@ export function isConnectionReset(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string }; message?: string } | null;
   return Boolean(
     (e?.code && RESET_CODES.has(e.code)) ||
-      (e?.cause?.code && RESET_CODES.has(e.cause.code)) ||
-      /socket hang up|other side closed/i.test(e?.message ?? ''),
+    (e?.cause?.code && RESET_CODES.has(e.cause.code)) ||
+    /socket hang up|other side closed/i.test(e?.message ?? ''),
   );
 }
 
@@ -66,7 +66,12 @@ export function createSubgraphFetcher(opts: FetcherOptions) {
       status: res.statusCode,
       statusText: String(res.statusCode),
       url,
-      headers: { get: (name) => { const v = headers[name.toLowerCase()]; return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v; } },
+      headers: {
+        get: (name) => {
+          const v = headers[name.toLowerCase()];
+          return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+        },
+      },
       text: async () => body,
       json: async () => JSON.parse(body) as unknown,
     };
@@ -83,11 +88,13 @@ export function createSubgraphFetcher(opts: FetcherOptions) {
   const inflight = new Inflight<MinimalResponse>();
 
   /** A fetcher with its own timeout (one per subgraph), over the shared keep-alive pools. */
-  const withTimeout = (timeoutMs: number) => async (url: string, init: Init = {}) => {
-    if (!opts.dedup || isMutation(init.body)) return retried(url, init, timeoutMs);
-    const key = `${url}\n${init.headers?.[IDENTITY_HEADER] ?? ''}\n${init.body ?? ''}`;
-    return inflight.run(key, () => retried(url, init, timeoutMs));
-  };
+  const withTimeout =
+    (timeoutMs: number) =>
+    async (url: string, init: Init = {}) => {
+      if (!opts.dedup || isMutation(init.body)) return retried(url, init, timeoutMs);
+      const key = `${url}\n${init.headers?.[IDENTITY_HEADER] ?? ''}\n${init.body ?? ''}`;
+      return inflight.run(key, () => retried(url, init, timeoutMs));
+    };
 
   return { fetcher: withTimeout(opts.timeoutMs), withTimeout, inflight, close: () => dispatcher.close() };
 }

@@ -60,7 +60,10 @@ export function subgraphPrismaConfig(env: Env) {
   const name = env.HUB_SUBGRAPH;
   if (!name) throw new Error('HUB_SUBGRAPH is not set: run the Prisma CLI as `npm run prisma -- <subgraph> <command…>`');
   // Without it the CLI would try to download its native engine (offline: a confusing failure).
-  if (!env.PRISMA_SCHEMA_ENGINE_BINARY) throw new Error('PRISMA_SCHEMA_ENGINE_BINARY is not set: run the Prisma CLI as `npm run prisma -- <subgraph> <command…>` (prismaCliChildEnv)');
+  if (!env.PRISMA_SCHEMA_ENGINE_BINARY)
+    throw new Error(
+      'PRISMA_SCHEMA_ENGINE_BINARY is not set: run the Prisma CLI as `npm run prisma -- <subgraph> <command…>` (prismaCliChildEnv)',
+    );
   const paths = subgraphPaths(name);
   return { schema: paths.prismaSchema, migrations: { path: paths.migrations }, datasource: prismaCliEnv(name, env) };
 }

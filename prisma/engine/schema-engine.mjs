@@ -49,7 +49,8 @@ function parseArgs(argv) {
     };
     if (a === '--datamodels' || a === '-d') args.datamodels.push(value());
     else if (a === '--datasource') args.datasource = JSON.parse(value());
-    else if (a === '--enabled-preview-features' || a === '--extension-types') value(); // the Wasm engine takes neither
+    else if (a === '--enabled-preview-features' || a === '--extension-types')
+      value(); // the Wasm engine takes neither
     else if (a === '--version' || a === '-V') args.version = true;
     else if (a === 'cli') {
       args.cli = argv.slice(i + 1);
@@ -169,7 +170,11 @@ function send(msg) {
 function rpcError(e) {
   if (e instanceof SchemaEnginePanic) {
     // the CLI shows error.message (or data.error.message) as the panic, data.message as its detail
-    return { code: 4466, message: e.message, data: { is_panic: true, message: e.message, backtrace: e.backtrace, error: { message: e.message } } };
+    return {
+      code: 4466,
+      message: e.message,
+      data: { is_panic: true, message: e.message, backtrace: e.backtrace, error: { message: e.message } },
+    };
   }
   if (e instanceof SchemaEngineError && e.code) {
     return {
@@ -317,7 +322,11 @@ async function main() {
 
 process.on('uncaughtException', (e) => {
   // an engine panic can surface outside any request (Wasm traps inside a callback)
-  logLine('ERROR', { message: e instanceof Error ? e.message : String(e), backtrace: e instanceof Error ? e.stack : undefined, is_panic: true });
+  logLine('ERROR', {
+    message: e instanceof Error ? e.message : String(e),
+    backtrace: e instanceof Error ? e.stack : undefined,
+    is_panic: true,
+  });
   process.exit(101);
 });
 

@@ -24,9 +24,8 @@ import { runStatements, withSchema } from './pg-admin.mjs';
 const require = createRequire(import.meta.url);
 
 /** Version of the schema engine the installed Prisma CLI expects (its commit hash). */
-export const ENGINES_VERSION = /** @type {{ prisma: { enginesVersion: string } }} */ (
-  require('@prisma/engines-version/package.json')
-).prisma.enginesVersion;
+export const ENGINES_VERSION = /** @type {{ prisma: { enginesVersion: string } }} */ (require('@prisma/engines-version/package.json'))
+  .prisma.enginesVersion;
 
 // ---------------------------------------------------------------------------------------------
 // Panics. The wasm-bindgen panic hook calls globalThis.PRISMA_WASM_PANIC_REGISTRY.set_message(msg)
@@ -272,9 +271,15 @@ function schemaClientClass(schema) {
     /** @param {((err?: Error) => void)} [callback] */
     // @ts-ignore -- pg's overloads: callback form (used by pg-pool) and promise form
     connect(callback) {
-      const ready = super.connect().then(() => super.query(setSearchPath)).then(() => undefined);
+      const ready = super
+        .connect()
+        .then(() => super.query(setSearchPath))
+        .then(() => undefined);
       if (typeof callback === 'function') {
-        ready.then(() => callback(), (err) => callback(err));
+        ready.then(
+          () => callback(),
+          (err) => callback(err),
+        );
         return undefined;
       }
       return ready;
@@ -385,6 +390,7 @@ export async function createShadowDatabase(url) {
     throw new Error(
       `Could not create a shadow database as \`${user}\` (${e instanceof Error ? e.message : String(e)}): ` +
         'the role needs CREATEDB, or set SHADOW_DATABASE_URL to a database it may create its schema in.',
+      { cause: e },
     );
   }
   return {

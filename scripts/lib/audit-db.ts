@@ -10,11 +10,10 @@ import { openAuditPool } from '#common/audit/store.js';
  * the way `npm start` and `npm run seed` open it (stop `npm start` first; the folder is locked while
  * in use). A pool on it, and a stop that closes both.
  */
-export async function openAuditDatabase(source: Record<string, string | undefined>): Promise<{ pool: pg.Pool; where: string; close(): Promise<void> }> {
-  const config = parseConfig(
-    z.object({ DATABASE_URL: env.url().optional(), HUB_DATA_DIR: z.string().default('.data/pglite') }),
-    source,
-  );
+export async function openAuditDatabase(
+  source: Record<string, string | undefined>,
+): Promise<{ pool: pg.Pool; where: string; close(): Promise<void> }> {
+  const config = parseConfig(z.object({ DATABASE_URL: env.url().optional(), HUB_DATA_DIR: z.string().default('.data/pglite') }), source);
   let url = config.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   let where: string;

@@ -26,7 +26,13 @@ export interface Timed {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** One warm-up, then `runs` timed requests: the statements of one and the median latency; `check` refuses a wrong answer. */
-async function timedQuery<T>(target: Target, query: string, variables: Record<string, unknown> | undefined, check: (data: T | null | undefined) => boolean, runs = 5): Promise<Timed> {
+async function timedQuery<T>(
+  target: Target,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  check: (data: T | null | undefined) => boolean,
+  runs = 5,
+): Promise<Timed> {
   const times: number[] = [];
   let statements = 0;
   for (let i = 0; i <= runs; i++) {
@@ -46,7 +52,12 @@ async function timedQuery<T>(target: Target, query: string, variables: Record<st
 export async function measureEntities(target: Target): Promise<Timed> {
   const codes = (await target.db.pool.query<{ code: string }>('SELECT code FROM directory.hospital ORDER BY code')).rows.map((r) => r.code);
   const reps = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Hospital', code: codes[i % codes.length] }));
-  return timedQuery<{ _entities: unknown[] }>(target, 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code name level } } }', { r: reps }, (d) => d?._entities.length === 1000);
+  return timedQuery<{ _entities: unknown[] }>(
+    target,
+    'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Hospital { code name level } } }',
+    { r: reps },
+    (d) => d?._entities.length === 1000,
+  );
 }
 
 export interface NestedFigures {
@@ -60,12 +71,18 @@ export interface NestedFigures {
 
 const NESTED = '{ hospitals(first: 500) { nodes { code staff(first: 5) { nodes { id name role } } } } }';
 type Nested = { hospitals: { nodes: { staff: { totalCount?: number; nodes: unknown[] } }[] } };
-const fivePerHospital = (d: Nested | null | undefined) => d?.hospitals.nodes.length === 500 && d.hospitals.nodes.every((h) => h.staff.nodes.length === 5);
+const fivePerHospital = (d: Nested | null | undefined) =>
+  d?.hospitals.nodes.length === 500 && d.hospitals.nodes.every((h) => h.staff.nodes.length === 5);
 
 export async function measureNested(target: Target): Promise<NestedFigures> {
   const pool = target.db.pool;
   const pages = await timedQuery<Nested>(target, NESTED, undefined, fivePerHospital);
-  const withCount = await timedQuery<Nested>(target, NESTED.replace('staff(first: 5) {', 'staff(first: 5) { totalCount'), undefined, (d) => fivePerHospital(d) && d!.hospitals.nodes.every((h) => (h.staff.totalCount ?? 0) >= 5));
+  const withCount = await timedQuery<Nested>(
+    target,
+    NESTED.replace('staff(first: 5) {', 'staff(first: 5) { totalCount'),
+    undefined,
+    (d) => fivePerHospital(d) && d!.hospitals.nodes.every((h) => (h.staff.totalCount ?? 0) >= 5),
+  );
   // The same 500 hospitals' first 5 staff (+1 for hasNextPage), the two ways one statement can page many parents.
   const codes = (await pool.query<{ code: string }>('SELECT code FROM directory.hospital ORDER BY code LIMIT 500')).rows.map((r) => r.code);
   const lateral = `SELECT p.ord, c.* FROM unnest($1::bpchar[]) WITH ORDINALITY AS p(parent, ord)
@@ -82,8 +99,15 @@ export async function measureNested(target: Target): Promise<NestedFigures> {
     }
     return median(times);
   };
-  const count = async (table: string) => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM directory.${table}`)).rows[0]!.n);
-  return { hospitals: await count('hospital'), staff: await count('staff'), pages, withCount, sql: { lateral: await sqlMs(lateral), rowNumber: await sqlMs(rowNumber) } };
+  const count = async (table: string) =>
+    Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM directory.${table}`)).rows[0]!.n);
+  return {
+    hospitals: await count('hospital'),
+    staff: await count('staff'),
+    pages,
+    withCount,
+    sql: { lateral: await sqlMs(lateral), rowNumber: await sqlMs(rowNumber) },
+  };
 }
 
 const fmt = (n: number) => n.toFixed(1);

@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
 
 /** Only what a child needs of this shell's environment (none of its DATABASE_URL and the like): reproducible runs. */
 export function baseEnv(): Record<string, string> {
-  return Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+  return Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
 }
 
 export interface Child {
@@ -36,18 +36,24 @@ const live = new Set<Child>();
  * A Node child in its own process group (so a gateway's cluster workers and tsx's esbuild service go
  * with it), its last output kept for error messages; killed with this process whatever happens.
  */
-export function startChild(name: string, args: string[], env: Record<string, string>, onStdout?: (chunk: string) => void, cwd = REPO_ROOT): Child {
+export function startChild(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  onStdout?: (chunk: string) => void,
+  cwd = REPO_ROOT,
+): Child {
   const proc = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (!proc.pid) throw new Error(`${name}: could not start`);
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-65_536);
   };
-  proc.stdout!.on('data', (chunk: Buffer) => {
+  proc.stdout.on('data', (chunk: Buffer) => {
     keep(chunk);
     onStdout?.(chunk.toString());
   });
-  proc.stderr!.on('data', keep);
+  proc.stderr.on('data', keep);
   let running = true;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.once('exit', (code, signal) => {

@@ -49,7 +49,9 @@ ${s.database ? `      ${n}_DATABASE_URL: postgresql://${s.name}_svc:\${${n}_DB_P
 
 export function renderComposeFile(subgraphs: readonly ComposeSubgraph[]): string {
   const withDb = subgraphs.filter((s) => s.database);
-  const passwords = withDb.map((s) => `      ${upper(s.name)}_DB_PASSWORD: \${${upper(s.name)}_DB_PASSWORD:?set ${upper(s.name)}_DB_PASSWORD}\n`).join('');
+  const passwords = withDb
+    .map((s) => `      ${upper(s.name)}_DB_PASSWORD: \${${upper(s.name)}_DB_PASSWORD:?set ${upper(s.name)}_DB_PASSWORD}\n`)
+    .join('');
   const audit = subgraphs.some((s) => s.name === 'audit');
   return `${HEADER}
 services:
@@ -99,9 +101,13 @@ ${subgraphs.map(subgraphService).join('')}
       <<: *env
       SUPERGRAPH_PATH: schema/supergraph.graphql
 ${subgraphs.map((s) => `      SUBGRAPH_URL_${upper(s.name)}: http://${s.name}:${s.port}/graphql\n`).join('')}      HUB_IDENTITY_PRIVATE_KEY: \${HUB_IDENTITY_PRIVATE_KEY:?set HUB_IDENTITY_PRIVATE_KEY}
-${audit ? `      # Append-only login: INSERT and SELECT on audit.entry, nothing else (provisioned by db-provision).
+${
+  audit
+    ? `      # Append-only login: INSERT and SELECT on audit.entry, nothing else (provisioned by db-provision).
       AUDIT_WRITER_DATABASE_URL: postgresql://audit_writer:\${AUDIT_WRITER_DB_PASSWORD}@postgres:5432/postgres?schema=audit
-` : ''}      KEYCLOAK_URL: \${KEYCLOAK_PUBLIC_URL:-http://keycloak:8080}
+`
+    : ''
+}      KEYCLOAK_URL: \${KEYCLOAK_PUBLIC_URL:-http://keycloak:8080}
       KEYCLOAK_REALM: integrity-hub
       KEYCLOAK_AUDIENCE: integrity-hub
     depends_on:

@@ -31,7 +31,14 @@ describe('options', () => {
     expect(parseConsoleOptions({})).toEqual({ seconds: 15, warmupSeconds: 3, rounds: 2, connections: 50 });
   });
   it('reads the environment, keeps at least two rounds, refuses nonsense', () => {
-    expect(parseConsoleOptions({ BENCH_CONSOLE_SECONDS: '3', BENCH_CONSOLE_WARMUP_SECONDS: '0', BENCH_CONSOLE_ROUNDS: '1', BENCH_CONSOLE_CONNECTIONS: '24' })).toEqual({
+    expect(
+      parseConsoleOptions({
+        BENCH_CONSOLE_SECONDS: '3',
+        BENCH_CONSOLE_WARMUP_SECONDS: '0',
+        BENCH_CONSOLE_ROUNDS: '1',
+        BENCH_CONSOLE_CONNECTIONS: '24',
+      }),
+    ).toEqual({
       seconds: 3,
       warmupSeconds: 0,
       rounds: 2,
@@ -61,10 +68,18 @@ describe('identities', () => {
 
   it('the scope key is roles, region and hospital — not the username, and role order does not matter', () => {
     expect(scopeKeyOf({ roles: ['supervisor'], regionCode: '330500' })).toBe(scopeKeyOf({ roles: ['supervisor'], regionCode: '330500' }));
-    expect(scopeKeyOf({ roles: ['supervisor'], regionCode: '330500' })).not.toBe(scopeKeyOf({ roles: ['inspector'], regionCode: '330500' }));
-    expect(scopeKeyOf({ roles: ['supervisor'], regionCode: '330500' })).not.toBe(scopeKeyOf({ roles: ['supervisor'], regionCode: '330502' }));
-    expect(scopeKeyOf({ roles: ['hospital-officer'], hospitalCode: HOSPITAL_A })).not.toBe(scopeKeyOf({ roles: ['hospital-officer'], hospitalCode: HOSPITAL_B }));
-    expect(scopeKeyOf({ roles: ['inspector', 'supervisor'], regionCode: '330500' })).toBe(scopeKeyOf({ roles: ['supervisor', 'inspector'], regionCode: '330500' }));
+    expect(scopeKeyOf({ roles: ['supervisor'], regionCode: '330500' })).not.toBe(
+      scopeKeyOf({ roles: ['inspector'], regionCode: '330500' }),
+    );
+    expect(scopeKeyOf({ roles: ['supervisor'], regionCode: '330500' })).not.toBe(
+      scopeKeyOf({ roles: ['supervisor'], regionCode: '330502' }),
+    );
+    expect(scopeKeyOf({ roles: ['hospital-officer'], hospitalCode: HOSPITAL_A })).not.toBe(
+      scopeKeyOf({ roles: ['hospital-officer'], hospitalCode: HOSPITAL_B }),
+    );
+    expect(scopeKeyOf({ roles: ['inspector', 'supervisor'], regionCode: '330500' })).toBe(
+      scopeKeyOf({ roles: ['supervisor', 'inspector'], regionCode: '330500' }),
+    );
   });
 
   it('assigns connections round-robin, every identity at least one', () => {
@@ -92,15 +107,24 @@ describe('reference answers', () => {
     expect(checkReferenceBody(answer(['A1', 'A2'], 4), city, 2)).toEqual([]); // a full page of a longer list
   });
   it('finds a hospital outside the scope, a wrong total, a short page, duplicates, errors', () => {
-    expect(checkReferenceBody(answer(['A1', 'C9']), ['A1', 'A2'])).toEqual([expect.stringMatching(/1 hospitals outside the account's scope \(C9/)]);
+    expect(checkReferenceBody(answer(['A1', 'C9']), ['A1', 'A2'])).toEqual([
+      expect.stringMatching(/1 hospitals outside the account's scope \(C9/),
+    ]);
     expect(checkReferenceBody(answer(['A1'], 3), ['A1'])).toEqual([expect.stringMatching(/totalCount 3/)]);
-    expect(checkReferenceBody(answer(['A1']), ['A1', 'A2'])).toEqual(expect.arrayContaining([expect.stringMatching(/1 hospitals listed, expected 2/)]));
+    expect(checkReferenceBody(answer(['A1']), ['A1', 'A2'])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/1 hospitals listed, expected 2/)]),
+    );
     expect(checkReferenceBody(answer(['A1', 'A1']), ['A1', 'A2'])).toEqual([expect.stringMatching(/twice/)]);
     expect(checkReferenceBody(JSON.stringify({ errors: [{ message: 'no' }] }), ['A1'])[0]).toMatch(/^errors/);
     expect(checkReferenceBody('<html>', ['A1'])[0]).toMatch(/^not JSON/);
   });
 
-  const ref = (username: string, scopeKey: string, codes: string[], body = answer(codes)): Reference => ({ username, scopeKey, body, visibleCodes: codes });
+  const ref = (username: string, scopeKey: string, codes: string[], body = answer(codes)): Reference => ({
+    username,
+    scopeKey,
+    body,
+    visibleCodes: codes,
+  });
 
   it('passes scopes that differ, and distinct scopes seeing the same hospitals sharing bytes', () => {
     expect(
@@ -114,12 +138,17 @@ describe('reference answers', () => {
     ).toEqual([]);
   });
   it('fails accounts of one scope with different answers', () => {
-    expect(checkReferences([ref('x', 'P', city), ref('y', 'P', city, answer(['A1']))])).toEqual([expect.stringMatching(/y and x share a scope but got different answers/)]);
+    expect(checkReferences([ref('x', 'P', city), ref('y', 'P', city, answer(['A1']))])).toEqual([
+      expect.stringMatching(/y and x share a scope but got different answers/),
+    ]);
   });
   it('fails scopes that may see different hospitals but got the same bytes', () => {
     const same = answer(city);
     expect(checkReferences([ref('city', 'C', city, same), ref('district', 'D', ['A1', 'A2'], same)])).toEqual(
-      expect.arrayContaining([expect.stringMatching(/city and district may see different hospitals but got the same answer/), expect.stringMatching(/every account got the same answer/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/city and district may see different hospitals but got the same answer/),
+        expect.stringMatching(/every account got the same answer/),
+      ]),
     );
   });
 });
@@ -207,7 +236,10 @@ describe('figures', () => {
   });
 
   it('summarises a mode: medians of rounds, CPU over all responses, highest RSS, errors include wrong answers', () => {
-    const s = summariseMode([round('off', 100), round('off', 300, { peakRssMb: 180, wrongAnswers: 2, non2xx: 1 }), round('off', 200), round('on', 999)], 'off');
+    const s = summariseMode(
+      [round('off', 100), round('off', 300, { peakRssMb: 180, wrongAnswers: 2, non2xx: 1 }), round('off', 200), round('on', 999)],
+      'off',
+    );
     expect(s.rounds).toBe(3);
     expect(s.rps).toBe(200);
     expect(s.p50).toBe(5);

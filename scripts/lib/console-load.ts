@@ -12,16 +12,12 @@
  * BENCH_CONSOLE_CONNECTIONS=50.
  */
 import { baseEnv, freePort, startChild, type Child } from './children.js';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { HubRole } from '#common/identity.js';
 import { auditWriterUrl } from '#platform/db/provision.js';
 import type { Stack } from '#testing/stack.js';
 import { measureCpu, sampleRss } from './proc-metrics.js';
 import { errorsOf, fmt, percentile, summariseRounds, windowFigures, type LoadWindow, type RoundsSummary } from './race.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Name of the marked section of docs/benchmarks.md (doc-section.ts) this part is written in. */
 export const CONSOLE_SECTION = 'bench:console';
@@ -121,7 +117,8 @@ export const scopeKeyOf = (a: Pick<ConsoleAccount, 'roles' | 'regionCode' | 'hos
 /** Connection i is the console of identity i mod n: every identity gets ⌊c/n⌋ or ⌈c/n⌉ connections. */
 export function assignIdentities(connections: number, identities: number): number[] {
   if (!Number.isInteger(identities) || identities < 1) throw new Error('at least one identity is needed');
-  if (!Number.isInteger(connections) || connections < identities) throw new Error(`${connections} connections cannot give each of ${identities} identities a console`);
+  if (!Number.isInteger(connections) || connections < identities)
+    throw new Error(`${connections} connections cannot give each of ${identities} identities a console`);
   return Array.from({ length: connections }, (_, i) => i % identities);
 }
 
@@ -198,10 +195,12 @@ export function checkReferences(refs: readonly Reference[]): string[] {
     for (let j = i + 1; j < scopes.length; j++) {
       const [x, y] = [scopes[i]!, scopes[j]!];
       const sameHospitals = [...x.visibleCodes].sort().join() === [...y.visibleCodes].sort().join();
-      if (!sameHospitals && x.body === y.body) problems.push(`${x.username} and ${y.username} may see different hospitals but got the same answer`);
+      if (!sameHospitals && x.body === y.body)
+        problems.push(`${x.username} and ${y.username} may see different hospitals but got the same answer`);
     }
   }
-  if (refs.length > 1 && new Set(refs.map((r) => r.body)).size < 2) problems.push('every account got the same answer: the scopes do not differ');
+  if (refs.length > 1 && new Set(refs.map((r) => r.body)).size < 2)
+    problems.push('every account got the same answer: the scopes do not differ');
   return problems;
 }
 
@@ -337,7 +336,9 @@ export function consoleTable(summaries: readonly ConsoleSummary[]): string {
   const rows = (['off', 'on'] as const).flatMap((mode) => {
     const s = summaries.find((x) => x.mode === mode);
     if (!s) return [];
-    return [`| ${mode} | ${fmt(s.rps, 0)} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${s.errors} | ${s.wrongAnswers} | ${fmt(s.cpuMsPerRequest, 2)} | ${fmt(s.peakRssMb, 0)} | ${fmt(s.sqlPerRequest, 2)} |`];
+    return [
+      `| ${mode} | ${fmt(s.rps, 0)} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${s.errors} | ${s.wrongAnswers} | ${fmt(s.cpuMsPerRequest, 2)} | ${fmt(s.peakRssMb, 0)} | ${fmt(s.sqlPerRequest, 2)} |`,
+    ];
   });
   return [
     '| collapsing | median RPS | p50 ms | p95 ms | p99 ms | errors | wrong answers | gateway CPU ms/req | peak RSS MB | directory SQL / req |',
@@ -351,8 +352,15 @@ export function verdictLine(summaries: readonly ConsoleSummary[]): string {
   const ratio = collapsingRatio(summaries);
   const wrong = summaries.reduce((n, s) => n + s.wrongAnswers + s.warmupWrongAnswers, 0);
   const crossed = summaries.reduce((n, s) => n + s.crossScope, 0);
-  const helped = Number.isFinite(ratio) ? (ratio > 1 ? `collapsing helped: ${fmt(ratio, 2)}× the RPS` : `collapsing did not help: ${fmt(ratio, 2)}× the RPS`) : 'collapsing ratio not measured';
-  const answers = wrong === 0 ? 'no wrong answers (no scope crossed)' : `**${wrong} wrong answers${crossed ? `, ${crossed} of them another scope's answer` : ''}**`;
+  const helped = Number.isFinite(ratio)
+    ? ratio > 1
+      ? `collapsing helped: ${fmt(ratio, 2)}× the RPS`
+      : `collapsing did not help: ${fmt(ratio, 2)}× the RPS`
+    : 'collapsing ratio not measured';
+  const answers =
+    wrong === 0
+      ? 'no wrong answers (no scope crossed)'
+      : `**${wrong} wrong answers${crossed ? `, ${crossed} of them another scope's answer` : ''}**`;
   return `**Collapsing ratio (RPS on / off): ${Number.isFinite(ratio) ? `${fmt(ratio, 2)}×` : '—'}** — ${helped}; ${answers}.`;
 }
 
@@ -378,7 +386,7 @@ export function consoleSection(r: Omit<ConsoleResult, 'markdown' | 'table'>): st
   const bodyKb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(1)} kB`;
   const identityRows = accounts.map((a, i) => {
     const ref = references[i];
-    const listed = ref ? (JSON.parse(ref.body) as ListAnswer).data?.hospitals?.nodes?.length ?? 0 : 0;
+    const listed = ref ? ((JSON.parse(ref.body) as ListAnswer).data?.hospitals?.nodes?.length ?? 0) : 0;
     return `| \`${a.username}\` | ${a.roles.join(', ')} | ${a.regionCode ?? a.hospitalCode ?? '—'} | ${a.label} | ${perIdentity[i]} | ${perScope.get(keys[i]!)} | ${listed} | ${ref ? bodyKb(ref.body) : '—'} |`;
   });
   const bench = summaries.map((s) => `${s.mode} ${fmt(s.benchProcessCpuMsPerRequest, 2)}`).join(', ');
@@ -388,11 +396,11 @@ export function consoleSection(r: Omit<ConsoleResult, 'markdown' | 'table'>): st
     `The supervisor console's ranked list — \`hospitals(first: ${CONSOLE_PAGE})\` with its directory fields (code, name, level, grade, ownership, type, bed count, address, region, department and staff counts) — polled back-to-back by ${o.connections} consoles signed in as ${accounts.length} identities of ${perScope.size} distinct scopes (several regions and roles), through the hub gateway with in-flight collapsing of identical client operations off, then on. **There is no ranking field yet**: the integrity index comes with a later subgraph, so the list is ranked as the directory returns it (by code). Every identity sends the same document without a filter; the hub applies the caller's scope, so the same bytes ask for ${distinctAnswers} different answers — what collapsing may share within a scope and must never share across one.`,
     '',
     '**Method.**',
-    '- Data: the city-scale seed (湖州 330500: 60 hospitals in 5 districts) on PostgreSQL; the directory and audit subgraphs of `npm run bench`\'s stack (in the bench\'s process).',
+    "- Data: the city-scale seed (湖州 330500: 60 hospitals in 5 districts) on PostgreSQL; the directory and audit subgraphs of `npm run bench`'s stack (in the bench's process).",
     `- Gateway: its own process, \`node --max-semi-space-size=32 --import tsx gateway/src/index.ts\` (as \`npm run start:gateway\`), \`NODE_ENV=production LOG_LEVEL=warn RATE_LIMIT_PER_SECOND=0 COLLAPSE_OPERATIONS=off|on\`, everything else as in production: RS256 tokens of the stack's identity provider verified against its JWKS, one hash-chained audit entry per request (followers of a collapsed request too) written as \`audit_writer\`, the Ed25519-signed identity header on each subgraph fetch. Started fresh for each round, answered once, loaded ${o.warmupSeconds} s (warm-up, checked, not counted), then ${o.seconds} s (timed); ${o.rounds} rounds, alternating (off, on, on, off …).`,
     `- Load: autocannon 9, ${o.connections} connections, each one console polling as one identity (round-robin: ${Math.min(...perIdentity)}–${Math.max(...perIdentity)} connections per identity), each request sent as soon as the previous answer arrived (closed loop).`,
-    '- Checking: before the timed runs, each identity\'s reference answer is fetched once, sequentially, with collapsing off, and checked against the database (every hospital listed is one the account may see, the total is the number it may see); accounts of the same scope must get the same bytes, accounts that may see different hospitals different bytes. Under load, each connection\'s every 2xx answer must be its own identity\'s reference, byte for byte (bodies decoded whole, not per socket read); anything else is a **wrong answer** (and a scope crossing if it is another scope\'s reference). **errors** = non-2xx + connection errors and timeouts (10 s) + wrong answers. **RPS** counts correct answers only.',
-    '- p50 / p95 / p99: nearest-rank percentiles of every response time of the timed window; RPS and percentiles are medians over rounds. **Gateway CPU ms/req**: utime + stime of the gateway\'s process tree (/proc) over the timed windows, divided by their responses. **Peak RSS**: the tree\'s VmRSS sampled every 200 ms, start to stop, highest over rounds. **Directory SQL / req**: statements the directory subgraph ran in the timed windows per response.',
+    "- Checking: before the timed runs, each identity's reference answer is fetched once, sequentially, with collapsing off, and checked against the database (every hospital listed is one the account may see, the total is the number it may see); accounts of the same scope must get the same bytes, accounts that may see different hospitals different bytes. Under load, each connection's every 2xx answer must be its own identity's reference, byte for byte (bodies decoded whole, not per socket read); anything else is a **wrong answer** (and a scope crossing if it is another scope's reference). **errors** = non-2xx + connection errors and timeouts (10 s) + wrong answers. **RPS** counts correct answers only.",
+    "- p50 / p95 / p99: nearest-rank percentiles of every response time of the timed window; RPS and percentiles are medians over rounds. **Gateway CPU ms/req**: utime + stime of the gateway's process tree (/proc) over the timed windows, divided by their responses. **Peak RSS**: the tree's VmRSS sampled every 200 ms, start to stop, highest over rounds. **Directory SQL / req**: statements the directory subgraph ran in the timed windows per response.",
     '',
     '| identity | role | scope | who | connections | connections of its scope | hospitals listed | answer |',
     '|---|---|---|---|---|---|---|---|',
@@ -412,9 +420,6 @@ export function consoleSection(r: Omit<ConsoleResult, 'markdown' | 'table'>): st
 interface GatewayChild extends Child {
   url: string;
 }
-
-
-
 
 async function startGateway(stack: Stack, mode: Mode, privateKeyPem: string): Promise<GatewayChild> {
   const port = await freePort();
@@ -478,7 +483,13 @@ interface LoadFigures {
 }
 
 /** Closed-loop load: connection i polls as identity assignment[i]; every answer checked against that identity's reference. */
-function load(url: string, tokens: readonly string[], assignment: readonly number[], refs: readonly Reference[], seconds: number): Promise<LoadFigures> {
+function load(
+  url: string,
+  tokens: readonly string[],
+  assignment: readonly number[],
+  refs: readonly Reference[],
+  seconds: number,
+): Promise<LoadFigures> {
   const checker = new AnswerChecker(refs);
   const latencies: number[] = [];
   const identityOf = new WeakMap<object, number>();
@@ -508,9 +519,16 @@ function load(url: string, tokens: readonly string[], assignment: readonly numbe
         },
       },
       (err, result) => {
-        if (err) return fail(err);
+        if (err) return fail(err instanceof Error ? err : new Error(String(err)));
         latencies.sort((a, b) => a - b);
-        ok({ durationS: result.duration, latencies, non2xx: result.non2xx, transportErrors: result.errors, timeouts: result.timeouts, checker });
+        ok({
+          durationS: result.duration,
+          latencies,
+          non2xx: result.non2xx,
+          transportErrors: result.errors,
+          timeouts: result.timeouts,
+          checker,
+        });
       },
     );
     (instance as unknown as NodeJS.EventEmitter).on('response', (client: object, statusCode: number, _bytes: number, ms: number) => {
@@ -526,7 +544,13 @@ async function oneRound(
   stack: Stack,
   mode: Mode,
   round: number,
-  ctx: { privateKeyPem: string; tokens: string[]; assignment: number[]; options: ConsoleOptions; references: (gatewayUrl: string) => Promise<Reference[]> },
+  ctx: {
+    privateKeyPem: string;
+    tokens: string[];
+    assignment: number[];
+    options: ConsoleOptions;
+    references: (gatewayUrl: string) => Promise<Reference[]>;
+  },
 ): Promise<ConsoleRound> {
   const gw = await startGateway(stack, mode, ctx.privateKeyPem);
   const rss = sampleRss(gw.pid);
@@ -601,17 +625,28 @@ async function visibleCodes(stack: Stack, a: ConsoleAccount): Promise<string[]> 
 export async function runConsoleLoad(stack: Stack, options: ConsoleOptions): Promise<ConsoleResult> {
   const pool = stack.subgraphs.directory!.db.pool;
   // Two hospitals of different districts.
-  const hospitals = (await pool.query<{ code: string; region_code: string }>('SELECT code, region_code FROM directory.hospital ORDER BY code')).rows;
+  const hospitals = (
+    await pool.query<{ code: string; region_code: string }>('SELECT code, region_code FROM directory.hospital ORDER BY code')
+  ).rows;
   const a = hospitals[0];
   const b = hospitals.find((h) => h.region_code !== a?.region_code);
   if (!a || !b) throw new Error('the console load needs hospitals in two regions: seed the directory first');
   const accounts = consoleAccounts([a.code, b.code]);
-  for (const acc of accounts) stack.idp.addAccount({ username: acc.username, password: 'bench', roles: acc.roles, ...(acc.regionCode ? { regionCode: acc.regionCode } : {}), ...(acc.hospitalCode ? { hospitalCode: acc.hospitalCode } : {}) });
+  for (const acc of accounts)
+    stack.idp.addAccount({
+      username: acc.username,
+      password: 'bench',
+      roles: acc.roles,
+      ...(acc.regionCode ? { regionCode: acc.regionCode } : {}),
+      ...(acc.hospitalCode ? { hospitalCode: acc.hospitalCode } : {}),
+    });
   const tokens = await Promise.all(accounts.map((acc) => stack.token(acc.username)));
   const assignment = assignIdentities(options.connections, accounts.length);
   const privateKeyPem = stack.identityKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const scopes = new Set(accounts.map(scopeKeyOf)).size;
-  console.log(`supervisor console: ${accounts.length} identities, ${scopes} scopes, ${options.connections} connections; ${options.rounds} rounds of ${options.warmupSeconds} s warm-up + ${options.seconds} s, collapsing off/on alternating…`);
+  console.log(
+    `supervisor console: ${accounts.length} identities, ${scopes} scopes, ${options.connections} connections; ${options.rounds} rounds of ${options.warmupSeconds} s warm-up + ${options.seconds} s, collapsing off/on alternating…`,
+  );
 
   let references: Reference[] | undefined;
   const fetchReferences = async (url: string): Promise<Reference[]> => {
@@ -626,7 +661,9 @@ export async function runConsoleLoad(stack: Stack, options: ConsoleOptions): Pro
     }
     const problems = checkReferences(refs);
     if (problems.length) throw new Error(`the console's reference answers do not tell the scopes apart:\n  ${problems.join('\n  ')}`);
-    console.log(`  references: ${refs.length} identities, ${new Set(refs.map((r) => r.body)).size} distinct answers (${refs.map((r) => `${(JSON.parse(r.body) as ListAnswer).data?.hospitals?.nodes?.length}`).join('/')} hospitals)`);
+    console.log(
+      `  references: ${refs.length} identities, ${new Set(refs.map((r) => r.body)).size} distinct answers (${refs.map((r) => `${(JSON.parse(r.body) as ListAnswer).data?.hospitals?.nodes?.length}`).join('/')} hospitals)`,
+    );
     return refs;
   };
 

@@ -39,7 +39,7 @@ describe('cpu profile summary', () => {
     expect(summariseProfile(profile, 1, '/app').frames).toHaveLength(1);
   });
 
-  it('merges several profiles (a cluster\'s workers) into one ranking', () => {
+  it("merges several profiles (a cluster's workers) into one ranking", () => {
     const merged = summariseProfiles([profile, profile], 10, '/app');
     expect(merged.busyMs).toBe(20);
     expect(merged.frames[0]).toEqual({ functionName: 'hot', location: 'a.js:20', selfMs: 6, percent: 30 });

@@ -76,11 +76,17 @@ export function summariseProfiles(profiles: readonly CpuProfile[], top = 25, cwd
   return {
     totalMs: totalUs / 1000,
     busyMs: busyUs / 1000,
-    frames: sorted.map((f) => ({ functionName: f.functionName, location: f.location, selfMs: f.us / 1000, percent: busyUs ? (100 * f.us) / busyUs : 0 })),
+    frames: sorted.map((f) => ({
+      functionName: f.functionName,
+      location: f.location,
+      selfMs: f.us / 1000,
+      percent: busyUs ? (100 * f.us) / busyUs : 0,
+    })),
   };
 }
 
-export const summariseProfile = (profile: CpuProfile, top = 25, cwd = process.cwd()): ProfileSummary => summariseProfiles([profile], top, cwd);
+export const summariseProfile = (profile: CpuProfile, top = 25, cwd = process.cwd()): ProfileSummary =>
+  summariseProfiles([profile], top, cwd);
 
 /** file:///work/main/node_modules/x/y.js → node_modules/x/y.js */
 function shortUrl(url: string, cwd: string): string {
@@ -92,7 +98,9 @@ function shortUrl(url: string, cwd: string): string {
 export function formatFrames(summary: ProfileSummary): string {
   const lines = [`  self ms  % busy  function  (${summary.busyMs.toFixed(0)} ms busy of ${summary.totalMs.toFixed(0)} ms sampled)`];
   for (const f of summary.frames) {
-    lines.push(`${f.selfMs.toFixed(1).padStart(9)}  ${f.percent.toFixed(1).padStart(6)}  ${f.functionName}${f.location ? `  ${f.location}` : ''}`);
+    lines.push(
+      `${f.selfMs.toFixed(1).padStart(9)}  ${f.percent.toFixed(1).padStart(6)}  ${f.functionName}${f.location ? `  ${f.location}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -108,7 +116,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const merge = args.includes('--merge');
   const files = args.filter((a, i) => a !== '' && a !== '--top' && a !== '--merge' && (topAt < 0 || i !== topAt + 1));
   if (!files.length || !Number.isInteger(top) || top < 1) {
-    console.error('usage: npm run -s prof:top -- <file.cpuprofile> [more files] [--top N] [--merge (one table for all files: a cluster\'s workers)]');
+    console.error(
+      "usage: npm run -s prof:top -- <file.cpuprofile> [more files] [--top N] [--merge (one table for all files: a cluster's workers)]",
+    );
     process.exit(2);
   }
   try {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepSections, replaceSection, replaceSectionText, sectionOf, sectionsOf, writeDocumentKeepingSections } from './doc-section.js';
 
-const doc = ['# Benchmarks', '', 'intro', '', '<!-- BEGIN bench:gateway -->', 'old race', '<!-- END bench:gateway -->', '', 'after'].join('\n');
+const doc = ['# Benchmarks', '', 'intro', '', '<!-- BEGIN bench:gateway -->', 'old race', '<!-- END bench:gateway -->', '', 'after'].join(
+  '\n',
+);
 
 describe('marked sections of a generated document', () => {
   it('replaces only the text between the markers', () => {
@@ -34,7 +36,9 @@ describe('marked sections of a generated document', () => {
 
   it('a regenerated page keeps the sections of the previous one (npm run bench after bench:gateway)', () => {
     const regenerated = '# Benchmarks\n\nnew figures\n';
-    expect(keepSections(doc, regenerated)).toBe('# Benchmarks\n\nnew figures\n\n<!-- BEGIN bench:gateway -->\nold race\n<!-- END bench:gateway -->\n');
+    expect(keepSections(doc, regenerated)).toBe(
+      '# Benchmarks\n\nnew figures\n\n<!-- BEGIN bench:gateway -->\nold race\n<!-- END bench:gateway -->\n',
+    );
     // A section the new text writes itself wins over the old one.
     expect(sectionOf(keepSections(doc, replaceSectionText(regenerated, 'bench:gateway', 'fresh')), 'bench:gateway')).toBe('fresh');
   });

@@ -15,7 +15,10 @@ export function sectionOf(text: string, name: string): string | undefined {
   if (from < 0) return undefined;
   const to = text.indexOf(end(name), from);
   if (to < 0) return undefined;
-  return text.slice(from + begin(name).length, to).replace(/^\n/, '').replace(/\n$/, '');
+  return text
+    .slice(from + begin(name).length, to)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
 }
 
 /** Every complete marked section of a text, in order. */
@@ -54,7 +57,8 @@ export function replaceSection(file: string, name: string, content: string): voi
  */
 export function keepSections(previous: string, next: string): string {
   let out = next;
-  for (const { name, content } of sectionsOf(previous)) if (sectionOf(out, name) === undefined) out = replaceSectionText(out, name, content);
+  for (const { name, content } of sectionsOf(previous))
+    if (sectionOf(out, name) === undefined) out = replaceSectionText(out, name, content);
   return out;
 }
 

@@ -6,10 +6,20 @@ import { withClient } from '#prisma-engine/pg-admin.mjs';
 import { loadHubConfig, prepareDatabases } from './hub.js';
 
 describe('the hub configuration (read once, from the environment it is given)', () => {
-  it('has every subgraph\'s port, own URL and role password, and the audit writer\'s password', () => {
-    const config = loadHubConfig({ DIRECTORY_PORT: '4101', DIRECTORY_DB_PASSWORD: 'dir-secret', AUDIT_DATABASE_URL: 'postgresql://audit_svc@db/hub?schema=audit', AUDIT_WRITER_DB_PASSWORD: 'writer-secret', LOG_LEVEL: 'warn' });
+  it("has every subgraph's port, own URL and role password, and the audit writer's password", () => {
+    const config = loadHubConfig({
+      DIRECTORY_PORT: '4101',
+      DIRECTORY_DB_PASSWORD: 'dir-secret',
+      AUDIT_DATABASE_URL: 'postgresql://audit_svc@db/hub?schema=audit',
+      AUDIT_WRITER_DB_PASSWORD: 'writer-secret',
+      LOG_LEVEL: 'warn',
+    });
     expect(config.subgraphs.directory).toEqual({ port: 4101, databaseUrl: undefined, dbPassword: 'dir-secret' });
-    expect(config.subgraphs.audit).toEqual({ port: 4009, databaseUrl: 'postgresql://audit_svc@db/hub?schema=audit', dbPassword: undefined });
+    expect(config.subgraphs.audit).toEqual({
+      port: 4009,
+      databaseUrl: 'postgresql://audit_svc@db/hub?schema=audit',
+      dbPassword: undefined,
+    });
     expect(config.auditWriterPassword).toBe('writer-secret');
     expect(config.LOG_LEVEL).toBe('warn');
     expect(config.HUB_STARTED_AT).toBeUndefined();
@@ -48,8 +58,13 @@ describe('prepareDatabases with <NAME>_DB_PASSWORD and AUDIT_WRITER_DB_PASSWORD'
     expect(new URL(urls.get('directory')!).password).toBe('dir-secret');
     expect(new URL(urls.get('audit')!).password).toBe('');
     const { rows } = await withClient(db.adminUrl, (c) =>
-      c.query<{ rolname: string; has: boolean }>("SELECT rolname, rolpassword IS NOT NULL AS has FROM pg_authid WHERE rolname IN ('directory_svc', 'audit_writer') ORDER BY rolname"),
+      c.query<{ rolname: string; has: boolean }>(
+        "SELECT rolname, rolpassword IS NOT NULL AS has FROM pg_authid WHERE rolname IN ('directory_svc', 'audit_writer') ORDER BY rolname",
+      ),
     );
-    expect(rows).toEqual([{ rolname: 'audit_writer', has: true }, { rolname: 'directory_svc', has: true }]);
+    expect(rows).toEqual([
+      { rolname: 'audit_writer', has: true },
+      { rolname: 'directory_svc', has: true },
+    ]);
   });
 });

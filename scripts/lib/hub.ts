@@ -15,7 +15,14 @@ import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.
 import { createGateway } from '../../gateway/src/server.js';
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { loadSigningKey } from '#common/identity-signature.js';
-import { DEV_IDP_PORT, DEMO_SCOPE, demoAccounts, demoMachineClients, startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
+import {
+  DEV_IDP_PORT,
+  DEMO_SCOPE,
+  demoAccounts,
+  demoMachineClients,
+  startDevIdentityProvider,
+  type DevIdentityProvider,
+} from '../../gateway/src/dev-idp/index.js';
 
 /** A subgraph's own settings in the hub: `<NAME>_PORT`, `<NAME>_DATABASE_URL`, `<NAME>_DB_PASSWORD`. */
 export interface SubgraphSettings {
@@ -36,9 +43,9 @@ export interface DatabaseSettings {
 const upper = (name: string) => name.toUpperCase();
 
 /** The variables of DatabaseSettings, for every subgraph of the registry. */
-const databaseVariables = {
+const databaseVariables: Record<string, z.ZodType> = {
   AUDIT_WRITER_DB_PASSWORD: z.string().optional(),
-  ...Object.fromEntries(
+  ...Object.fromEntries<z.ZodType>(
     registry.flatMap(({ name, port }) => [
       [`${upper(name)}_PORT`, env.port(port)],
       [`${upper(name)}_DATABASE_URL`, env.url().optional()],
@@ -100,7 +107,8 @@ export type HubConfig = z.infer<typeof hubConfigSchema> &
 
 /** The hub's configuration from its process's environment (scripts/start.ts passes `process.env`, read once). */
 export function loadHubConfig(source: Record<string, string | undefined>): HubConfig {
-  const parsed = parseConfig(hubConfigSchema.extend(databaseVariables), source) as z.infer<typeof hubConfigSchema> & Record<string, unknown>;
+  const parsed = parseConfig(hubConfigSchema.extend(databaseVariables), source) as z.infer<typeof hubConfigSchema> &
+    Record<string, unknown>;
   const snapshot = { ...source };
   return { ...parsed, ...databaseSettings(parsed), gateway: (known) => loadGatewayConfig({ ...snapshot, ...known }) };
 }
@@ -133,7 +141,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const embedded = !adminUrl;
     if (!adminUrl) {
       const fresh = !existsSync(config.HUB_DATA_DIR);
-      const pg = await startEmbeddedPostgres({ dataDir: config.HUB_DATA_DIR, host: '127.0.0.1', port: config.EMBEDDED_PG_PORT, log: (m) => log.debug(m) });
+      const pg = await startEmbeddedPostgres({
+        dataDir: config.HUB_DATA_DIR,
+        host: '127.0.0.1',
+        port: config.EMBEDDED_PG_PORT,
+        log: (m) => log.debug(m),
+      });
       stops.push({ name: 'embedded database', fn: () => pg.stop() });
       adminUrl = pg.url;
       log.info(fresh ? 'embedded PostgreSQL created' : 'embedded PostgreSQL opened', { dataDir: config.HUB_DATA_DIR, url: pg.url });
@@ -150,7 +163,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     for (const def of registry) {
       const name = def.name;
       const { port } = config.subgraphs[name]!;
-      const sub = await startSubgraph(def, { databaseUrl: urls.get(name), port, host: '127.0.0.1', log, development, poolSize: config.DB_POOL_SIZE, identityKey });
+      const sub = await startSubgraph(def, {
+        databaseUrl: urls.get(name),
+        port,
+        host: '127.0.0.1',
+        log,
+        development,
+        poolSize: config.DB_POOL_SIZE,
+        identityKey,
+      });
       stops.push({ name: `subgraph ${name}`, fn: () => sub.close() });
       running.push(sub);
     }
@@ -192,13 +213,19 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
  * then its migrations are applied as that role, so the tables belong to it; then the audit writer's
  * role gets its grants (provisionAuditWriter). Used by `npm start` and `npm run db:migrate`.
  */
-export async function prepareDatabases(adminUrl: string, embedded: boolean, settings: DatabaseSettings, log: Logger): Promise<Map<string, string>> {
+export async function prepareDatabases(
+  adminUrl: string,
+  embedded: boolean,
+  settings: DatabaseSettings,
+  log: Logger,
+): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
   for (const { name } of registry) {
     const { databaseUrl: explicit, dbPassword } = settings.subgraphs[name] ?? {};
     let url: string;
     if (explicit) url = explicit;
-    else if (embedded) url = withSchema(adminUrl, name); // PGlite has one user: isolation is shown on real PostgreSQL
+    else if (embedded)
+      url = withSchema(adminUrl, name); // PGlite has one user: isolation is shown on real PostgreSQL
     else {
       await provisionSubgraphSchema(adminUrl, name, dbPassword);
       url = subgraphUrl(adminUrl, name, dbPassword);
@@ -209,7 +236,8 @@ export async function prepareDatabases(adminUrl: string, embedded: boolean, sett
   }
   // The gateway's audit login (auditWriterUrl): needs the audit tables, so after the migrations.
   // Embedded: one user, nothing to grant. A given AUDIT_DATABASE_URL: that database is provisioned elsewhere.
-  if (!embedded && urls.has('audit') && !settings.subgraphs.audit?.databaseUrl) await provisionAuditWriter(adminUrl, settings.auditWriterPassword);
+  if (!embedded && urls.has('audit') && !settings.subgraphs.audit?.databaseUrl)
+    await provisionAuditWriter(adminUrl, settings.auditWriterPassword);
   return urls;
 }
 
@@ -224,7 +252,9 @@ export const hubAuditWriterUrl = (adminUrl: string, embedded: boolean, password?
 export function seedWork(running: RunningSubgraph<unknown>[], embedded: boolean): { target: SeedTarget; seed: SubgraphSeed }[] {
   return running.flatMap((sub) => {
     const seed = subgraphNamed(sub.name).seed;
-    return seed ? [{ target: { name: sub.name, pool: sub.db.pool, method: embedded ? ('insert' as const) : ('copy' as const) }, seed }] : [];
+    return seed
+      ? [{ target: { name: sub.name, pool: sub.db.pool, method: embedded ? ('insert' as const) : ('copy' as const) }, seed }]
+      : [];
   });
 }
 

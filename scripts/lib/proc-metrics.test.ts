@@ -7,7 +7,15 @@ const line = (pid: number, comm: string, ppid: number, utime: number, stime: num
 
 describe('/proc parsing and CPU arithmetic', () => {
   it('reads ppid and the four times, whatever the command name holds', () => {
-    expect(parseProcStat(line(42, 'node', 7, 150, 30, 5, 1))).toEqual({ pid: 42, comm: 'node', ppid: 7, utime: 150, stime: 30, cutime: 5, cstime: 1 });
+    expect(parseProcStat(line(42, 'node', 7, 150, 30, 5, 1))).toEqual({
+      pid: 42,
+      comm: 'node',
+      ppid: 7,
+      utime: 150,
+      stime: 30,
+      cutime: 5,
+      cstime: 1,
+    });
     // Spaces and a ") " inside the name must not shift the fields.
     const odd = parseProcStat(line(43, 'we) ird (name', 42, 9, 8, 7, 6));
     expect(odd).toMatchObject({ pid: 43, comm: 'we) ird (name', ppid: 42, utime: 9, stime: 8, cutime: 7, cstime: 6 });
@@ -20,7 +28,14 @@ describe('/proc parsing and CPU arithmetic', () => {
   });
 
   it('finds a tree: the root, its children and grandchildren, nobody else', () => {
-    const parents = new Map([[10, 1], [11, 10], [12, 10], [13, 11], [20, 1], [21, 20]]);
+    const parents = new Map([
+      [10, 1],
+      [11, 10],
+      [12, 10],
+      [13, 11],
+      [20, 1],
+      [21, 20],
+    ]);
     expect(descendantsOf(10, parents).sort()).toEqual([10, 11, 12, 13]);
     expect(descendantsOf(99, parents)).toEqual([99]);
   });
@@ -28,7 +43,15 @@ describe('/proc parsing and CPU arithmetic', () => {
   it('counts CPU of a tree once, including a worker that exited inside the window', () => {
     const tck = 100; // ticks per second
     const primary = (u: number, cu = 0): ProcStat => ({ pid: 1, comm: 'node', ppid: 0, utime: u, stime: 0, cutime: cu, cstime: 0 });
-    const worker = (pid: number, u: number, s: number): ProcStat => ({ pid, comm: 'node', ppid: 1, utime: u, stime: s, cutime: 0, cstime: 0 });
+    const worker = (pid: number, u: number, s: number): ProcStat => ({
+      pid,
+      comm: 'node',
+      ppid: 1,
+      utime: u,
+      stime: s,
+      cutime: 0,
+      cstime: 0,
+    });
     expect(treeTicks([primary(10), worker(2, 100, 20)])).toBe(130);
     // 10 ticks of the primary, 50 + 10 of worker 2: 70 ticks = 700 ms.
     expect(cpuMsBetween([primary(10), worker(2, 100, 20)], [primary(20), worker(2, 150, 30)], tck)).toBe(700);

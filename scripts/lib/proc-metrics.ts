@@ -27,7 +27,10 @@ export function parseProcStat(text: string): ProcStat {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error(`not a /proc/<pid>/stat line: ${text.slice(0, 80)}`);
-  const rest = text.slice(close + 2).trim().split(/\s+/); // rest[0] = field 3 (state)
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/); // rest[0] = field 3 (state)
   const field = (n: number) => {
     const v = Number(rest[n - 3]);
     if (!Number.isFinite(v)) throw new Error(`/proc stat field ${n} missing in: ${text.slice(0, 80)}`);

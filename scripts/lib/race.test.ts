@@ -1,30 +1,89 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkGoal, errorsOf, goalLine, median, parseEnvList, parseRaceOptions, percentile, raceTable, roundOrder, rpsRatio, summarise,
-  type GatewayId, type GatewaySummary, type RoundResult,
+  checkGoal,
+  errorsOf,
+  goalLine,
+  median,
+  parseEnvList,
+  parseRaceOptions,
+  percentile,
+  raceTable,
+  roundOrder,
+  rpsRatio,
+  summarise,
+  type GatewayId,
+  type GatewaySummary,
+  type RoundResult,
 } from './race.js';
 
 const round = (gateway: GatewayId, r: number, over: Partial<RoundResult> = {}): RoundResult => ({
-  gateway, collapse: 'off', round: r, durationS: 30, responses: 3000, correct: 3000, rps: 100, p50: 10, p95: 20, p99: 30,
-  non2xx: 0, transportErrors: 0, timeouts: 0, wrongAnswers: 0, reformatted: 0, cpuMs: 15_000, peakRssTotalMb: 250, peakRssProcessMb: 250,
-  processes: 1, nodeProcesses: 1, subgraphCpuMs: 3_000, loadgenCpuMs: 1_000, statusCodes: { 200: 3000 }, ...over,
+  gateway,
+  collapse: 'off',
+  round: r,
+  durationS: 30,
+  responses: 3000,
+  correct: 3000,
+  rps: 100,
+  p50: 10,
+  p95: 20,
+  p99: 30,
+  non2xx: 0,
+  transportErrors: 0,
+  timeouts: 0,
+  wrongAnswers: 0,
+  reformatted: 0,
+  cpuMs: 15_000,
+  peakRssTotalMb: 250,
+  peakRssProcessMb: 250,
+  processes: 1,
+  nodeProcesses: 1,
+  subgraphCpuMs: 3_000,
+  loadgenCpuMs: 1_000,
+  statusCodes: { 200: 3000 },
+  ...over,
 });
 
 const summary = (gateway: GatewayId, over: Partial<GatewaySummary> = {}): GatewaySummary => ({
-  ...summarise(gateway, [round(gateway, 0), round(gateway, 1)]), ...over,
+  ...summarise(gateway, [round(gateway, 0), round(gateway, 1)]),
+  ...over,
 });
 
 describe('race options', () => {
   it('defaults to the issue: the three gateways (the hub in two shapes), both runs, 30 s, 10 s warm-up, 2 rounds, 50 connections', () => {
     expect(parseRaceOptions({})).toEqual({
-      gateways: ['hub', 'hub2', 'apollo', 'hive'], collapse: ['off', 'on'], seconds: 30, warmupSeconds: 10, rounds: 2, connections: 50,
-      writeDocs: true, cpuProf: false, hubEnv: {},
+      gateways: ['hub', 'hub2', 'apollo', 'hive'],
+      collapse: ['off', 'on'],
+      seconds: 30,
+      warmupSeconds: 10,
+      rounds: 2,
+      connections: 50,
+      writeDocs: true,
+      cpuProf: false,
+      hubEnv: {},
     });
   });
 
   it('reads subsets (in canonical order), short runs, at least two rounds, and the hub env', () => {
-    const o = parseRaceOptions({ BENCH_GATEWAYS: 'hive, hub', BENCH_COLLAPSE: 'on', BENCH_SECONDS: '3', BENCH_WARMUP_SECONDS: '0', BENCH_ROUNDS: '1', BENCH_WRITE_DOCS: '0', BENCH_CPU_PROF: '1', BENCH_HUB_ENV: 'GATEWAY_WORKERS=2, X=a=b' });
-    expect(o).toMatchObject({ gateways: ['hub', 'hive'], collapse: ['on'], seconds: 3, warmupSeconds: 0, rounds: 2, writeDocs: false, cpuProf: true, hubEnv: { GATEWAY_WORKERS: '2', X: 'a=b' } });
+    const o = parseRaceOptions({
+      BENCH_GATEWAYS: 'hive, hub',
+      BENCH_COLLAPSE: 'on',
+      BENCH_SECONDS: '3',
+      BENCH_WARMUP_SECONDS: '0',
+      BENCH_ROUNDS: '1',
+      BENCH_WRITE_DOCS: '0',
+      BENCH_CPU_PROF: '1',
+      BENCH_HUB_ENV: 'GATEWAY_WORKERS=2, X=a=b',
+    });
+    expect(o).toMatchObject({
+      gateways: ['hub', 'hive'],
+      collapse: ['on'],
+      seconds: 3,
+      warmupSeconds: 0,
+      rounds: 2,
+      writeDocs: false,
+      cpuProf: true,
+      hubEnv: { GATEWAY_WORKERS: '2', X: 'a=b' },
+    });
     expect(parseRaceOptions({ BENCH_ROUNDS: '3' }).rounds).toBe(3);
   });
 
@@ -65,11 +124,29 @@ describe('statistics', () => {
 
   it('summarises rounds: medians of RPS and percentiles, sums of errors, CPU per request over all rounds, highest RSS', () => {
     const s = summarise('hub', [
-      round('hub', 0, { rps: 100, p95: 20, cpuMs: 30_000, responses: 3000, wrongAnswers: 1, non2xx: 2, peakRssProcessMb: 240, nodeProcesses: 3 }),
+      round('hub', 0, {
+        rps: 100,
+        p95: 20,
+        cpuMs: 30_000,
+        responses: 3000,
+        wrongAnswers: 1,
+        non2xx: 2,
+        peakRssProcessMb: 240,
+        nodeProcesses: 3,
+      }),
       round('hub', 1, { rps: 140, p95: 40, cpuMs: 10_000, responses: 1000, peakRssProcessMb: 280 }),
       round('hive', 0, { rps: 999 }),
     ]);
-    expect(s).toMatchObject({ rounds: 2, rps: 120, p95: 30, errors: 3, wrongAnswers: 1, cpuMsPerRequest: 10, peakRssProcessMb: 280, nodeProcesses: 3 });
+    expect(s).toMatchObject({
+      rounds: 2,
+      rps: 120,
+      p95: 30,
+      errors: 3,
+      wrongAnswers: 1,
+      cpuMsPerRequest: 10,
+      peakRssProcessMb: 280,
+      nodeProcesses: 3,
+    });
   });
 });
 
@@ -87,7 +164,9 @@ describe('ratios and the goal', () => {
     expect(checkGoal([summary('hub', { rps: 300, p95: 101 }), hive]).met).toBe(false);
     expect(checkGoal([summary('hub', { rps: 300, p95: 50, wrongAnswers: 1 }), hive]).met).toBe(false);
     expect(checkGoal([summary('hub', { rps: 300, p95: 50, peakRssProcessMb: 301 }), hive]).met).toBe(false);
-    expect(checkGoal([summary('hub', { rps: 300, p95: 50, peakRssTotalMb: 900, peakRssProcessMb: 290, nodeProcesses: 3 }), hive]).met).toBe(true);
+    expect(checkGoal([summary('hub', { rps: 300, p95: 50, peakRssTotalMb: 900, peakRssProcessMb: 290, nodeProcesses: 3 }), hive]).met).toBe(
+      true,
+    );
     const failed = checkGoal([summary('hub', { rps: 100, p95: 50 }), hive]);
     expect(failed.clauses[0]).toMatch(/^✗ RPS 100 ≥ Hive's 200 \(0\.50×\)/);
     expect(failed.clauses[1]).toMatch(/^✓ p95/);
@@ -98,7 +177,11 @@ describe('ratios and the goal', () => {
   });
 
   it('the table: one row per gateway in canonical order with ratios to (2) and (3)', () => {
-    const rows = raceTable([summary('hive', { rps: 250 }), summary('hub', { rps: 500, nodeProcesses: 3, peakRssTotalMb: 700, peakRssProcessMb: 240 }), summary('apollo', { rps: 50 })]).split('\n');
+    const rows = raceTable([
+      summary('hive', { rps: 250 }),
+      summary('hub', { rps: 500, nodeProcesses: 3, peakRssTotalMb: 700, peakRssProcessMb: 240 }),
+      summary('apollo', { rps: 50 }),
+    ]).split('\n');
     expect(rows).toHaveLength(5);
     expect(rows[2]).toMatch(/^\| \(1\) hub gateway, 1 process \| 500 \| 10\.00× \| 2\.00× \|/);
     expect(rows[2]).toMatch(/\| 700 \/ 240 \(3 Node processes\) \|$/);
@@ -106,7 +189,9 @@ describe('ratios and the goal', () => {
     expect(rows[4]).toMatch(/^\| \(3\) Hive Gateway \+ router-runtime \| 250 \| 5\.00× \| 1\.00× \|/);
     // No Apollo in the run: its ratio column is a dash.
     expect(raceTable([summary('hub')]).split('\n')[2]).toMatch(/\| — \| — \|/);
-    expect(goalLine('on', [summary('hub', { rps: 10 }), summary('hive', { rps: 20 })])).toMatch(/^\*\*Goal, collapsing on, \(1\) hub gateway, 1 process: not met\*\*/);
+    expect(goalLine('on', [summary('hub', { rps: 10 }), summary('hive', { rps: 20 })])).toMatch(
+      /^\*\*Goal, collapsing on, \(1\) hub gateway, 1 process: not met\*\*/,
+    );
     // One line per hub contestant, each judged on its own.
     const both = goalLine('off', [summary('hub', { rps: 10 }), summary('hub2', { rps: 30 }), summary('hive', { rps: 20 })]).split('\n\n');
     expect(both).toHaveLength(2);

@@ -35,7 +35,10 @@ export interface RaceOptions {
 
 const list = <T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] => {
   if (!raw?.trim()) return [...allowed];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((s) => !allowed.includes(s as T));
   if (bad.length) throw new Error(`${what}: unknown ${bad.join(', ')} (allowed: ${allowed.join(', ')})`);
   // In the canonical order, without repeats.
@@ -52,7 +55,10 @@ const positive = (raw: string | undefined, dflt: number, what: string, min = 1):
 /** `K=V,K=V` (values may contain '='; no commas). */
 export function parseEnvList(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const item of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new Error(`BENCH_HUB_ENV: expected K=V, got "${item}"`);
     out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
@@ -144,7 +150,8 @@ export interface RoundResult extends LoadWindow {
 }
 
 /** errors = non-2xx + connection errors/timeouts + wrong answers (a wrong answer is an error, not a success). */
-export const errorsOf = (r: Pick<LoadWindow, 'non2xx' | 'transportErrors' | 'wrongAnswers'>): number => r.non2xx + r.transportErrors + r.wrongAnswers;
+export const errorsOf = (r: Pick<LoadWindow, 'non2xx' | 'transportErrors' | 'wrongAnswers'>): number =>
+  r.non2xx + r.transportErrors + r.wrongAnswers;
 
 /** Several rounds of one load, summarised (this race, the console load). */
 export interface RoundsSummary {
@@ -163,8 +170,17 @@ export interface RoundsSummary {
 }
 
 /** Rate, latency percentiles and answers of one timed window, from its latencies and counts. */
-export function windowFigures(w: { durationS: number; latencies: number[]; correct: number }): Pick<LoadWindow, 'rps' | 'p50' | 'p95' | 'p99'> {
-  return { rps: w.correct / w.durationS, p50: percentile(w.latencies, 50), p95: percentile(w.latencies, 95), p99: percentile(w.latencies, 99) };
+export function windowFigures(w: {
+  durationS: number;
+  latencies: number[];
+  correct: number;
+}): Pick<LoadWindow, 'rps' | 'p50' | 'p95' | 'p99'> {
+  return {
+    rps: w.correct / w.durationS,
+    p50: percentile(w.latencies, 50),
+    p95: percentile(w.latencies, 95),
+    p99: percentile(w.latencies, 99),
+  };
 }
 
 export interface GatewaySummary extends RoundsSummary {
@@ -179,7 +195,7 @@ export interface GatewaySummary extends RoundsSummary {
 }
 
 /** Medians of rate and latency, sums of answers and errors, CPU per request: what every summary of rounds has. */
-export function summariseRounds<R extends LoadWindow>(mine: readonly R[]): RoundsSummary & { sum(f: (r: R) => number): number } {
+export function summariseRounds<R extends LoadWindow>(mine: readonly R[]): RoundsSummary & { sum: (f: (r: R) => number) => number } {
   const sum = (f: (r: R) => number) => mine.reduce((s, r) => s + f(r), 0);
   const responses = sum((r) => r.responses);
   return {
@@ -235,7 +251,10 @@ export function checkGoal(summaries: readonly GatewaySummary[], variant: (typeof
     [hub.rps >= hive.rps, `RPS ${fmt(hub.rps, 0)} ≥ Hive's ${fmt(hive.rps, 0)} (${fmt(hub.rps / hive.rps, 2)}×)`],
     [hub.p95 <= hive.p95, `p95 ${fmt(hub.p95, 1)} ms ≤ Hive's ${fmt(hive.p95, 1)} ms`],
     [hub.wrongAnswers === 0, `${hub.wrongAnswers} wrong answers`],
-    [hub.peakRssProcessMb <= RSS_LIMIT_MB_PER_WORKER, `peak RSS ${fmt(hub.peakRssProcessMb, 0)} MB per worker ≤ ${RSS_LIMIT_MB_PER_WORKER} MB`],
+    [
+      hub.peakRssProcessMb <= RSS_LIMIT_MB_PER_WORKER,
+      `peak RSS ${fmt(hub.peakRssProcessMb, 0)} MB per worker ≤ ${RSS_LIMIT_MB_PER_WORKER} MB`,
+    ],
   ];
   return { met: conditions.every(([ok]) => ok), clauses: conditions.map(([ok, text]) => `${ok ? '✓' : '✗'} ${text}`) };
 }

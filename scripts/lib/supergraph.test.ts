@@ -15,7 +15,14 @@ describe('supergraph composition and checks', () => {
   });
 
   it('reports a composition error with its code', () => {
-    const result = compose([...hub, { name: 'broken', url: 'http://x', sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { hospital(code: ID!): Int }' }]);
+    const result = compose([
+      ...hub,
+      {
+        name: 'broken',
+        url: 'http://x',
+        sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { hospital(code: ID!): Int }',
+      },
+    ]);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors.join('\n')).toMatch(/FIELD_TYPE_MISMATCH|INVALID_FIELD_SHARING/);
   });

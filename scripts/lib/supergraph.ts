@@ -27,7 +27,11 @@ export type ComposeResult = { ok: true; supergraphSdl: string } | { ok: false; e
 
 export function compose(subgraphs: SubgraphSource[]): ComposeResult {
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
-  if (result.errors?.length) return { ok: false, errors: result.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`) };
+  if (result.errors?.length)
+    return {
+      ok: false,
+      errors: result.errors.map((e) => `${typeof e.extensions?.code === 'string' ? e.extensions.code : 'ERROR'}: ${e.message}`),
+    };
   return { ok: true, supergraphSdl: result.supergraphSdl! };
 }
 

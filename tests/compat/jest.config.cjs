@@ -6,9 +6,7 @@
 const { dirname, join } = require('node:path');
 
 const cliDir = dirname(require.resolve('@apollo/federation-subgraph-compatibility/package.json'));
-const suiteDir = dirname(
-  require.resolve('@apollo/federation-subgraph-compatibility-tests/package.json', { paths: [cliDir] }),
-);
+const suiteDir = dirname(require.resolve('@apollo/federation-subgraph-compatibility-tests/package.json', { paths: [cliDir] }));
 const makeFetchHappen = require.resolve('make-fetch-happen', { paths: [join(suiteDir, 'dist', 'utils')] });
 
 /** @type {import('jest').Config} */

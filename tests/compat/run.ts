@@ -85,7 +85,8 @@ async function main(): Promise<number> {
       for (const message of a.failureMessages) console.log(message.replace(/^/gm, '        '));
     }
     for (const file of results.testResults) {
-      if (file.assertionResults.length === 0 && file.message) console.log(`  FAIL  ${file.name}\n${file.message.replace(/^/gm, '        ')}`);
+      if (file.assertionResults.length === 0 && file.message)
+        console.log(`  FAIL  ${file.name}\n${file.message.replace(/^/gm, '        ')}`);
     }
 
     for (const version of [1, 2] as const) {

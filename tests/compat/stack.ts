@@ -13,7 +13,6 @@ import { products } from './products/subgraph.js';
 import { inventoryReference } from './reference/inventory.js';
 import { usersReference } from './reference/users.js';
 
-
 export interface CompatStack {
   /** The hub gateway's GraphQL endpoint: the suite's "router". */
   routerUrl: string;
@@ -52,7 +51,15 @@ export async function startCompatStack(opts: { logLevel?: LogLevel } = {}): Prom
     // products answers ftv1 trace requests, as the suite's ftv1 test expects.
     for (const def of [products, inventoryReference, usersReference]) {
       // The suite also calls subgraphs directly, without the gateway's identity: allowed here only.
-      const running = await startSubgraph(def, { port: 0, host: '127.0.0.1', log, development: true, inlineTrace: def === products, acceptUnsigned: true, identityKey: keys.publicKey });
+      const running = await startSubgraph(def, {
+        port: 0,
+        host: '127.0.0.1',
+        log,
+        development: true,
+        inlineTrace: def === products,
+        acceptUnsigned: true,
+        identityKey: keys.publicKey,
+      });
       started.push({ url: running.url, close: () => running.close() });
     }
     const [productsServer, inventory, users] = started as [Running, Running, Running];

@@ -10,9 +10,7 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const cliDir = dirname(require.resolve('@apollo/federation-subgraph-compatibility/package.json'));
 
-export const suiteDir = dirname(
-  require.resolve('@apollo/federation-subgraph-compatibility-tests/package.json', { paths: [cliDir] }),
-);
+export const suiteDir = dirname(require.resolve('@apollo/federation-subgraph-compatibility-tests/package.json', { paths: [cliDir] }));
 
 export const suitePaths = {
   /** The compiled jest test files (one per feature). */

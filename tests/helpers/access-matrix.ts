@@ -1,6 +1,19 @@
 import {
-  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isAbstractType, isScalarType, Kind, parse,
-  type ConstDirectiveNode, type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isAbstractType,
+  isScalarType,
+  Kind,
+  parse,
+  type ConstDirectiveNode,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { hubRoles, type HubRole } from '#common/identity.js';
@@ -42,7 +55,7 @@ function accessRoles(node: WithDirectives | undefined): readonly HubRole[] | nul
   if (!found) return null;
   const arg = found.arguments?.find((a) => a.name.value === 'roles');
   if (!arg || arg.value.kind !== Kind.LIST) throw new Error('@access without a roles list');
-  return arg.value.values.map((v) => (v.kind === Kind.STRING ? (v.value as HubRole) : '' as HubRole));
+  return arg.value.values.map((v) => (v.kind === Kind.STRING ? (v.value as HubRole) : ('' as HubRole)));
 }
 
 /** Type name → its @access roles (the first definition or extension that declares one), in one SDL. */
@@ -77,17 +90,25 @@ function sample(type: GraphQLInputType, path: string): unknown {
     );
   }
   if (isScalarType(type) && type.name in SCALAR_SAMPLES) return SCALAR_SAMPLES[type.name];
-  throw new Error(`no sample value for scalar ${String(getNamedType(type))} (argument ${path}): add one to SCALAR_SAMPLES in tests/helpers/access-matrix.ts`);
+  throw new Error(
+    `no sample value for scalar ${String(getNamedType(type))} (argument ${path}): add one to SCALAR_SAMPLES in tests/helpers/access-matrix.ts`,
+  );
 }
 
-function operationFor(operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): { document: string; variables: Record<string, unknown> } {
+function operationFor(
+  operation: 'query' | 'mutation',
+  field: GraphQLField<unknown, unknown>,
+): { document: string; variables: Record<string, unknown> } {
   const required = field.args.filter((a: GraphQLArgument) => isNonNullType(a.type) && a.defaultValue === undefined);
   const variables = Object.fromEntries(required.map((a) => [a.name, sample(a.type, `${field.name}.${a.name}`)]));
   const params = required.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
   const args = required.map((a) => `${a.name}: $${a.name}`).join(', ');
   const named = getNamedType(field.type);
   const selection = isObjectType(named) || isAbstractType(named) ? ' { __typename }' : '';
-  return { document: `${operation} Matrix${params ? `(${params})` : ''} { ${field.name}${args ? `(${args})` : ''}${selection} }`, variables };
+  return {
+    document: `${operation} Matrix${params ? `(${params})` : ''} { ${field.name}${args ? `(${args})` : ''}${selection} }`,
+    variables,
+  };
 }
 
 /** Every root field of every registry subgraph, with the roles allowed to call it. */

@@ -4,7 +4,7 @@
  * two requests of a test, however slow the machine, and advancing it refills at once.
  */
 export interface ManualClock {
-  now(): number;
+  now: () => number;
   advance(ms: number): void;
 }
 

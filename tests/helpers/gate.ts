@@ -5,7 +5,7 @@
  */
 export interface Gate {
   opened: Promise<void>;
-  open(): void;
+  open: () => void;
   readonly isOpen: boolean;
 }
 

@@ -17,7 +17,11 @@ export async function gql<T = Record<string, unknown>>(
   return post<T>(url, JSON.stringify({ query, variables }), { 'content-type': 'application/json', ...headers });
 }
 
-export async function post<T = Record<string, unknown>>(url: string, body: string, headers: Record<string, string>): Promise<GraphQLResponse<T>> {
+export async function post<T = Record<string, unknown>>(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<GraphQLResponse<T>> {
   const res = await request(url, { method: 'POST', headers, body });
   const text = await res.body.text();
   let parsed: GraphQLResponse<T>['body'] = {};

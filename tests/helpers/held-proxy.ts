@@ -22,7 +22,9 @@ export interface HeldProxy {
 /** Hop-by-hop headers, and the ones the forwarding request sets itself. */
 const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection']);
 const forwardable = (headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>) =>
-  Object.fromEntries(Object.entries(headers).filter(([name, value]) => value !== undefined && !NOT_FORWARDED.has(name.toLowerCase()))) as Record<string, string | string[]>;
+  Object.fromEntries(
+    Object.entries(headers).filter(([name, value]) => value !== undefined && !NOT_FORWARDED.has(name.toLowerCase())),
+  ) as Record<string, string | string[]>;
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import type { RequestContext } from '#platform/subgraph.js';
 import { createIdentitySigner } from '#common/identity-signature.js';
 import { IDENTITY_HEADER, identityFromClaims, type HubRole, type Identity } from '#common/identity.js';
 import { RequestAccess } from '#platform/access/request-access.js';
@@ -9,7 +11,11 @@ import { createLogger } from '#common/logger.js';
  * subgraph's ApolloServer in process. Goes through identityFromClaims so it is never a shape the
  * gateway could not produce.
  */
-export function identityOf(roles: HubRole[], scope: { regionCode?: string; hospitalCode?: string } = {}, sub = `test-${roles.join('+')}`): Identity {
+export function identityOf(
+  roles: HubRole[],
+  scope: { regionCode?: string; hospitalCode?: string } = {},
+  sub = `test-${roles.join('+')}`,
+): Identity {
   const result = identityFromClaims(
     { sub, azp: 'test', realm_access: { roles }, region_code: scope.regionCode, hospital_code: scope.hospitalCode },
     'integrity-hub',
@@ -19,7 +25,10 @@ export function identityOf(roles: HubRole[], scope: { regionCode?: string; hospi
 }
 
 /** The request-context fields the platform adds for a caller (identity + access state). */
-export const callerContext = (identity: Identity, reason: string | null = null) => ({ identity, access: new RequestAccess(identity, reason) });
+export const callerContext = (identity: Identity, reason: string | null = null) => ({
+  identity,
+  access: new RequestAccess(identity, reason),
+});
 
 /** A gateway key pair for tests that start subgraphs themselves (pass `identityKey: testKeys.publicKey`). */
 export const testKeys = generateKeyPairSync('ed25519');
@@ -34,15 +43,18 @@ export const vouchedHeaders = async (subgraph: string, identity: Identity, reaso
  * Run an operation on a subgraph's ApolloServer in process, as `identity`, with the context the
  * platform would build for it (unit tests of a subgraph's resolvers, rules and data access).
  */
-export function operationRunner<TDb>(
-  apollo: { executeOperation: (...args: any[]) => Promise<{ body: { kind: string; singleResult?: unknown } }> },
-  def: { createContext: (base: any, db: TDb) => unknown },
+export function operationRunner<TDb, TContext extends RequestContext>(
+  apollo: Pick<ApolloServer<TContext>, 'executeOperation'>,
+  def: { createContext: (base: RequestContext, db: TDb) => TContext },
   db: () => TDb,
   identity: Identity,
 ) {
   const log = createLogger({ level: 'silent' });
   return async <T>(query: string, variables?: Record<string, unknown>) => {
-    const res = await apollo.executeOperation({ query, variables }, { contextValue: def.createContext({ requestId: 'test', log, ...callerContext(identity) }, db()) });
+    const res = await apollo.executeOperation(
+      { query, variables },
+      { contextValue: def.createContext({ requestId: 'test', log, ...callerContext(identity) }, db()) },
+    );
     if (res.body.kind !== 'single') throw new Error('expected a single result');
     return res.body.singleResult as { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
   };

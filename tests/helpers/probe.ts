@@ -75,6 +75,6 @@ export const probe: SubgraphDefinition<unknown, RequestContext> = {
     Mutation: {
       tally: () => heldUntilOpen('tally', () => probeHold.started.tally),
     },
-  } as never,
+  },
   createContext: (base) => base,
 };

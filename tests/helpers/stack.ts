@@ -21,19 +21,25 @@ import type { Gateway } from '../../gateway/src/server.js';
 export const DEFAULT_USER = 'province-supervisor';
 export const FEED_CLIENT = 'test-feed';
 
+/** What a test reads of an answer it does not type: tests name the type where it matters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of any shape, read by assertions
+type AnyData = Record<string, any>;
+
 export interface Stack {
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph<unknown>>;
   database: Awaited<ReturnType<typeof createTestDatabase>>;
   /** As DEFAULT_USER (a bearer token from the stack's identity provider). */
-  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query: <T = AnyData>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
   /** As someone else: a username or machine client id of `idp` (accounts are added with idp.addAccount). */
-  as(who: string): <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
+  as: (
+    who: string,
+  ) => <T = AnyData>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
   /**
    * As the machine client FEED_CLIENT (region 330000): every document is first registered on its
    * persisted-operation allow-list, as its operator would have done.
    */
-  feed<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  feed: <T = AnyData>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
   /** A bearer token for a username or client id (cached per stack). */
   token(who: string): Promise<string>;
   idp: DevIdentityProvider;
@@ -81,7 +87,13 @@ export async function startStack(
     idp.addAccount({ username: DEFAULT_USER, password: 'test', roles: ['supervisor'], regionCode: '330000' });
     idp.addMachineClient({ clientId: FEED_CLIENT, secret: 'test-feed-secret', roles: ['machine-client'], regionCode: '330000' });
     for (const name of names) {
-      const sub = await startSubgraph(subgraphNamed(name), { databaseUrl: database.urlFor(name), port: 0, log, development: false, identityKey: keys.publicKey });
+      const sub = await startSubgraph(subgraphNamed(name), {
+        databaseUrl: database.urlFor(name),
+        port: 0,
+        log,
+        development: false,
+        identityKey: keys.publicKey,
+      });
       subgraphs[name] = sub;
       stops.push(() => sub.close());
     }
@@ -103,7 +115,10 @@ export async function startStack(
       ...opts.gatewayEnv,
     };
     const startGateway = async (extraEnv: Record<string, string> = {}): Promise<RunningGateway> => {
-      const gateway = await createGateway(loadGatewayConfig({ ...env, ...extraEnv }), log, { signingKey: keys.privateKey, clock: opts.clock });
+      const gateway = await createGateway(loadGatewayConfig({ ...env, ...extraEnv }), log, {
+        signingKey: keys.privateKey,
+        clock: opts.clock,
+      });
       let http: Awaited<ReturnType<typeof listen>>;
       try {
         http = await listen(gateway.server, 0);
@@ -128,8 +143,10 @@ export async function startStack(
       if (!t) tokens.set(who, (t = idp.tokenFor(who, { ttlSeconds: 3600 })));
       return t;
     };
-    const as = (who: string) => async <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
-      gql<T>(gatewayUrl, query, variables, { authorization: `Bearer ${await token(who)}`, ...headers });
+    const as =
+      (who: string) =>
+      async <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+        gql<T>(gatewayUrl, query, variables, { authorization: `Bearer ${await token(who)}`, ...headers });
     return {
       gatewayUrl,
       subgraphs,
@@ -157,7 +174,10 @@ export async function startStack(
 
 /** The hub's subgraphs plus test subgraphs, composed into a temporary supergraph file. */
 function composeWith(extra: AnySubgraph[]): string {
-  const result = compose([...hubSubgraphs(), ...extra.map((d) => ({ name: d.name, url: `http://localhost/${d.name}`, sdl: print(d.typeDefs) }))]);
+  const result = compose([
+    ...hubSubgraphs(),
+    ...extra.map((d) => ({ name: d.name, url: `http://localhost/${d.name}`, sdl: print(d.typeDefs) })),
+  ]);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   const file = join(mkdtempSync(join(tmpdir(), 'ih-supergraph-')), 'supergraph.graphql');
   writeFileSync(file, result.supergraphSdl);

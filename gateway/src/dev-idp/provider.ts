@@ -1,9 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import Provider, { errors, type Adapter, type AdapterPayload, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  errors,
+  type Adapter,
+  type AdapterPayload,
+  type ClientMetadata,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { HubRole } from '#common/identity.js';
-import { CONSOLE_CLIENT_ID, DEMO_SCOPE, DEV_IDP_PORT, demoAccounts, demoMachineClients, subjectOf, type DemoAccount, type MachineClient } from './accounts.js';
+import {
+  CONSOLE_CLIENT_ID,
+  DEMO_SCOPE,
+  DEV_IDP_PORT,
+  demoAccounts,
+  demoMachineClients,
+  subjectOf,
+  type DemoAccount,
+  type MachineClient,
+} from './accounts.js';
 import { generateSigningKey, type SigningJwk } from './keys.js';
 import { requestToken, tokenEndpoint } from './token-request.js';
 
@@ -71,7 +87,8 @@ function memoryAdapter(clients: Map<string, ClientMetadata>) {
       return undefined;
     };
     const findBy = (field: 'uid' | 'userCode') => async (value: string) =>
-      [...store.entries()].find(([k, e]) => k.startsWith(`${model}:`) && e.payload[field] === value && e.expiresAt > Date.now())?.[1].payload;
+      [...store.entries()].find(([k, e]) => k.startsWith(`${model}:`) && e.payload[field] === value && e.expiresAt > Date.now())?.[1]
+        .payload;
     return {
       async upsert(id, payload, expiresIn) {
         if (store.size > 10_000) for (const [k, e] of store) if (e.expiresAt <= Date.now()) store.delete(k);
@@ -101,7 +118,7 @@ const sameSecret = (a: string, b: string) => {
 };
 
 function requestedTtl(ctx: KoaContextWithOIDC | undefined): number | undefined {
-  const raw = (ctx?.oidc?.body as Record<string, unknown> | undefined)?.[DEV_TTL_PARAM];
+  const raw = ctx?.oidc?.body?.[DEV_TTL_PARAM];
   const ttl = typeof raw === 'string' ? Number(raw) : NaN;
   return Number.isInteger(ttl) && ttl >= 1 && ttl <= 3600 ? ttl : undefined;
 }
@@ -165,7 +182,7 @@ export async function startDevIdentityProvider(opts: DevIdentityProviderOptions 
       // Mounted like Express does it: oidc-provider derives its endpoints' URLs from originalUrl − url.
       Object.assign(req, { originalUrl: url });
       req.url = url.slice(prefix.length) || '/';
-      handler(req, res);
+      void handler(req, res); // oidc-provider answers (and reports its own errors) through res
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Realm does not exist' }));
@@ -196,7 +213,12 @@ export async function startDevIdentityProvider(opts: DevIdentityProviderOptions 
 
   const resourceServerInfo = (indicator: string) => {
     if (!indicator.startsWith(RESOURCE_PREFIX) || indicator.length === RESOURCE_PREFIX.length) throw new errors.InvalidTarget();
-    return { audience: indicator.slice(RESOURCE_PREFIX.length), scope: '', accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'RS256' as const } } };
+    return {
+      audience: indicator.slice(RESOURCE_PREFIX.length),
+      scope: '',
+      accessTokenFormat: 'jwt' as const,
+      jwt: { sign: { alg: 'RS256' as const } },
+    };
   };
 
   /** Keycloak's Direct Access Grants: username + password at the token endpoint, a JWT access token for the user. */

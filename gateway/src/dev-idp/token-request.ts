@@ -11,7 +11,10 @@ export const tokenEndpoint = (serverUrl: string, realm: string) =>
   `${serverUrl.replace(/\/+$/, '')}/realms/${encodeURIComponent(realm)}/protocol/openid-connect/token`;
 
 export class TokenRequestError extends Error {
-  constructor(message: string, readonly status: number | null) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
     super(message);
   }
 }
@@ -38,7 +41,10 @@ export async function requestToken(tokenUrl: string, grant: TokenGrant, extra: R
   }
   const body = (await res.json().catch(() => ({}))) as { access_token?: string; error?: string; error_description?: string };
   if (!res.ok || !body.access_token) {
-    throw new TokenRequestError(`token request to ${tokenUrl} failed: HTTP ${[res.status, body.error, body.error_description].filter(Boolean).join(' ')}`, res.status);
+    throw new TokenRequestError(
+      `token request to ${tokenUrl} failed: HTTP ${[res.status, body.error, body.error_description].filter(Boolean).join(' ')}`,
+      res.status,
+    );
   }
   return body.access_token;
 }

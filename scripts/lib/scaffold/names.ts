@@ -13,10 +13,16 @@ export interface ScaffoldNames {
   entities: string;
 }
 
-const pascal = (name: string) => name.split('_').filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split('_')
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 
 export function scaffoldNames(name: string): ScaffoldNames {
-  if (!SUBGRAPH_NAME.test(name)) throw new Error(`A subgraph name is lower case letters, digits and _ (${SUBGRAPH_NAME}); got ${JSON.stringify(name)}`);
+  if (!SUBGRAPH_NAME.test(name))
+    throw new Error(`A subgraph name is lower case letters, digits and _ (${SUBGRAPH_NAME}); got ${JSON.stringify(name)}`);
   const Entity = `${pascal(name)}Record`;
   const entity = Entity[0]!.toLowerCase() + Entity.slice(1);
   return { name, upper: name.toUpperCase(), Entity, entity, entities: `${entity}s` };

@@ -6,7 +6,10 @@ export function addToRegistry(source: string, name: string): string {
   const importLine = `import { ${name} } from './${name}/src/subgraph.js';\n`;
   const list = /const subgraphs = \[([^\]]*)\] as const;/.exec(source);
   if (!list) throw new Error('subgraphs/registry.ts: no `const subgraphs = [...] as const;` list to add to');
-  const entries = list[1]!.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = list[1]!
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.includes(name)) throw new Error(`subgraphs/registry.ts already lists ${name}`);
   const at = entries.indexOf('audit');
   entries.splice(at === -1 ? entries.length : at, 0, name);

@@ -156,7 +156,7 @@ export const ${n.name} = defineSubgraph({
 });
 `;
 
-const context = (n: ScaffoldNames) => `import type { Db } from '#platform/db/client.js';
+const context = (_n: ScaffoldNames) => `import type { Db } from '#platform/db/client.js';
 import type { RequestContext } from '#platform/subgraph.js';
 import type { PrismaClient } from './__generated__/prisma/client.js';
 import { createLoaders, type Loaders } from './loaders.js';

@@ -21,10 +21,24 @@ const run = operationRunner(apollo, audit, () => db, auditAdmin);
 
 const entry = (i: number): AuditEntry => ({
   time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
-  source: 'gateway', requestId: `req-${i}`, subject: i % 2 ? 'alice' : 'bob', clientId: 'console', roles: ['supervisor'], ip: '10.0.0.1',
-  operationType: i % 5 === 0 ? 'mutation' : 'query', operationName: `Op${i % 3}`, operationHash: null,
-  hospitals: i % 4 === 0 ? [HOSPITAL] : [], records: i, outcome: i % 7 === 0 ? 'refused' : 'ok', status: i % 7 === 0 ? 403 : 200,
-  errorCodes: i % 7 === 0 ? ['FORBIDDEN'] : [], durationMs: 3, unmaskReason: null, unmaskedFields: [], detail: { i, z: 1, a: 2 },
+  source: 'gateway',
+  requestId: `req-${i}`,
+  subject: i % 2 ? 'alice' : 'bob',
+  clientId: 'console',
+  roles: ['supervisor'],
+  ip: '10.0.0.1',
+  operationType: i % 5 === 0 ? 'mutation' : 'query',
+  operationName: `Op${i % 3}`,
+  operationHash: null,
+  hospitals: i % 4 === 0 ? [HOSPITAL] : [],
+  records: i,
+  outcome: i % 7 === 0 ? 'refused' : 'ok',
+  status: i % 7 === 0 ? 403 : 200,
+  errorCodes: i % 7 === 0 ? ['FORBIDDEN'] : [],
+  durationMs: 3,
+  unmaskReason: null,
+  unmaskedFields: [],
+  detail: { i, z: 1, a: 2 },
 });
 
 beforeAll(async () => {
@@ -52,7 +66,10 @@ type LogResult = {
   auditLog: {
     totalCount: number;
     pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
-    edges: { cursor: string; node: { seq: string; subject: string; operationType: string; outcome: string; hospitalCodes: string[]; detail: string; alg: string } }[];
+    edges: {
+      cursor: string;
+      node: { seq: string; subject: string; operationType: string; outcome: string; hospitalCodes: string[]; detail: string; alg: string };
+    }[];
   };
 };
 
@@ -76,7 +93,14 @@ describe('audit subgraph', () => {
   it('maps the stored entry to the API (enums upper case, detail as canonical JSON)', async () => {
     const res = await run<LogResult>(LOG, { first: 1 });
     const node = res.data!.auditLog.edges[0]!.node;
-    expect(node).toMatchObject({ seq: '30', subject: 'bob', operationType: 'MUTATION', outcome: 'OK', alg: 'sm3', detail: '{"a":2,"i":30,"z":1}' });
+    expect(node).toMatchObject({
+      seq: '30',
+      subject: 'bob',
+      operationType: 'MUTATION',
+      outcome: 'OK',
+      alg: 'sm3',
+      detail: '{"a":2,"i":30,"z":1}',
+    });
   });
 
   it('filters by subject, outcome, hospital and time, still newest first', async () => {
@@ -105,7 +129,11 @@ describe('audit subgraph', () => {
   });
 
   it('is for audit administrators only', async () => {
-    for (const identity of [identityOf(['supervisor'], { regionCode: '330000' }), identityOf(['system-admin']), identityOf(['security-admin'])]) {
+    for (const identity of [
+      identityOf(['supervisor'], { regionCode: '330000' }),
+      identityOf(['system-admin']),
+      identityOf(['security-admin']),
+    ]) {
       const res = await operationRunner(apollo, audit, () => db, identity)('{ auditChain { ok } }');
       expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }

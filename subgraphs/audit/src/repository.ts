@@ -12,7 +12,8 @@ const ENTRIES: KeysetOrder = { key: 'seq', direction: 'desc', cursor: bigintCurs
 /** Reads of the audit log: filters → Prisma where-clauses, keyset pagination by seq, newest first. */
 export function createRepository(db: AuditClient) {
   return {
-    findEntries: (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> => keysetPage(db.entry, entryWhere(filter), { ...ENTRIES, page: p }),
+    findEntries: (filter: Maybe<AuditLogFilter>, p: Page): Promise<Connection<Entry>> =>
+      keysetPage(db.entry, entryWhere(filter), { ...ENTRIES, page: p }),
   };
 }
 

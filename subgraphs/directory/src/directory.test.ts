@@ -35,7 +35,9 @@ const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... o
 describe('directory subgraph', () => {
   it('resolves 1,000 Hospital representations in one SQL statement', async () => {
     const before = db.stats.statements;
-    const res = await run<{ _entities: { code: string }[] }>(ENTITIES, { r: fixture.hospitals.map((h) => ({ __typename: 'Hospital', code: h.code })) });
+    const res = await run<{ _entities: { code: string }[] }>(ENTITIES, {
+      r: fixture.hospitals.map((h) => ({ __typename: 'Hospital', code: h.code })),
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities.map((h) => h.code)).toEqual(fixture.hospitals.map((h) => h.code));
     expect(db.stats.statements - before).toBe(1);
@@ -52,7 +54,12 @@ describe('directory subgraph', () => {
         { __typename: 'Department', id: fixture.departments[0]!.id },
       ],
     });
-    expect(res.data!._entities).toEqual([{ code: fixture.hospitals[1]!.code, name: fixture.hospitals[1]!.name }, null, null, { id: fixture.departments[0]!.id }]);
+    expect(res.data!._entities).toEqual([
+      { code: fixture.hospitals[1]!.code, name: fixture.hospitals[1]!.name },
+      null,
+      null,
+      { id: fixture.departments[0]!.id },
+    ]);
     expect(db.stats.statements - before).toBe(2);
   });
 

@@ -24,7 +24,9 @@ let fixture: Awaited<ReturnType<typeof loadDirectory>>;
 const apollo = createSubgraphApollo(directory, { log, development: false });
 const province = identityOf(['supervisor'], { regionCode: PROVINCE });
 const run = operationRunner(apollo, directory, () => db, province);
-const SUPPLIERS = Array.from({ length: 12 }, (_, i) => makeUscc({ registrationDept: '9', category: '1', regionCode: '330502', serial: i + 1 }));
+const SUPPLIERS = Array.from({ length: 12 }, (_, i) =>
+  makeUscc({ registrationDept: '9', category: '1', regionCode: '330502', serial: i + 1 }),
+);
 
 beforeAll(async () => {
   database = await createTestDatabase({ subgraphs: ['directory'] });
@@ -32,9 +34,33 @@ beforeAll(async () => {
   fixture = await loadDirectory(db.pool, { hospitals: 500, departmentsEach: 2, staffEach: 5 });
   await db.pool.query(`UPDATE directory.staff SET role = 'NURSE', title = '护师' WHERE employee_no LIKE '%3' OR employee_no LIKE '%7'`);
   const now = new Date();
-  await bulkLoad(db.pool, { schema: 'directory', table: 'supplier', columns: ['uscc', 'name', 'kind', 'updated_at'] }, SUPPLIERS.map((u, i) => [u, `供应商${i}`, 'DEVICE', now]), 'copy');
-  await bulkLoad(db.pool, { schema: 'directory', table: 'product', columns: ['code', 'name', 'kind', 'specification', 'supplier_uscc', 'vbp_selected', 'listed_price', 'updated_at'] },
-    SUPPLIERS.flatMap((u, i) => Array.from({ length: i % 5 }, (_, k) => [`C${i}-${k}`, `耗材${i}-${k}`, 'CONSUMABLE', k ? `${k}ml` : null, u, k % 2 === 1, k === 2 ? null : `${i}.${k}500`, now])), 'copy');
+  await bulkLoad(
+    db.pool,
+    { schema: 'directory', table: 'supplier', columns: ['uscc', 'name', 'kind', 'updated_at'] },
+    SUPPLIERS.map((u, i) => [u, `供应商${i}`, 'DEVICE', now]),
+    'copy',
+  );
+  await bulkLoad(
+    db.pool,
+    {
+      schema: 'directory',
+      table: 'product',
+      columns: ['code', 'name', 'kind', 'specification', 'supplier_uscc', 'vbp_selected', 'listed_price', 'updated_at'],
+    },
+    SUPPLIERS.flatMap((u, i) =>
+      Array.from({ length: i % 5 }, (_, k) => [
+        `C${i}-${k}`,
+        `耗材${i}-${k}`,
+        'CONSUMABLE',
+        k ? `${k}ml` : null,
+        u,
+        k % 2 === 1,
+        k === 2 ? null : `${i}.${k}500`,
+        now,
+      ]),
+    ),
+    'copy',
+  );
   await db.pool.query('ANALYZE');
   await apollo.start();
 });
@@ -51,13 +77,19 @@ const statements = async <T>(work: () => Promise<T>) => {
 };
 /** Every hospital's staff ids in id order, straight from the table. */
 const staffIdsByHospital = async () => {
-  const rows = (await db.pool.query<{ hospital_code: string; id: string }>('SELECT hospital_code, id FROM directory.staff ORDER BY hospital_code, id')).rows;
+  const rows = (
+    await db.pool.query<{ hospital_code: string; id: string }>('SELECT hospital_code, id FROM directory.staff ORDER BY hospital_code, id')
+  ).rows;
   const map = new Map<string, string[]>();
   for (const r of rows) map.set(r.hospital_code, [...(map.get(r.hospital_code) ?? []), r.id]);
   return map;
 };
 
-type StaffPage = { totalCount?: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null }; nodes: { id: string }[] };
+type StaffPage = {
+  totalCount?: number;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+  nodes: { id: string }[];
+};
 const STAFF_FIELDS = 'id employeeNo name role title idCardNumber phone idCardNumberMasked phoneMasked';
 
 describe('500 hospitals with their first 5 staff each', () => {
@@ -78,7 +110,9 @@ describe('500 hospitals with their first 5 staff each', () => {
   });
 
   it('totalCount adds one statement for all 500, not one per hospital', async () => {
-    const { result: res, used } = await statements(() => run<{ hospitals: { nodes: { staff: StaffPage }[] } }>(QUERY.replace('staff(first: 5) {', 'staff(first: 5) { totalCount')));
+    const { result: res, used } = await statements(() =>
+      run<{ hospitals: { nodes: { staff: StaffPage }[] } }>(QUERY.replace('staff(first: 5) {', 'staff(first: 5) { totalCount')),
+    );
     expect(res.errors).toBeUndefined();
     expect(used).toBe(3);
     expect(res.data!.hospitals.nodes.every((h) => h.staff.totalCount === 10)).toBe(true);
@@ -112,9 +146,15 @@ describe('nested cursors', () => {
   it('are the root list’s cursors: either list continues where the other stopped', async () => {
     const code = fixture.hospitals[20]!.code;
     const nested = (after: string | null) =>
-      run<{ hospital: { staff: StaffPage } }>('query N($code: ID!, $after: String) { hospital(code: $code) { staff(first: 3, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id } } } }', { code, after });
+      run<{ hospital: { staff: StaffPage } }>(
+        'query N($code: ID!, $after: String) { hospital(code: $code) { staff(first: 3, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id } } } }',
+        { code, after },
+      );
     const root = (after: string | null) =>
-      run<{ staff: StaffPage }>('query R($code: ID!, $after: String) { staff(filter: { hospitalCode: $code }, first: 3, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id } } }', { code, after });
+      run<{ staff: StaffPage }>(
+        'query R($code: ID!, $after: String) { staff(filter: { hospitalCode: $code }, first: 3, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id } } }',
+        { code, after },
+      );
     const n1 = (await nested(null)).data!.hospital.staff;
     const r2 = (await root(n1.pageInfo.endCursor)).data!.staff;
     const n3 = (await nested(r2.pageInfo.endCursor)).data!.hospital.staff;
@@ -130,7 +170,9 @@ describe('nested cursors', () => {
     );
     expect(res.errors?.[0]).toMatchObject({ path: ['a', 'staff'], extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
     expect(res.data!.b.staff.nodes).toHaveLength(2);
-    const uuidless = await run(`{ hospitals(first: 2) { nodes { staff(after: "${Buffer.from('k:abc').toString('base64url')}") { nodes { id } } } } }`);
+    const uuidless = await run(
+      `{ hospitals(first: 2) { nodes { staff(after: "${Buffer.from('k:abc').toString('base64url')}") { nodes { id } } } } }`,
+    );
     expect(uuidless.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const big = await run('{ hospitals(first: 2) { nodes { staff(first: 501) { nodes { id } } } } }');
     expect(big.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -143,7 +185,10 @@ describe('row scope on nested lists', () => {
 
   it('a district supervisor’s region.hospitals never shows another district’s hospital', async () => {
     const district = operationRunner(apollo, directory, () => db, identityOf(['supervisor'], { regionCode: DISTRICTS[0] }));
-    const mine = fixture.hospitals.filter((h) => h.regionCode === DISTRICTS[0]).map((h) => h.code).sort();
+    const mine = fixture.hospitals
+      .filter((h) => h.regionCode === DISTRICTS[0])
+      .map((h) => h.code)
+      .sort();
     for (const code of [PROVINCE, CITY, DISTRICTS[0]]) {
       const res = await district<RegionHospitals>(REGION, { code });
       expect(res.errors).toBeUndefined();
@@ -156,7 +201,9 @@ describe('row scope on nested lists', () => {
     }
     // The province supervisor sees the other districts' hospitals through the same field.
     const all = await run<RegionHospitals>(REGION, { code: CITY });
-    expect(all.data!.region!.hospitals.totalCount).toBe(fixture.hospitals.filter((h) => DISTRICTS.includes(h.regionCode as (typeof DISTRICTS)[number])).length);
+    expect(all.data!.region!.hospitals.totalCount).toBe(
+      fixture.hospitals.filter((h) => DISTRICTS.includes(h.regionCode as (typeof DISTRICTS)[number])).length,
+    );
   });
 
   it('a hospital officer’s region.hospitals is their hospital', async () => {
@@ -171,8 +218,14 @@ describe('row scope on nested lists', () => {
     const otherDepartment = fixture.departments.find((d) => d.hospitalCode === other.code)!;
     const asScope = (regionCode: string) => createRepository(db, rowScope(identityOf(['supervisor'], { regionCode })));
     const p = parsePage({ first: 5 });
-    for (const [repo, visible] of [[asScope(DISTRICTS[0]), false], [asScope(CITY), true]] as const) {
-      const [byHospital, byDepartment] = await Promise.all([repo.findStaffOfHospital(other.code, null, p), repo.findStaffOfDepartment(otherDepartment.id, null, p)]);
+    for (const [repo, visible] of [
+      [asScope(DISTRICTS[0]), false],
+      [asScope(CITY), true],
+    ] as const) {
+      const [byHospital, byDepartment] = await Promise.all([
+        repo.findStaffOfHospital(other.code, null, p),
+        repo.findStaffOfDepartment(otherDepartment.id, null, p),
+      ]);
       expect(byHospital.nodes.length > 0).toBe(visible);
       expect(byDepartment.nodes.length > 0).toBe(visible);
       expect(await byHospital.totalCount()).toBe(visible ? 10 : 0);
@@ -193,8 +246,14 @@ describe('filters and the other nested lists', () => {
     expect(res.errors).toBeUndefined();
     expect(used).toBe(4); // hospitals; nurses; named; the nurses' counts
     for (const h of res.data!.hospitals.nodes) {
-      const rootNurses = await run<{ staff: StaffPage }>(`query S($c: ID!) { staff(filter: { hospitalCode: $c, role: [NURSE] }, first: 3) { totalCount nodes { ${STAFF_FIELDS} } } }`, { c: h.code });
-      const rootNamed = await run<{ staff: StaffPage }>(`query S($c: ID!) { staff(filter: { hospitalCode: $c, nameContains: "张1", role: [DOCTOR, NURSE] }, first: 50) { nodes { ${STAFF_FIELDS} } } }`, { c: h.code });
+      const rootNurses = await run<{ staff: StaffPage }>(
+        `query S($c: ID!) { staff(filter: { hospitalCode: $c, role: [NURSE] }, first: 3) { totalCount nodes { ${STAFF_FIELDS} } } }`,
+        { c: h.code },
+      );
+      const rootNamed = await run<{ staff: StaffPage }>(
+        `query S($c: ID!) { staff(filter: { hospitalCode: $c, nameContains: "张1", role: [DOCTOR, NURSE] }, first: 50) { nodes { ${STAFF_FIELDS} } } }`,
+        { c: h.code },
+      );
       expect(h.nurses).toEqual(rootNurses.data!.staff);
       expect(h.named).toEqual(rootNamed.data!.staff);
       expect(h.nurses.totalCount).toBe(2);
@@ -204,7 +263,10 @@ describe('filters and the other nested lists', () => {
 
   it('the parent’s key wins over the same key in a filter, as it always has', async () => {
     const [a, b] = fixture.hospitals.slice(0, 2);
-    const res = await run<{ hospital: { staff: StaffPage } }>(`query S($a: ID!, $b: ID!) { hospital(code: $a) { staff(filter: { hospitalCode: $b }, first: 20) { totalCount nodes { id } } } }`, { a: a!.code, b: b!.code });
+    const res = await run<{ hospital: { staff: StaffPage } }>(
+      `query S($a: ID!, $b: ID!) { hospital(code: $a) { staff(filter: { hospitalCode: $b }, first: 20) { totalCount nodes { id } } } }`,
+      { a: a!.code, b: b!.code },
+    );
     expect(res.data!.hospital.staff.totalCount).toBe(10);
     expect(res.data!.hospital.staff.nodes.map((s) => s.id)).toEqual((await staffIdsByHospital()).get(a!.code));
   });
@@ -224,7 +286,9 @@ describe('filters and the other nested lists', () => {
       expect(regions).toHaveLength(4);
       expect(regions.filter((r) => r.hospitals.nodes.length > 0).length).toBeGreaterThanOrEqual(2);
       for (const region of regions) {
-        const root = await run<{ hospitals: Conn }>(`query R($f: HospitalFilter) { hospitals(filter: $f, first: 100) { ${FIELDS} } }`, { f: { ...filter, regionCode: region.code } });
+        const root = await run<{ hospitals: Conn }>(`query R($f: HospitalFilter) { hospitals(filter: $f, first: 100) { ${FIELDS} } }`, {
+          f: { ...filter, regionCode: region.code },
+        });
         expect(region.hospitals).toEqual(root.data!.hospitals);
       }
     }
@@ -232,25 +296,41 @@ describe('filters and the other nested lists', () => {
 
   it('Department.staff and Supplier.products: the root lists’ rows, one statement per list', async () => {
     const { result: deps, used } = await statements(() =>
-      run<{ departments: { nodes: { id: string; staff: StaffPage }[] } }>(`{ departments(first: 200) { nodes { id staff(first: 3) { totalCount nodes { ${STAFF_FIELDS} } } } } }`),
+      run<{ departments: { nodes: { id: string; staff: StaffPage }[] } }>(
+        `{ departments(first: 200) { nodes { id staff(first: 3) { totalCount nodes { ${STAFF_FIELDS} } } } } }`,
+      ),
     );
     expect(deps.errors).toBeUndefined();
     expect(used).toBe(3);
     for (const d of deps.data!.departments.nodes.slice(0, 20)) {
-      const root = await run<{ staff: StaffPage }>(`query S($d: ID!) { staff(filter: { departmentId: $d }, first: 3) { totalCount nodes { ${STAFF_FIELDS} } } }`, { d: d.id });
+      const root = await run<{ staff: StaffPage }>(
+        `query S($d: ID!) { staff(filter: { departmentId: $d }, first: 3) { totalCount nodes { ${STAFF_FIELDS} } } }`,
+        { d: d.id },
+      );
       expect(d.staff).toEqual(root.data!.staff);
       expect(d.staff.totalCount).toBe(5);
     }
     type Products = { totalCount: number; pageInfo: { hasNextPage: boolean }; nodes: { code: string; listedPrice: string | null }[] };
     const PRODUCT_FIELDS = 'totalCount pageInfo { hasNextPage endCursor } nodes { code name kind specification vbpSelected listedPrice }';
-    const { result: sup, used: supUsed } = await statements(() => run<{ suppliers: { nodes: { uscc: string; products: Products }[] } }>(`{ suppliers(first: 12) { nodes { uscc products(first: 3) { ${PRODUCT_FIELDS} } } } }`));
+    const { result: sup, used: supUsed } = await statements(() =>
+      run<{ suppliers: { nodes: { uscc: string; products: Products }[] } }>(
+        `{ suppliers(first: 12) { nodes { uscc products(first: 3) { ${PRODUCT_FIELDS} } } } }`,
+      ),
+    );
     expect(sup.errors).toBeUndefined();
     expect(supUsed).toBe(3);
     for (const s of sup.data!.suppliers.nodes) {
-      const root = await run<{ products: Products }>(`query P($u: ID!) { products(filter: { supplierUscc: $u }, first: 3) { ${PRODUCT_FIELDS} } }`, { u: s.uscc });
+      const root = await run<{ products: Products }>(
+        `query P($u: ID!) { products(filter: { supplierUscc: $u }, first: 3) { ${PRODUCT_FIELDS} } }`,
+        { u: s.uscc },
+      );
       expect(s.products).toEqual(root.data!.products);
     }
     const withPrices = sup.data!.suppliers.nodes.find((s) => s.products.totalCount === 4)!;
-    expect(withPrices.products.nodes.map((p) => p.listedPrice)).toEqual([expect.stringMatching(/^\d+\.0500$/), expect.stringMatching(/^\d+\.1500$/), null]);
+    expect(withPrices.products.nodes.map((p) => p.listedPrice)).toEqual([
+      expect.stringMatching(/^\d+\.0500$/),
+      expect.stringMatching(/^\d+\.1500$/),
+      null,
+    ]);
   });
 });

@@ -7,7 +7,12 @@ import type { Db } from '#platform/db/client.js';
 import { onlyUuids } from '#platform/ids.js';
 import type { RowScope } from '#platform/access/scope.js';
 import type {
-  DepartmentFilter, HospitalFilter, ProductFilter, StaffFilter, SupplierFilter, RegionLevel,
+  DepartmentFilter,
+  HospitalFilter,
+  ProductFilter,
+  StaffFilter,
+  SupplierFilter,
+  RegionLevel,
 } from './__generated__/resolvers-types.js';
 
 type Maybe<T> = T | null | undefined;
@@ -37,10 +42,26 @@ export function createRepository(database: Db<DirectoryClient>, scope: RowScope)
 
   // Nested lists: the page of every parent of a batch in one statement (#platform/loaders.js), with the
   // same where-inputs as the root lists. The parent's own key replaces that key in a filter, as it always has.
-  const staffOfHospital = nestedConnections<Staff, Prisma.StaffWhereInput>(database, { model: 'Staff', ...STAFF, parent: (hospitalCode) => ({ hospitalCode }) });
-  const staffOfDepartment = nestedConnections<Staff, Prisma.StaffWhereInput>(database, { model: 'Staff', ...STAFF, parent: (departmentId) => ({ departmentId }) });
-  const hospitalsOfRegion = nestedConnections<Hospital, Prisma.HospitalWhereInput>(database, { model: 'Hospital', ...HOSPITALS, parent: (regionCode) => hospitalWhere({ regionCode }) });
-  const productsOfSupplier = nestedConnections<Product, Prisma.ProductWhereInput>(database, { model: 'Product', ...PRODUCTS, parent: (supplierUscc) => ({ supplierUscc }) });
+  const staffOfHospital = nestedConnections<Staff, Prisma.StaffWhereInput>(database, {
+    model: 'Staff',
+    ...STAFF,
+    parent: (hospitalCode) => ({ hospitalCode }),
+  });
+  const staffOfDepartment = nestedConnections<Staff, Prisma.StaffWhereInput>(database, {
+    model: 'Staff',
+    ...STAFF,
+    parent: (departmentId) => ({ departmentId }),
+  });
+  const hospitalsOfRegion = nestedConnections<Hospital, Prisma.HospitalWhereInput>(database, {
+    model: 'Hospital',
+    ...HOSPITALS,
+    parent: (regionCode) => hospitalWhere({ regionCode }),
+  });
+  const productsOfSupplier = nestedConnections<Product, Prisma.ProductWhereInput>(database, {
+    model: 'Product',
+    ...PRODUCTS,
+    parent: (supplierUscc) => ({ supplierUscc }),
+  });
 
   return {
     findRegionsByCodes: (codes: readonly string[]) => db.region.findMany({ where: { code: { in: [...codes] } } }),
@@ -52,7 +73,8 @@ export function createRepository(database: Db<DirectoryClient>, scope: RowScope)
         orderBy: { code: 'asc' },
       }),
 
-    findHospitalsByCodes: (codes: readonly string[]) => db.hospital.findMany({ where: and<Prisma.HospitalWhereInput>({ code: { in: [...codes] } }, inHospitals) }),
+    findHospitalsByCodes: (codes: readonly string[]) =>
+      db.hospital.findMany({ where: and<Prisma.HospitalWhereInput>({ code: { in: [...codes] } }, inHospitals) }),
     findHospitals: (filter: Maybe<HospitalFilter>, p: Page) =>
       page<Hospital, Prisma.HospitalWhereInput>(db.hospital, and(hospitalWhere(filter), inHospitals), HOSPITALS, p),
     /** Hospitals in a region's subtree. */
@@ -65,7 +87,11 @@ export function createRepository(database: Db<DirectoryClient>, scope: RowScope)
     findDepartments: (filter: Maybe<DepartmentFilter>, p: Page) =>
       page<Department, Prisma.DepartmentWhereInput>(db.department, and(departmentWhere(filter), ofHospitals), DEPARTMENTS, p),
     countDepartmentsByHospitals: async (codes: readonly string[]) => {
-      const rows = await db.department.groupBy({ by: ['hospitalCode'], where: { hospitalCode: { in: [...codes] } }, _count: { _all: true } });
+      const rows = await db.department.groupBy({
+        by: ['hospitalCode'],
+        where: { hospitalCode: { in: [...codes] } },
+        _count: { _all: true },
+      });
       return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
     },
 
@@ -81,7 +107,11 @@ export function createRepository(database: Db<DirectoryClient>, scope: RowScope)
       return new Map(rows.map((r) => [r.hospitalCode, r._count._all]));
     },
     countStaffByDepartments: async (ids: readonly string[]) => {
-      const rows = await db.staff.groupBy({ by: ['departmentId'], where: { departmentId: { in: onlyUuids(ids) } }, _count: { _all: true } });
+      const rows = await db.staff.groupBy({
+        by: ['departmentId'],
+        where: { departmentId: { in: onlyUuids(ids) } },
+        _count: { _all: true },
+      });
       return new Map(rows.map((r) => [r.departmentId ?? '', r._count._all]));
     },
 

@@ -2,15 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
 import type { Department, Hospital, Product, Region, Staff, Supplier } from './__generated__/prisma/client.js';
 import type {
-  UpsertDepartmentInput, UpsertHospitalInput, UpsertProductInput, UpsertRegionInput, UpsertStaffInput, UpsertSupplierInput,
+  UpsertDepartmentInput,
+  UpsertHospitalInput,
+  UpsertProductInput,
+  UpsertRegionInput,
+  UpsertStaffInput,
+  UpsertSupplierInput,
 } from './__generated__/resolvers-types.js';
 import { appError, badInput } from '#common/errors.js';
 import { inScope, regionInScope, type RowScope } from '#platform/access/scope.js';
 import { assertUuid } from '#platform/ids.js';
 import { intInRange, oneOf, optionalText, text } from '#platform/input.js';
 import {
-  assertValid, isWithin, parentRegionCode, regionLevel, validateIdCard, validatePhone, validateProductCode,
-  validateRegionCode, validateUscc,
+  assertValid,
+  isWithin,
+  parentRegionCode,
+  regionLevel,
+  validateIdCard,
+  validatePhone,
+  validateProductCode,
+  validateRegionCode,
+  validateUscc,
 } from '#platform/validation/index.js';
 
 const GRADES = ['甲', '乙', '丙', '特'] as const;
@@ -80,9 +92,13 @@ export function createUpserts(db: DirectoryClient, scope: RowScope) {
       const name = text('input.name', input.name, 100);
       const specialty = input.specialty.trim().toUpperCase();
       if (!SPECIALTY.test(specialty)) throw badInput('input.specialty', 'input.specialty must be a code like CARDIOLOGY');
-      mustBeInScope('input.hospitalCode', await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode));
+      mustBeInScope(
+        'input.hospitalCode',
+        await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode),
+      );
       const existing = input.id ? await db.department.findUnique({ where: { id } }) : null;
-      if (existing && existing.hospitalCode !== hospitalCode) throw badInput('input.hospitalCode', 'a department cannot move to another hospital');
+      if (existing && existing.hospitalCode !== hospitalCode)
+        throw badInput('input.hospitalCode', 'a department cannot move to another hospital');
       return db.department.upsert({ where: { id }, create: { id, hospitalCode, name, specialty }, update: { name, specialty } });
     },
 
@@ -100,7 +116,10 @@ export function createUpserts(db: DirectoryClient, scope: RowScope) {
         role: input.role,
         title: optionalText('input.title', input.title, 60),
       };
-      mustBeInScope('input.hospitalCode', await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode));
+      mustBeInScope(
+        'input.hospitalCode',
+        await mustExist('input.hospitalCode', db.hospital.findUnique({ where: { code: hospitalCode } }), 'hospital', hospitalCode),
+      );
       const existing = input.id ? await db.staff.findUnique({ where: { id } }) : null;
       if (existing && existing.hospitalCode !== hospitalCode) {
         // Moving someone between hospitals: the one they leave must be in scope too.
@@ -124,7 +143,8 @@ export function createUpserts(db: DirectoryClient, scope: RowScope) {
         creditRating: oneOf('input.creditRating', input.creditRating, CREDIT_RATINGS),
         regionCode: input.regionCode ? assertValid('input.regionCode', validateRegionCode(input.regionCode)) : null,
       };
-      if (data.regionCode) await mustExist('input.regionCode', db.region.findUnique({ where: { code: data.regionCode } }), 'region', data.regionCode);
+      if (data.regionCode)
+        await mustExist('input.regionCode', db.region.findUnique({ where: { code: data.regionCode } }), 'region', data.regionCode);
       const { uscc, ...update } = data;
       return db.supplier.upsert({ where: { uscc }, create: data, update });
     },

@@ -4,10 +4,21 @@ import type { Logger } from './logger.js';
 
 /** Codes whose messages are written for clients; anything else is masked outside development. */
 const CLIENT_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'PAYLOAD_TOO_LARGE',
-  'SUBGRAPH_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PAYLOAD_TOO_LARGE',
+  'SUBGRAPH_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
 ]);
 
 const UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', '57P01', '57P03']);
@@ -21,7 +32,12 @@ const DB_UNAVAILABLE = { code: 'SERVICE_UNAVAILABLE', message: 'The database is 
 
 interface DbErrorLike {
   code?: unknown;
-  meta?: { target?: unknown; field_name?: unknown; modelName?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } };
+  meta?: {
+    target?: unknown;
+    field_name?: unknown;
+    modelName?: unknown;
+    driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } };
+  };
 }
 
 /** Prisma / PostgreSQL errors that are the caller's doing become client errors (docs/development.md, "Conventions"). */
@@ -53,11 +69,21 @@ export function createFormatError(opts: { development: boolean; log: Logger }) {
     if (mapped?.code === 'SERVICE_UNAVAILABLE') opts.log.error('database unavailable', { err: original, path: formatted.path });
     if (mapped) {
       const { code: mappedCode, message, field } = mapped;
-      return { message, path: formatted.path, locations: formatted.locations, extensions: { code: mappedCode, ...(field ? { field } : {}) } };
+      return {
+        message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: mappedCode, ...(field ? { field } : {}) },
+      };
     }
     opts.log.error('internal error', { err: original, path: formatted.path, code });
     if (opts.development) return formatted;
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 

@@ -60,8 +60,14 @@ describe('HTTP front', () => {
   it('turns a route that throws synchronously into a 500 and keeps serving', async () => {
     const failed = await request(`${base()}/throws`);
     expect(failed.statusCode).toBe(500);
-    expect(await failed.body.json()).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-    const ok = await request(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
+    expect(await failed.body.json()).toEqual({
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+    const ok = await request(running.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ hello }"}',
+    });
     expect(await ok.body.json()).toEqual({ data: { hello: 'world' } });
   });
 
@@ -103,9 +109,15 @@ describe('HTTP front', () => {
 
   it('a failure after the request was read is a server error: logged as one, answered 500 (not taken for a hang-up)', async () => {
     const from = logged.length;
-    const res = await request(`${base()}/reads-then-throws`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await request(`${base()}/reads-then-throws`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(res.statusCode).toBe(500);
-    expect(await res.body.json()).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    expect(await res.body.json()).toEqual({
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
     expect(errorsLogged(from)).toEqual([expect.stringContaining('failure after the body')]);
     expect(logged.slice(from).some((l) => l.includes('client closed the connection'))).toBe(false);
   });
@@ -128,21 +140,31 @@ describe('JSON nesting depth', () => {
   });
 
   it('deeper is 400 BAD_REQUEST naming the member, before parsing', async () => {
-    for (const [member, depth] of [['variables', 7], ['extensions', 400], ['variables', 400]] as const) {
+    for (const [member, depth] of [
+      ['variables', 7],
+      ['extensions', 400],
+      ['variables', 400],
+    ] as const) {
       const from = logged.length;
       const res = await postJson(`{"query":"{ hello }","${member}":{"a":${levels(depth)}}}`);
       expect(res.statusCode).toBe(400);
-      expect(await res.body.json()).toEqual({ errors: [{ message: `\`${member}\` nested deeper than 8 levels`, extensions: { code: 'BAD_REQUEST', field: member } }] });
+      expect(await res.body.json()).toEqual({
+        errors: [{ message: `\`${member}\` nested deeper than 8 levels`, extensions: { code: 'BAD_REQUEST', field: member } }],
+      });
       expect(errorsLogged(from)).toEqual([]);
     }
     const root = await postJson(levels(400));
     expect(root.statusCode).toBe(400);
-    expect(await root.body.json()).toEqual({ errors: [{ message: 'JSON body nested deeper than 8 levels', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await root.body.json()).toEqual({
+      errors: [{ message: 'JSON body nested deeper than 8 levels', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
-  it('a GET\'s variables and extensions have the same bound', async () => {
+  it("a GET's variables and extensions have the same bound", async () => {
     const get = (params: Record<string, string>) =>
-      request(`${running.url}?${new URLSearchParams({ query: '{ hello }', ...params })}`, { headers: { 'apollo-require-preflight': 'true' } });
+      request(`${running.url}?${new URLSearchParams({ query: '{ hello }', ...params })}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
     const fine = await get({ variables: `{"a":${levels(6)}}` });
     expect(await fine.body.json()).toEqual({ data: { hello: 'world' } });
     for (const name of ['variables', 'extensions']) {

@@ -48,7 +48,7 @@ export interface GraphQLCall {
   /** The parsed (and possibly admission-replaced) body. */
   body: unknown;
   /** Execute it with Apollo. */
-  run(): Promise<HTTPGraphQLResponse>;
+  run: () => Promise<HTTPGraphQLResponse>;
 }
 
 export type Admission =
@@ -97,7 +97,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       // has gone meanwhile (then only the log learns of it).
       opts.log.error('unhandled request failure', { requestId, err, ...(clientGone ? { clientGone } : {}) });
       if (clientGone) return;
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
   });
@@ -165,7 +166,8 @@ async function handleGraphQL<TContext extends BaseContext>(
 
 /** Write Apollo's answer: a complete one in one write with its length, an incremental one chunk by chunk. */
 export async function writeResult(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
-  if (result.body.kind === 'complete') return sendComplete(res, result.status ?? 200, result.headers, Buffer.from(result.body.string, 'utf8'));
+  if (result.body.kind === 'complete')
+    return sendComplete(res, result.status ?? 200, result.headers, Buffer.from(result.body.string, 'utf8'));
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -212,7 +214,9 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   });
 }
 
-export const graphQLErrorBody = (message: string, code: string, field?: string) => ({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] });
+export const graphQLErrorBody = (message: string, code: string, field?: string) => ({
+  errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }],
+});
 
 /** 400 naming the body's member that nests too deeply (a name of sane length: it is the client's text). */
 function sendTooDeep(res: ServerResponse, member: string | null, maxDepth: number): void {
@@ -240,7 +244,11 @@ export async function listen(server: Server, port: number, host = '127.0.0.1', p
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? Object.assign(new Error(`${host}:${port} is already in use by another process`), { code: err.code }) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? Object.assign(new Error(`${host}:${port} is already in use by another process`), { code: err.code })
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -2,14 +2,34 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as jose from 'jose';
 import {
-  createIdentitySigner, createIdentityVerifier, identityJwks, IDENTITY_ISSUER, IDENTITY_TTL_SECONDS, IDENTITY_TYP, type VerifyHeaderResult,
+  createIdentitySigner,
+  createIdentityVerifier,
+  identityJwks,
+  IDENTITY_ISSUER,
+  IDENTITY_TTL_SECONDS,
+  IDENTITY_TYP,
+  type VerifyHeaderResult,
 } from './identity-signature.js';
 import { anonymousIdentity, type Identity } from './identity.js';
 
 const gateway = generateKeyPairSync('ed25519');
 const publicPem = gateway.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const supervisor: Identity = Object.freeze({ subject: 'user-1', clientId: 'hub-console', kind: 'user', roles: Object.freeze(['supervisor'] as const), regionCode: '330500', hospitalCode: null });
-const officer: Identity = Object.freeze({ subject: 'user-2', clientId: 'hub-console', kind: 'user', roles: Object.freeze(['hospital-officer'] as const), regionCode: null, hospitalCode: '12330502000000019W' });
+const supervisor: Identity = Object.freeze({
+  subject: 'user-1',
+  clientId: 'hub-console',
+  kind: 'user',
+  roles: Object.freeze(['supervisor'] as const),
+  regionCode: '330500',
+  hospitalCode: null,
+});
+const officer: Identity = Object.freeze({
+  subject: 'user-2',
+  clientId: 'hub-console',
+  kind: 'user',
+  roles: Object.freeze(['hospital-officer'] as const),
+  regionCode: null,
+  hospitalCode: '12330502000000019W',
+});
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const parts = (jws: string) => {
@@ -32,19 +52,31 @@ describe('the gateway identity header', () => {
   it('round trip: what the gateway signs for a subgraph, that subgraph reads back', async () => {
     const signer = createIdentitySigner(gateway.privateKey);
     const verify = createIdentityVerifier(gateway.publicKey, 'directory');
-    expect(await verify(await signer.sign(supervisor, 'case 2024-17', 'directory'))).toEqual({ ok: true, identity: supervisor, reason: 'case 2024-17' });
+    expect(await verify(await signer.sign(supervisor, 'case 2024-17', 'directory'))).toEqual({
+      ok: true,
+      identity: supervisor,
+      reason: 'case 2024-17',
+    });
     expect(await verify(await signer.sign(officer, null, 'directory'))).toEqual({ ok: true, identity: officer, reason: null });
-    expect(await verify(await signer.sign(anonymousIdentity, null, 'directory'))).toEqual({ ok: true, identity: anonymousIdentity, reason: null });
+    expect(await verify(await signer.sign(anonymousIdentity, null, 'directory'))).toEqual({
+      ok: true,
+      identity: anonymousIdentity,
+      reason: null,
+    });
     // An empty reason is a reason (the audit log records it), not none.
     expect(await verify(await signer.sign(supervisor, '', 'directory'))).toMatchObject({ ok: true, reason: '' });
   });
 
-  it('is a compact JWS: EdDSA, explicitly typed, kid = the key thumbprint; standard claims, the hub\'s own beside them', async () => {
+  it("is a compact JWS: EdDSA, explicitly typed, kid = the key thumbprint; standard claims, the hub's own beside them", async () => {
     const before = Math.floor(Date.now() / 1000);
     const jws = await createIdentitySigner(gateway.privateKey).sign(supervisor, 'case 2024-17', 'directory');
     expect(jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const { header, payload } = parts(jws);
-    expect(header).toEqual({ alg: 'EdDSA', typ: IDENTITY_TYP, kid: await jose.calculateJwkThumbprint(await jose.exportJWK(gateway.publicKey)) });
+    expect(header).toEqual({
+      alg: 'EdDSA',
+      typ: IDENTITY_TYP,
+      kid: await jose.calculateJwkThumbprint(await jose.exportJWK(gateway.publicKey)),
+    });
     expect(payload).toEqual({
       iss: IDENTITY_ISSUER,
       aud: 'directory',
@@ -60,18 +92,32 @@ describe('the gateway identity header', () => {
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(IDENTITY_TTL_SECONDS).toBe(60);
     // Null fields are absent claims, not nulls.
-    expect(Object.keys(parts(await createIdentitySigner(gateway.privateKey).sign(anonymousIdentity, null, 'audit')).payload).sort()).toEqual(['aud', 'caller_kind', 'exp', 'iat', 'iss', 'roles']);
+    expect(
+      Object.keys(parts(await createIdentitySigner(gateway.privateKey).sign(anonymousIdentity, null, 'audit')).payload).sort(),
+    ).toEqual(['aud', 'caller_kind', 'exp', 'iat', 'iss', 'roles']);
   });
 
   it('any JOSE library verifies it with the public key alone: jose.jwtVerify, from the PEM or the JWKS', async () => {
     const jws = await createIdentitySigner(gateway.privateKey).sign(officer, null, 'directory');
     const fromPem = await jose.jwtVerify(jws, await jose.importSPKI(publicPem, 'EdDSA'), { audience: 'directory' });
-    expect(fromPem.payload).toMatchObject({ sub: 'user-2', hospital_code: '12330502000000019W', roles: ['hospital-officer'], iss: IDENTITY_ISSUER });
+    expect(fromPem.payload).toMatchObject({
+      sub: 'user-2',
+      hospital_code: '12330502000000019W',
+      roles: ['hospital-officer'],
+      iss: IDENTITY_ISSUER,
+    });
     expect(fromPem.protectedHeader.alg).toBe('EdDSA');
-    const fromJwks = await jose.jwtVerify(jws, jose.createLocalJWKSet(await identityJwks(gateway.publicKey)), { audience: 'directory', issuer: IDENTITY_ISSUER, typ: IDENTITY_TYP, algorithms: ['EdDSA'] });
+    const fromJwks = await jose.jwtVerify(jws, jose.createLocalJWKSet(await identityJwks(gateway.publicKey)), {
+      audience: 'directory',
+      issuer: IDENTITY_ISSUER,
+      typ: IDENTITY_TYP,
+      algorithms: ['EdDSA'],
+    });
     expect(fromJwks.payload.aud).toBe('directory');
     // …and refuses it for another audience, the same way ours does.
-    await expect(jose.jwtVerify(jws, await jose.importSPKI(publicPem, 'EdDSA'), { audience: 'audit' })).rejects.toThrow(jose.errors.JWTClaimValidationFailed);
+    await expect(jose.jwtVerify(jws, await jose.importSPKI(publicPem, 'EdDSA'), { audience: 'audit' })).rejects.toThrow(
+      jose.errors.JWTClaimValidationFailed,
+    );
   });
 });
 
@@ -90,7 +136,7 @@ describe('what a subgraph refuses', () => {
     refused(await verify('v1.forged.sig'), /malformed identity header/);
   });
 
-  it('signed with another key (its own kid, or the gateway\'s kid copied)', async () => {
+  it("signed with another key (its own kid, or the gateway's kid copied)", async () => {
     const other = generateKeyPairSync('ed25519').privateKey;
     refused(await verify(await createIdentitySigner(other).sign(supervisor, null, 'directory')), /unknown key/);
     const { payload } = parts(await valid());
@@ -109,7 +155,10 @@ describe('what a subgraph refuses', () => {
   it('a tampered payload (another region, the signature kept), or the signature stripped', async () => {
     const { payload, segments } = parts(await valid());
     expect(payload.region_code).toBe('330500');
-    refused(await verify(`${segments.header}.${b64({ ...payload, region_code: '110000' })}.${segments.signature}`), /bad identity signature/);
+    refused(
+      await verify(`${segments.header}.${b64({ ...payload, region_code: '110000' })}.${segments.signature}`),
+      /bad identity signature/,
+    );
     refused(await verify(`${segments.header}.${segments.payload}.`), /bad identity signature/);
   });
 
@@ -128,9 +177,10 @@ describe('what a subgraph refuses', () => {
     refused(await verify(jws), /identity expired/);
   });
 
-  it('validly signed by the gateway key but not the gateway\'s header: another issuer or typ, no exp', async () => {
+  it("validly signed by the gateway key but not the gateway's header: another issuer or typ, no exp", async () => {
     const { payload } = parts(await valid());
-    const sign = (claims: jose.JWTPayload, typ = IDENTITY_TYP) => new jose.SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ }).sign(gateway.privateKey);
+    const sign = (claims: jose.JWTPayload, typ = IDENTITY_TYP) =>
+      new jose.SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ }).sign(gateway.privateKey);
     refused(await verify(await sign({ ...payload, iss: 'someone-else' })), /issued by "someone-else"/);
     refused(await verify(await sign(payload, 'JWT')), /typ is not hub-identity\+jwt/);
     const { exp: _exp, ...noExp } = payload;

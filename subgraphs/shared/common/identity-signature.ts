@@ -1,7 +1,17 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, errors, exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  exportJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { isHubRole, type HubRole, type Identity } from './identity.js';
 
 /**
@@ -66,7 +76,7 @@ function identityClaims(identity: Identity, reason: string | null): IdentityClai
 function identityFrom(payload: JWTPayload): Identity {
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const kind = payload.caller_kind === 'user' || payload.caller_kind === 'machine' ? payload.caller_kind : 'anonymous';
-  const roles = Array.isArray(payload.roles) ? (payload.roles.filter((r) => typeof r === 'string' && isHubRole(r)) as HubRole[]) : [];
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is HubRole => typeof r === 'string' && isHubRole(r)) : [];
   return Object.freeze({
     subject: str(payload.sub),
     clientId: str(payload.client_id),
@@ -78,7 +88,8 @@ function identityFrom(payload: JWTPayload): Identity {
 }
 
 function assertEd25519(key: KeyObject, type: 'private' | 'public') {
-  if (key.type !== type || key.asymmetricKeyType !== 'ed25519') throw new Error(`the gateway identity key must be an Ed25519 ${type} key (got ${key.asymmetricKeyType ?? key.type} ${key.type})`);
+  if (key.type !== type || key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`the gateway identity key must be an Ed25519 ${type} key (got ${key.asymmetricKeyType ?? key.type} ${key.type})`);
 }
 
 /**
@@ -123,7 +134,7 @@ export function createIdentitySigner(privateKey: KeyObject, ttlSeconds = IDENTIT
           .setExpirationTime(iat + ttlSeconds)
           .sign(privateKey),
       );
-      if (!perIdentity) cache.set(identity, (perIdentity = new Map()));
+      if (!perIdentity) cache.set(identity, (perIdentity = new Map<string, { header: Promise<string>; renewAt: number }>()));
       const entry = { header, renewAt: now + (ttlSeconds * 1000) / 2 };
       perIdentity.set(key, entry);
       const entries = perIdentity;
@@ -155,11 +166,20 @@ export function createIdentityVerifier(publicKey: KeyObject, audience: string, m
     }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(value, await keys, { algorithms: [IDENTITY_ALG], typ: IDENTITY_TYP, issuer: IDENTITY_ISSUER, audience, requiredClaims: ['exp'] }));
+      ({ payload } = await jwtVerify(value, await keys, {
+        algorithms: [IDENTITY_ALG],
+        typ: IDENTITY_TYP,
+        issuer: IDENTITY_ISSUER,
+        audience,
+        requiredClaims: ['exp'],
+      }));
     } catch (err) {
       return { ok: false, reason: refusalReason(err, value) };
     }
-    const vouched: VouchedRequest = { identity: identityFrom(payload), reason: typeof payload.unmask_reason === 'string' ? payload.unmask_reason : null };
+    const vouched: VouchedRequest = {
+      identity: identityFrom(payload),
+      reason: typeof payload.unmask_reason === 'string' ? payload.unmask_reason : null,
+    };
     if (verified.size >= maxCached) verified.delete(verified.keys().next().value!);
     verified.set(value, { vouched, exp: payload.exp! });
     return { ok: true, ...vouched };
@@ -193,7 +213,8 @@ function headerOf(jws: string): Record<string, unknown> | undefined {
 }
 
 /** PEM text, or base64 of it (handy in env files), into a key. */
-const pem = (value: string) => (value.includes('-----BEGIN') ? value.replaceAll('\\n', '\n') : Buffer.from(value, 'base64').toString('utf8'));
+const pem = (value: string) =>
+  value.includes('-----BEGIN') ? value.replaceAll('\\n', '\n') : Buffer.from(value, 'base64').toString('utf8');
 
 export const DEV_IDENTITY_KEY_PATH = '.data/identity/gateway-ed25519.pem';
 
@@ -219,7 +240,8 @@ export function loadSigningKey(env: IdentityKeySettings): KeyObject {
 export function loadVerificationKey(env: IdentityKeySettings): KeyObject {
   if (env.HUB_IDENTITY_PUBLIC_KEY) return createPublicKey(pem(env.HUB_IDENTITY_PUBLIC_KEY));
   if (env.HUB_IDENTITY_PRIVATE_KEY) return createPublicKey(pem(env.HUB_IDENTITY_PRIVATE_KEY));
-  if (env.NODE_ENV === 'production') throw new Error('HUB_IDENTITY_PUBLIC_KEY is required in production (the gateway key\'s public half, PEM)');
+  if (env.NODE_ENV === 'production')
+    throw new Error("HUB_IDENTITY_PUBLIC_KEY is required in production (the gateway key's public half, PEM)");
   return createPublicKey(developmentKey(env.HUB_IDENTITY_KEY_PATH ?? DEV_IDENTITY_KEY_PATH));
 }
 

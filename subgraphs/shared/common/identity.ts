@@ -40,17 +40,19 @@ export const anonymousIdentity: Identity = Object.freeze({
   subject: null,
   clientId: null,
   kind: 'anonymous',
-  roles: Object.freeze([]) as readonly HubRole[],
+  roles: Object.freeze([]),
   regionCode: null,
   hospitalCode: null,
-}) as Identity;
+});
 
 /** The part of a verified access token the hub reads (Keycloak's shape). */
 export interface TokenClaims {
   sub?: unknown;
   azp?: unknown;
-  realm_access?: { roles?: unknown } | unknown;
-  resource_access?: Record<string, { roles?: unknown } | undefined> | unknown;
+  /** `{ roles: [...] }` in Keycloak's tokens; anything else is read as no roles. */
+  realm_access?: unknown;
+  /** `{ <client>: { roles: [...] } }` in Keycloak's tokens; anything else is read as no roles. */
+  resource_access?: unknown;
   region_code?: unknown;
   hospital_code?: unknown;
   [claim: string]: unknown;
@@ -68,7 +70,7 @@ const USCC = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 export function identityFromClaims(claims: TokenClaims, audience: string): { identity: Identity } | { reason: string } {
   const realm = (claims.realm_access ?? {}) as { roles?: unknown };
   const resource = ((claims.resource_access ?? {}) as Record<string, { roles?: unknown } | undefined>)[audience] ?? {};
-  const roles = [...new Set([...strings(realm.roles), ...strings(resource.roles)].filter(isHubRole))].sort() as HubRole[];
+  const roles = [...new Set([...strings(realm.roles), ...strings(resource.roles)].filter(isHubRole))].sort();
   if (roles.length === 0) return { reason: 'token carries no hub role' };
   const admin = roles.filter((r) => (adminRoles as readonly string[]).includes(r));
   if (admin.length > 0 && roles.length > 1) return { reason: `role separation: ${roles.join(', ')} may not be combined` };

@@ -23,12 +23,20 @@ describe('logger (pino)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.line).not.toContain('\n');
     const [entry] = parsed();
-    expect(entry).toEqual({ time: expect.any(String), level: 'info', msg: 'operation', service: 'gateway', requestId: 'req-1', operationName: 'Q', durationMs: 1.5 });
+    expect(entry).toEqual({
+      time: expect.any(String),
+      level: 'info',
+      msg: 'operation',
+      service: 'gateway',
+      requestId: 'req-1',
+      operationName: 'Q',
+      durationMs: 1.5,
+    });
     expect(new Date(entry!.time as string).toISOString()).toBe(entry!.time);
     expect(lines[0]!.level).toBe('info');
   });
 
-  it('writes each key once: a child\'s field replaces its parent\'s, a call\'s field the bound one', () => {
+  it("writes each key once: a child's field replaces its parent's, a call's field the bound one", () => {
     const { log, lines, parsed } = capture('debug', { service: 'hub' });
     const directory = log.child({ service: 'directory' });
     directory.info('subgraph listening', { url: 'http://127.0.0.1:4001/graphql' });
@@ -36,7 +44,10 @@ describe('logger (pino)', () => {
     const keyCount = (line: string, key: string) => line.split(`"${key}":`).length - 1;
     expect(lines.map(({ line }) => keyCount(line, 'service'))).toEqual([1, 1]);
     expect(keyCount(lines[1]!.line, 'requestId')).toBe(1);
-    expect(parsed().map((e) => [e.service, e.requestId])).toEqual([['directory', undefined], ['directory-2', 'r2']]);
+    expect(parsed().map((e) => [e.service, e.requestId])).toEqual([
+      ['directory', undefined],
+      ['directory-2', 'r2'],
+    ]);
   });
 
   it('drops lines below its level and says which levels it writes', () => {
@@ -45,7 +56,10 @@ describe('logger (pino)', () => {
     log.info('no');
     log.warn('yes');
     log.error('yes too');
-    expect(parsed().map((e) => [e.level, e.msg])).toEqual([['warn', 'yes'], ['error', 'yes too']]);
+    expect(parsed().map((e) => [e.level, e.msg])).toEqual([
+      ['warn', 'yes'],
+      ['error', 'yes too'],
+    ]);
     expect([log.enabled('debug'), log.enabled('info'), log.enabled('warn'), log.enabled('error')]).toEqual([false, false, true, true]);
     const silent = capture('silent');
     silent.log.error('nothing');
@@ -58,7 +72,12 @@ describe('logger (pino)', () => {
     const err = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', meta: { row: { idCardNumber: ID_CARD } } });
     log.error('database unavailable', { err, cause: new TypeError('bad') });
     const [entry] = parsed();
-    expect(entry!.err).toEqual({ name: 'Error', message: 'connect ECONNREFUSED', code: 'ECONNREFUSED', stack: expect.stringContaining('Error: connect ECONNREFUSED') });
+    expect(entry!.err).toEqual({
+      name: 'Error',
+      message: 'connect ECONNREFUSED',
+      code: 'ECONNREFUSED',
+      stack: expect.stringContaining('Error: connect ECONNREFUSED'),
+    });
     expect(entry!.cause).toEqual({ name: 'TypeError', message: 'bad', stack: expect.stringContaining('TypeError: bad') });
   });
 
@@ -87,10 +106,15 @@ describe('logger (pino)', () => {
 
   it('keeps the arguments of a Prisma validation error (personal data) out of its message and stack', async () => {
     // A real Prisma client (the directory's); validation fails before any connection is made.
-    const db = await openSubgraphDb(subgraphNamed('directory'), { databaseUrl: 'postgresql://postgres@127.0.0.1:1/nowhere', db: { connectionTimeoutMillis: 200 } });
+    const db = await openSubgraphDb(subgraphNamed('directory'), {
+      databaseUrl: 'postgresql://postgres@127.0.0.1:1/nowhere',
+      db: { connectionTimeoutMillis: 200 },
+    });
     let err: unknown;
     try {
-      await (db.client as { staff: { create(args: unknown): Promise<unknown> } }).staff.create({ data: { name: NAME, idCardNumber: ID_CARD, phone: PHONE } });
+      await (db.client as { staff: { create(args: unknown): Promise<unknown> } }).staff.create({
+        data: { name: NAME, idCardNumber: ID_CARD, phone: PHONE },
+      });
     } catch (e) {
       err = e;
     } finally {
@@ -110,11 +134,22 @@ describe('logger (pino)', () => {
   it('writes errors to stderr and everything else to stdout by default', () => {
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', "import { createLogger } from '#common/logger.js'; const log = createLogger({ level: 'debug' }); log.info('to stdout'); log.warn('also stdout'); log.error('to stderr', { phone: '13912345678' });"],
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "import { createLogger } from '#common/logger.js'; const log = createLogger({ level: 'debug' }); log.info('to stdout'); log.warn('also stdout'); log.error('to stderr', { phone: '13912345678' });",
+      ],
       { encoding: 'utf8' },
     );
     expect(child.status).toBe(0);
-    const read = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const read = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(read(child.stdout).map((e) => e.msg)).toEqual(['to stdout', 'also stdout']);
     expect(read(child.stderr)).toEqual([{ time: expect.any(String), level: 'error', msg: 'to stderr', phone: REDACTED }]);
   });

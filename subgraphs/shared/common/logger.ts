@@ -45,7 +45,9 @@ export const REDACTED = '[REDACTED]';
 export const REDACT_PATHS: string[] = [
   ...PERSONAL_KEYS,
   ...CLIENT_DATA_FIELDS.flatMap((field) =>
-    PERSONAL_KEYS.flatMap((key) => Array.from({ length: WILDCARD_DEPTH + 1 }, (_, depth) => [field, ...Array<string>(depth).fill('*'), key].join('.'))),
+    PERSONAL_KEYS.flatMap((key) =>
+      Array.from({ length: WILDCARD_DEPTH + 1 }, (_, depth) => [field, ...Array<string>(depth).fill('*'), key].join('.')),
+    ),
   ),
 ];
 
@@ -134,7 +136,8 @@ function bound(root: Pino, bindings: Record<string, unknown>): Logger {
   const overlaps = (fields: Record<string, unknown>) => keys.length > 0 && keys.some((k) => k in fields);
   const write = (method: Method) => (msg: string, fields?: Record<string, unknown>) => {
     if (!fields) p[method](msg);
-    else if (overlaps(fields)) root[method]({ ...bindings, ...fields }, msg); // rare: a call restating a bound field
+    else if (overlaps(fields))
+      root[method]({ ...bindings, ...fields }, msg); // rare: a call restating a bound field
     else p[method](fields, msg);
   };
   return {

@@ -25,7 +25,9 @@ export function requestLoggingPlugin<TContext extends BaseContext & { log: Logge
             errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
           };
           if (errors?.length) {
-            const subgraphs = [...new Set(errors.map((e) => e.extensions?.[SERVICE_NAME_EXTENSION]).filter((name) => typeof name === 'string'))];
+            const subgraphs = [
+              ...new Set(errors.map((e) => e.extensions?.[SERVICE_NAME_EXTENSION]).filter((name) => typeof name === 'string')),
+            ];
             log.warn('operation failed', subgraphs.length ? { ...fields, subgraphs } : fields);
           } else log[successLevel]('operation', fields);
         },

@@ -33,8 +33,11 @@ export interface HubSubgraphDeclaration<TClient extends PrismaLike, TContext ext
 }
 
 /** A hub subgraph as the registry, the tooling and the platform see it. */
-export interface HubSubgraph<TClient extends PrismaLike = PrismaLike, TContext extends RequestContext = RequestContext, N extends string = string>
-  extends SubgraphDefinition<TClient, TContext> {
+export interface HubSubgraph<
+  TClient extends PrismaLike = PrismaLike,
+  TContext extends RequestContext = RequestContext,
+  N extends string = string,
+> extends SubgraphDefinition<TClient, TContext> {
   name: N;
   database: boolean;
   models: Record<string, string>;
@@ -74,7 +77,9 @@ function generatedClient<TClient>(name: string, paths: SubgraphPaths): (adapter:
     try {
       module = (await import(pathToFileURL(paths.prismaClient).href)) as typeof module;
     } catch (err) {
-      throw new Error(`subgraph ${name}: its Prisma client is not generated (${paths.prismaClient}); run \`npm run generate\``, { cause: err });
+      throw new Error(`subgraph ${name}: its Prisma client is not generated (${paths.prismaClient}); run \`npm run generate\``, {
+        cause: err,
+      });
     }
     return new module.PrismaClient({ adapter });
   };

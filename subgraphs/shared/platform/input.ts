@@ -1,11 +1,12 @@
 import { badInput } from '#common/errors.js';
+import { hasControlCharacters } from '#common/text.js';
 
 /** Trimmed, non-empty text of bounded length; control characters are refused. */
 export function text(field: string, value: string, max = 200): string {
   const trimmed = value.trim();
   if (trimmed.length === 0) throw badInput(field, `${field} must not be empty`);
   if (trimmed.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw badInput(field, `${field} contains control characters`);
+  if (hasControlCharacters(trimmed)) throw badInput(field, `${field} contains control characters`);
   return trimmed;
 }
 

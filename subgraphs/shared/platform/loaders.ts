@@ -86,11 +86,17 @@ export function nestedConnections<T, W extends object>(db: SqlDb, spec: NestedCo
   const keyOf = (row: T) => keyText((row as Record<string, unknown>)[spec.key]);
 
   const pages = new DataLoader<PageRequest<W>, T[], string>(
-    perGroup((r) => `${r.whereKey}\0${r.first}`, (group) => selectPages<T, W>(db, models, model, spec, group)),
+    perGroup(
+      (r) => `${r.whereKey}\0${r.first}`,
+      (group) => selectPages<T, W>(db, models, model, spec, group),
+    ),
     { ...batchOptions, cacheKeyFn: (r) => `${r.whereKey}\0${r.first}\0${r.parent}\0${r.after === null ? '' : keyText(r.after)}` },
   );
   const totals = new DataLoader<Pick<PageRequest<W>, 'parent' | 'where' | 'whereKey'>, number, string>(
-    perGroup((r) => r.whereKey, (group) => countPerParent(db, models, model, spec, group)),
+    perGroup(
+      (r) => r.whereKey,
+      (group) => countPerParent(db, models, model, spec, group),
+    ),
     { ...batchOptions, cacheKeyFn: (r) => `${r.whereKey}\0${r.parent}` },
   );
 
@@ -146,7 +152,8 @@ function childCondition<W extends object>(compiler: WhereCompiler, spec: NestedC
  * An array parameter whose element type PostgreSQL infers from a typed NULL (`COALESCE($n,
  * ARRAY[(NULL::table).column])` is never NULL, and gives $n the column's array type), or text.
  */
-const typed = (param: string, typedNull: string | undefined) => (typedNull ? `COALESCE(${param}, ARRAY[${typedNull}])` : `${param}::text[]`);
+const typed = (param: string, typedNull: string | undefined) =>
+  typedNull ? `COALESCE(${param}, ARRAY[${typedNull}])` : `${param}::text[]`;
 
 const selectList = (model: ModelInfo, alias: string) =>
   [...model.scalars.values()]
@@ -161,7 +168,13 @@ const selectList = (model: ModelInfo, alias: string) =>
 // `__ord` cannot collide with a field: Prisma field names start with a letter.
 const ORD = '__ord';
 
-async function selectPages<T, W extends object>(db: SqlDb, models: ModelMap, model: ModelInfo, spec: NestedConnectionSpec<W>, requests: PageRequest<W>[]): Promise<T[][]> {
+async function selectPages<T, W extends object>(
+  db: SqlDb,
+  models: ModelMap,
+  model: ModelInfo,
+  spec: NestedConnectionSpec<W>,
+  requests: PageRequest<W>[],
+): Promise<T[][]> {
   const compiler = new WhereCompiler(models);
   const { alias, cond, parentType } = childCondition(compiler, spec, requests[0]!.where);
   const key = model.scalars.get(spec.key)!;
@@ -185,7 +198,13 @@ async function selectPages<T, W extends object>(db: SqlDb, models: ModelMap, mod
   return out;
 }
 
-async function countPerParent<W extends object>(db: SqlDb, models: ModelMap, model: ModelInfo, spec: NestedConnectionSpec<W>, requests: { parent: string; where: W }[]): Promise<number[]> {
+async function countPerParent<W extends object>(
+  db: SqlDb,
+  models: ModelMap,
+  model: ModelInfo,
+  spec: NestedConnectionSpec<W>,
+  requests: { parent: string; where: W }[],
+): Promise<number[]> {
   const compiler = new WhereCompiler(models);
   const { alias, cond, parentType } = childCondition(compiler, spec, requests[0]!.where);
   const parents = typed(compiler.param(requests.map((r) => r.parent)), parentType);

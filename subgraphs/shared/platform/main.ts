@@ -19,19 +19,21 @@ export interface SubgraphConfig extends Pick<SubgraphRuntimeOptions, 'databaseUr
 export function loadSubgraphConfig(def: AnySubgraph, source: Record<string, string | undefined>): SubgraphConfig {
   const prefix = def.name.toUpperCase();
   const config = parseConfig(
-    z.object({
-      NODE_ENV: env.nodeEnv(),
-      LOG_LEVEL: env.logLevel(),
-      HOST: z.string().default('127.0.0.1'),
-      [`${prefix}_PORT`]: env.port(def.port),
-      [`${prefix}_DATABASE_URL`]: env.url().optional(),
-      DATABASE_URL: env.url().optional(),
-      DB_POOL_SIZE: env.int(10, 1),
-      ...identityKeyVariables,
-    }).refine((c) => (c as Record<string, unknown>)[`${prefix}_DATABASE_URL`] ?? c.DATABASE_URL, {
-      message: `set ${prefix}_DATABASE_URL or DATABASE_URL (or use npm start for the embedded database)`,
-      path: ['DATABASE_URL'],
-    }),
+    z
+      .object({
+        NODE_ENV: env.nodeEnv(),
+        LOG_LEVEL: env.logLevel(),
+        HOST: z.string().default('127.0.0.1'),
+        [`${prefix}_PORT`]: env.port(def.port),
+        [`${prefix}_DATABASE_URL`]: env.url().optional(),
+        DATABASE_URL: env.url().optional(),
+        DB_POOL_SIZE: env.int(10, 1),
+        ...identityKeyVariables,
+      })
+      .refine((c) => (c as Record<string, unknown>)[`${prefix}_DATABASE_URL`] ?? c.DATABASE_URL, {
+        message: `set ${prefix}_DATABASE_URL or DATABASE_URL (or use npm start for the embedded database)`,
+        path: ['DATABASE_URL'],
+      }),
     source,
   );
   const own = config as Record<string, unknown>;

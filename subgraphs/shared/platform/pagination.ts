@@ -48,12 +48,7 @@ export function decodeCursor(cursor: string, field = 'after'): string {
 }
 
 /** Build the connection from rows fetched with `take = first + 1`, ordered by `keyOf`. */
-export function toConnection<T>(
-  rows: T[],
-  page: Page,
-  keyOf: (row: T) => string,
-  count: () => Promise<number>,
-): Connection<T> {
+export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string, count: () => Promise<number>): Connection<T> {
   const nodes = rows.slice(0, page.first);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   let counted: Promise<number> | undefined;

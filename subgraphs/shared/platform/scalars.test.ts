@@ -33,11 +33,12 @@ describe('DateTime (graphql-scalars)', () => {
   });
 
   it('refuses anything else as BAD_USER_INPUT', () => {
-    for (const bad of ['2024-13-01', 'June 1 2024', '1', '', 1717228800000, null]) expect(codeOf(() => DateTimeScalar.parseValue(bad))).toBe('BAD_USER_INPUT');
+    for (const bad of ['2024-13-01', 'June 1 2024', '1', '', 1717228800000, null])
+      expect(codeOf(() => DateTimeScalar.parseValue(bad))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => DateTimeScalar.parseLiteral(parseValue('12'), {}))).toBe('BAD_USER_INPUT');
   });
 
-  it('keeps the SDL\'s description of the scalar in the served subgraph schema', () => {
+  it("keeps the SDL's description of the scalar in the served subgraph schema", () => {
     const directory = subgraphNamed('directory');
     const schema = buildSubgraphSchema({ typeDefs: directory.typeDefs, resolvers: directory.resolvers as never });
     expect(schema.getType('DateTime')?.description).toBe('An ISO 8601 timestamp.');
@@ -58,12 +59,15 @@ describe('JSON (graphql-scalars), for evidence', () => {
   it('carries any JSON value through a schema, from variables and from literals', async () => {
     const schema = buildSubgraphSchema({
       typeDefs: parse('scalar JSON\ntype Query { echo(evidence: JSON): JSON }'),
-      resolvers: { JSON: JSONScalar, Query: { echo: (_: unknown, args: { evidence: unknown }) => args.evidence } } as never,
+      resolvers: { JSON: JSONScalar, Query: { echo: (_: unknown, args: { evidence: unknown }) => args.evidence } },
     });
     const evidence = { invoice: 'No. 42', amounts: ['12.30', 4], signed: true, note: null };
     const fromVariables = await graphql({ schema, source: 'query ($e: JSON) { echo(evidence: $e) }', variableValues: { e: evidence } });
     expect(fromVariables).toEqual({ data: { echo: evidence } });
-    const fromLiteral = await graphql({ schema, source: '{ echo(evidence: { invoice: "No. 42", amounts: ["12.30", 4], signed: true, note: null }) }' });
+    const fromLiteral = await graphql({
+      schema,
+      source: '{ echo(evidence: { invoice: "No. 42", amounts: ["12.30", 4], signed: true, note: null }) }',
+    });
     expect(JSON.parse(JSON.stringify(fromLiteral))).toEqual({ data: { echo: evidence } });
   });
 });

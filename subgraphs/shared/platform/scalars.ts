@@ -11,9 +11,17 @@ const invalid = (message: string) => new GraphQLError(message, { extensions: { c
  * past 15–17 digits, and its USCurrency is integer cents of one currency; none keeps a decimal
  * exact as a string from the database to the client.
  */
+/** Prisma's Decimal, a number or a string, as its exact decimal text (Decimal.toString never rounds). */
+const decimalText = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'bigint'
+      ? String(value)
+      : (value as { toString(): string }).toString();
+
 export const DecimalScalar = new GraphQLScalarType<string | null, string>({
   name: 'Decimal',
-  serialize: (value) => (value === null || value === undefined ? null : String(value)) as string,
+  serialize: (value) => (value === null || value === undefined ? null : decimalText(value)) as string,
   parseValue: (value) => {
     const text = typeof value === 'number' ? String(value) : value;
     if (typeof text !== 'string' || !DECIMAL.test(text)) throw invalid('Decimal must be a number string like "12.34"');
@@ -59,9 +67,10 @@ const undescribed = { description: undefined, specifiedByURL: undefined };
 export const DateTimeScalar = new GraphQLScalarType<Date | null, string>({
   ...rfc3339,
   ...undescribed,
-  serialize: (value) => (rfc3339.serialize(value) as Date).toISOString(),
+  serialize: (value) => rfc3339.serialize(value).toISOString(),
   parseValue: (value) => dateTimeInput(() => rfc3339.parseValue(value), value),
-  parseLiteral: (ast: ValueNode, variables) => dateTimeInput(() => rfc3339.parseLiteral(ast, variables), ast.kind === Kind.STRING ? ast.value : undefined),
+  parseLiteral: (ast: ValueNode, variables) =>
+    dateTimeInput(() => rfc3339.parseLiteral(ast, variables), ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 /** Any JSON value (graphql-scalars, ECMA-404), for free-form payloads such as a finding's `evidence`. */

@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
-  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -57,7 +59,7 @@ export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
   seed?: SubgraphSeed;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph, whatever its client and context types (test and benchmark subgraphs too)
 export type AnySubgraph = SubgraphDefinition<any, any>;
 
 export interface SubgraphRuntimeOptions {
@@ -83,7 +85,10 @@ export function createSubgraphApollo<TClient, TContext extends RequestContext>(
   opts: { log: Logger; development: boolean; inlineTrace?: boolean; plugins?: ApolloServerPlugin<TContext>[] },
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
-    schema: applyAccessRules(buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }), def.access),
+    schema: applyAccessRules(
+      buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+      def.access,
+    ),
     introspection: opts.development,
     stopOnTerminationSignals: false, // the process owner stops us, in order
     stringifyResult: compactJson,
@@ -129,7 +134,8 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
     log,
     admit: async (req, _body, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
-      const result = !header && opts.acceptUnsigned ? ({ ok: true, identity: anonymousIdentity, reason: null } as const) : await verifyIdentity(header);
+      const result =
+        !header && opts.acceptUnsigned ? ({ ok: true, identity: anonymousIdentity, reason: null } as const) : await verifyIdentity(header);
       if (result.ok) {
         vouched.set(req, result);
         return undefined;
@@ -145,7 +151,12 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
     routes: {
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', service: def.name }),
       '/readyz': async (_req, res) => {
-        const ok = db.pool ? await db.pool.query('SELECT 1').then(() => true, () => false) : true;
+        const ok = db.pool
+          ? await db.pool.query('SELECT 1').then(
+              () => true,
+              () => false,
+            )
+          : true;
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', service: def.name });
       },
     },
@@ -181,7 +192,13 @@ export async function openSubgraphDb<TClient, TContext extends RequestContext>(
   opts: Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'poolSize' | 'db'>,
 ): Promise<Db<Client<TClient>>> {
   if (!def.createClient) {
-    return { client: undefined as unknown as Client<TClient>, schema: def.name, pool: undefined as unknown as Db<TClient>['pool'], stats: { statements: 0 }, close: async () => undefined };
+    return {
+      client: undefined as unknown as Client<TClient>,
+      schema: def.name,
+      pool: undefined as unknown as Db<TClient>['pool'],
+      stats: { statements: 0 },
+      close: async () => undefined,
+    };
   }
   if (!opts.databaseUrl) throw new Error(`subgraph ${def.name} needs a database URL`);
   return createDb(def.createClient, { url: opts.databaseUrl, schema: def.name, poolSize: opts.poolSize, ...opts.db });

@@ -43,10 +43,7 @@ interface UserReference {
   yearsOfEmployment?: number;
 }
 
-type ProductReference =
-  | { id: string }
-  | { sku: string; package: string }
-  | { sku: string; variation: { id: string } };
+type ProductReference = { id: string } | { sku: string; package: string } | { sku: string; variation: { id: string } };
 
 const deprecatedProduct: DeprecatedProductRecord = {
   sku: 'apollo-federation-v1',

@@ -9,9 +9,7 @@ import { suitePaths } from '../suite.js';
  * @apollo/federation-subgraph-compatibility-tests/dist/subgraphs/users), ported onto the hub's
  * platform so it runs in-process on port 0. Its SDL is read from the suite package as is.
  */
-const users = [
-  { email: 'support@apollographql.com', name: 'Apollo Studio Support', totalProductsCreated: 10, yearsOfEmployment: 10 },
-];
+const users = [{ email: 'support@apollographql.com', name: 'Apollo Studio Support', totalProductsCreated: 10, yearsOfEmployment: 10 }];
 
 const resolvers: GraphQLResolverMap<RequestContext> = {
   User: {

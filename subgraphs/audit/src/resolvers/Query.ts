@@ -16,13 +16,25 @@ export const Query: QueryResolvers = {
     const checkpointSeq = result.checkpoint ? String(result.checkpoint.upToSeq) : null;
     if (result.ok) {
       return {
-        ok: true, rows: result.rows, headSeq: result.head ? String(result.head.seq) : null, headHash: result.head?.hash ?? null,
-        checkpointSeq, firstBadSeq: null, problem: null, checkedAt: new Date(),
+        ok: true,
+        rows: result.rows,
+        headSeq: result.head ? String(result.head.seq) : null,
+        headHash: result.head?.hash ?? null,
+        checkpointSeq,
+        firstBadSeq: null,
+        problem: null,
+        checkedAt: new Date(),
       };
     }
     return {
-      ok: false, rows: result.rows, headSeq: null, headHash: null,
-      checkpointSeq, firstBadSeq: String(result.firstBadSeq), problem: PROBLEMS[result.problem], checkedAt: new Date(),
+      ok: false,
+      rows: result.rows,
+      headSeq: null,
+      headHash: null,
+      checkpointSeq,
+      firstBadSeq: String(result.firstBadSeq),
+      problem: PROBLEMS[result.problem],
+      checkedAt: new Date(),
     };
   },
 };

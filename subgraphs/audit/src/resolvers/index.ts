@@ -4,6 +4,7 @@ import { AuditEntry } from './AuditEntry.js';
 import { Query } from './Query.js';
 
 export const resolvers: Resolvers = {
-  Query, AuditEntry,
+  Query,
+  AuditEntry,
   DateTime: DateTimeScalar,
 };

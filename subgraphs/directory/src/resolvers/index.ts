@@ -10,7 +10,14 @@ import { Staff } from './Staff.js';
 import { Supplier } from './Supplier.js';
 
 export const resolvers: Resolvers = {
-  Query, Mutation, Region, Hospital, Department, Staff, Supplier, Product,
+  Query,
+  Mutation,
+  Region,
+  Hospital,
+  Department,
+  Staff,
+  Supplier,
+  Product,
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
 };

@@ -12,11 +12,28 @@ export interface DirectoryFacts {
   products: { code: string; kind: string; supplierUscc: string }[];
 }
 
-const LEVEL_MIX = [['LEVEL_3', 4], ['LEVEL_2', 16], ['LEVEL_1', 40]] as const;
+const LEVEL_MIX = [
+  ['LEVEL_3', 4],
+  ['LEVEL_2', 16],
+  ['LEVEL_1', 40],
+] as const;
 const STAFF_WEIGHT = { LEVEL_3: 2000, LEVEL_2: 700, LEVEL_1: 180 } as const;
 const DEPARTMENTS = { LEVEL_3: 30, LEVEL_2: 18, LEVEL_1: 8 } as const;
-const ROLE_MIX = [['DOCTOR', 35], ['NURSE', 45], ['PHARMACIST', 5], ['TECHNICIAN', 10], ['ADMIN', 4], ['LEADER', 1]] as const;
-const SUPPLIER_MIX = [['PHARMA', 45], ['CONSUMABLE', 25], ['DEVICE', 15], ['CONSTRUCTION', 7], ['SERVICE', 8]] as const;
+const ROLE_MIX = [
+  ['DOCTOR', 35],
+  ['NURSE', 45],
+  ['PHARMACIST', 5],
+  ['TECHNICIAN', 10],
+  ['ADMIN', 4],
+  ['LEADER', 1],
+] as const;
+const SUPPLIER_MIX = [
+  ['PHARMA', 45],
+  ['CONSUMABLE', 25],
+  ['DEVICE', 15],
+  ['CONSTRUCTION', 7],
+  ['SERVICE', 8],
+] as const;
 const BIRTH_DAYS = 14_600; // forty years of birth dates, 1960–1999
 
 const personName = (rng: Rng) => rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.6) ? rng.pick(GIVEN) : '');
@@ -59,16 +76,50 @@ export const directorySeed: SubgraphSeed = {
     let staffIndex = 0;
     cities.forEach((city: CityPlan, c) => {
       const levels = LEVEL_MIX.flatMap(([level, n]) => Array.from({ length: n }, () => level));
-      const staffCounts = apportion(PER_CITY.staff, levels.map((l) => STAFF_WEIGHT[l] * (0.8 + rng.next() * 0.4)));
+      const staffCounts = apportion(
+        PER_CITY.staff,
+        levels.map((l) => STAFF_WEIGHT[l] * (0.8 + rng.next() * 0.4)),
+      );
       levels.forEach((level, h) => {
         const district = city.districts[h % city.districts.length]!;
         const isPublic = level !== 'LEVEL_1' || rng.chance(0.7);
-        const code = makeUscc({ registrationDept: isPublic ? '1' : '5', category: '2', regionCode: district.code, serial: c * 1_000 + h + 1 });
-        const type = level === 'LEVEL_1' ? 'PRIMARY' : rng.weighted([['GENERAL', 6], ['TCM', 2], ['MATERNAL_CHILD', 1], ['SPECIALIST', 1]] as const);
-        const suffix = { GENERAL: '人民医院', TCM: '中医院', MATERNAL_CHILD: '妇幼保健院', SPECIALIST: '专科医院', PRIMARY: '社区卫生服务中心' }[type];
+        const code = makeUscc({
+          registrationDept: isPublic ? '1' : '5',
+          category: '2',
+          regionCode: district.code,
+          serial: c * 1_000 + h + 1,
+        });
+        const type =
+          level === 'LEVEL_1'
+            ? 'PRIMARY'
+            : rng.weighted([
+                ['GENERAL', 6],
+                ['TCM', 2],
+                ['MATERNAL_CHILD', 1],
+                ['SPECIALIST', 1],
+              ] as const);
+        const suffix = {
+          GENERAL: '人民医院',
+          TCM: '中医院',
+          MATERNAL_CHILD: '妇幼保健院',
+          SPECIALIST: '专科医院',
+          PRIMARY: '社区卫生服务中心',
+        }[type];
         const name = `${district.name}第${h + 1}${suffix}`;
         const beds = level === 'LEVEL_3' ? rng.int(800, 2500) : level === 'LEVEL_2' ? rng.int(200, 800) : rng.int(20, 150);
-        hospitals.push([code, name, level, rng.pick(['甲', '乙']), isPublic ? 'PUBLIC' : 'PRIVATE', type, district.code, `${city.name}${district.name}某路${h + 1}号`, beds, now, now]);
+        hospitals.push([
+          code,
+          name,
+          level,
+          rng.pick(['甲', '乙']),
+          isPublic ? 'PUBLIC' : 'PRIVATE',
+          type,
+          district.code,
+          `${city.name}${district.name}某路${h + 1}号`,
+          beds,
+          now,
+          now,
+        ]);
         facts.hospitals.push({ code, regionCode: district.code, level });
 
         const deptIds: string[] = [];
@@ -79,15 +130,51 @@ export const directorySeed: SubgraphSeed = {
         }
         for (let s = 0; s < staffCounts[h]!; s++, staffIndex++) {
           const role = rng.weighted(ROLE_MIX);
-          const idCard = makeIdCard({ regionCode: district.code, birthDate: birthDate(staffIndex), sequence: Math.floor(staffIndex / BIRTH_DAYS) % 1000 });
+          const idCard = makeIdCard({
+            regionCode: district.code,
+            birthDate: birthDate(staffIndex),
+            sequence: Math.floor(staffIndex / BIRTH_DAYS) % 1000,
+          });
           const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
-          staff.push([rng.uuid(), code, rng.pick(deptIds), `E${String(s + 1).padStart(5, '0')}`, personName(rng), idCard, phone, role, rng.pick(TITLES[role]!), now, now]);
+          staff.push([
+            rng.uuid(),
+            code,
+            rng.pick(deptIds),
+            `E${String(s + 1).padStart(5, '0')}`,
+            personName(rng),
+            idCard,
+            phone,
+            role,
+            rng.pick(TITLES[role]!),
+            now,
+            now,
+          ]);
         }
       });
     });
-    await ctx.load('hospital', ['code', 'name', 'level', 'grade', 'ownership', 'type', 'region_code', 'address', 'bed_count', 'created_at', 'updated_at'], hospitals);
+    await ctx.load(
+      'hospital',
+      ['code', 'name', 'level', 'grade', 'ownership', 'type', 'region_code', 'address', 'bed_count', 'created_at', 'updated_at'],
+      hospitals,
+    );
     await ctx.load('department', ['id', 'hospital_code', 'name', 'specialty', 'created_at', 'updated_at'], departments);
-    await ctx.load('staff', ['id', 'hospital_code', 'department_id', 'employee_no', 'name', 'id_card_number', 'phone', 'role', 'title', 'created_at', 'updated_at'], staff);
+    await ctx.load(
+      'staff',
+      [
+        'id',
+        'hospital_code',
+        'department_id',
+        'employee_no',
+        'name',
+        'id_card_number',
+        'phone',
+        'role',
+        'title',
+        'created_at',
+        'updated_at',
+      ],
+      staff,
+    );
 
     const suppliers: Cell[][] = [];
     const supplierCount = PER_CITY.suppliers * cities.length;
@@ -97,7 +184,20 @@ export const directorySeed: SubgraphSeed = {
       const district = city.districts[i % city.districts.length]!;
       const uscc = makeUscc({ registrationDept: '9', category: '1', regionCode: district.code, serial: 10_000_000 + i });
       const name = `${city.name.replace(/市$/, '')}${rng.pick(COMPANY_WORDS)}${i + 1}${COMPANY_SUFFIX[kind]}`;
-      suppliers.push([uscc, name, kind, rng.weighted([['A', 50], ['B', 35], ['C', 12], ['D', 3]] as const), district.code, now, now]);
+      suppliers.push([
+        uscc,
+        name,
+        kind,
+        rng.weighted([
+          ['A', 50],
+          ['B', 35],
+          ['C', 12],
+          ['D', 3],
+        ] as const),
+        district.code,
+        now,
+        now,
+      ]);
       facts.suppliers.push({ uscc, kind });
     }
     await ctx.load('supplier', ['uscc', 'name', 'kind', 'credit_rating', 'region_code', 'created_at', 'updated_at'], suppliers);
@@ -114,19 +214,55 @@ export const directorySeed: SubgraphSeed = {
       let name: string;
       if (isDrug) {
         const [atc, initial, drug] = rng.pick(DRUGS);
-        code = makeDrugCode({ type: 'X', category: atc, nameInitial: initial, nameSerial: (i >> 4) % 1000, dosageForm: `A${String(i % 1000).padStart(3, '0')}`, specPackage: i % 10_000, enterprise });
+        code = makeDrugCode({
+          type: 'X',
+          category: atc,
+          nameInitial: initial,
+          nameSerial: (i >> 4) % 1000,
+          dosageForm: `A${String(i % 1000).padStart(3, '0')}`,
+          specPackage: i % 10_000,
+          enterprise,
+        });
         name = `${drug}片`;
       } else {
-        code = makeConsumableCode({ category: `0${rng.int(1, 9)}1001`, genericName: i % 1000, material: i % 100, feature: (i >> 3) % 1000, enterprise, specModel: i });
+        code = makeConsumableCode({
+          category: `0${rng.int(1, 9)}1001`,
+          genericName: i % 1000,
+          material: i % 100,
+          feature: (i >> 3) % 1000,
+          enterprise,
+          specModel: i,
+        });
         name = rng.pick(CONSUMABLES);
       }
       const price = isDrug ? rng.int(50, 50_000) / 100 : rng.int(500, 3_000_000) / 100;
-      products.push([code, name, isDrug ? 'DRUG' : 'CONSUMABLE', `规格${(i % 12) + 1}`, supplier.uscc, rng.chance(0.3), price.toFixed(4), now, now]);
+      products.push([
+        code,
+        name,
+        isDrug ? 'DRUG' : 'CONSUMABLE',
+        `规格${(i % 12) + 1}`,
+        supplier.uscc,
+        rng.chance(0.3),
+        price.toFixed(4),
+        now,
+        now,
+      ]);
       facts.products.push({ code, kind: isDrug ? 'DRUG' : 'CONSUMABLE', supplierUscc: supplier.uscc });
     }
-    await ctx.load('product', ['code', 'name', 'kind', 'specification', 'supplier_uscc', 'vbp_selected', 'listed_price', 'created_at', 'updated_at'], products);
+    await ctx.load(
+      'product',
+      ['code', 'name', 'kind', 'specification', 'supplier_uscc', 'vbp_selected', 'listed_price', 'created_at', 'updated_at'],
+      products,
+    );
 
     ctx.facts.set('directory', facts);
-    return { regions: regions.length, hospitals: hospitals.length, departments: departments.length, staff: staff.length, suppliers: suppliers.length, products: products.length };
+    return {
+      regions: regions.length,
+      hospitals: hospitals.length,
+      departments: departments.length,
+      staff: staff.length,
+      suppliers: suppliers.length,
+      products: products.length,
+    };
   },
 };

@@ -59,11 +59,29 @@ describe('audit hash chain', () => {
   it('changes when any field, the seq, the previous hash or the algorithm changes', () => {
     const base = hashEntry('sm3', GENESIS_HASH, 1, entry());
     const variants: Partial<AuditEntry>[] = [
-      { time: new Date('2026-05-01T08:30:00.124Z') }, { source: 'directory' }, { requestId: null }, { subject: 'user-2' },
-      { clientId: null }, { roles: ['supervisor', 'analyst'] }, { roles: [] }, { ip: '10.0.0.8' }, { operationType: 'mutation' },
-      { operationName: 'Hospital' }, { operationHash: 'b'.repeat(64) }, { hospitals: [] }, { records: 21 }, { outcome: 'error' },
-      { status: 500 }, { status: null }, { errorCodes: ['FORBIDDEN'] }, { durationMs: 13 }, { unmaskReason: 'case 42' },
-      { unmaskedFields: ['Staff.phone'] }, { detail: null }, { detail: { b: 2, a: { d: [1, 'x'], c: null } } }, { detail: {} },
+      { time: new Date('2026-05-01T08:30:00.124Z') },
+      { source: 'directory' },
+      { requestId: null },
+      { subject: 'user-2' },
+      { clientId: null },
+      { roles: ['supervisor', 'analyst'] },
+      { roles: [] },
+      { ip: '10.0.0.8' },
+      { operationType: 'mutation' },
+      { operationName: 'Hospital' },
+      { operationHash: 'b'.repeat(64) },
+      { hospitals: [] },
+      { records: 21 },
+      { outcome: 'error' },
+      { status: 500 },
+      { status: null },
+      { errorCodes: ['FORBIDDEN'] },
+      { durationMs: 13 },
+      { unmaskReason: 'case 42' },
+      { unmaskedFields: ['Staff.phone'] },
+      { detail: null },
+      { detail: { b: 2, a: { d: [1, 'x'], c: null } } },
+      { detail: {} },
     ];
     const hashes = new Set([base]);
     for (const v of variants) hashes.add(hashEntry('sm3', GENESIS_HASH, 1, entry(v)));
@@ -71,11 +89,18 @@ describe('audit hash chain', () => {
     expect(hashEntry('sm3', GENESIS_HASH, 2, entry())).not.toBe(base);
     expect(hashEntry('sm3', '1'.repeat(64), 1, entry())).not.toBe(base);
     // null and the string "null" differ; an empty list and a missing value differ
-    expect(hashEntry('sm3', GENESIS_HASH, 1, entry({ subject: 'null' }))).not.toBe(hashEntry('sm3', GENESIS_HASH, 1, entry({ subject: null })));
+    expect(hashEntry('sm3', GENESIS_HASH, 1, entry({ subject: 'null' }))).not.toBe(
+      hashEntry('sm3', GENESIS_HASH, 1, entry({ subject: null })),
+    );
   });
 
   it('hashes the entry as it will be stored and read back (normalised)', () => {
-    const raw = entry({ subject: 'a\u0000b', durationMs: 12.4, records: -3, detail: { when: new Date('2026-01-01T00:00:00Z'), skip: undefined, n: -0 } });
+    const raw = entry({
+      subject: 'a\u0000b',
+      durationMs: 12.4,
+      records: -3,
+      detail: { when: new Date('2026-01-01T00:00:00Z'), skip: undefined, n: -0 },
+    });
     const stored = normalizeEntry(raw);
     expect(stored).toMatchObject({ subject: 'ab', durationMs: 12, records: 0, detail: { when: '2026-01-01T00:00:00.000Z', n: 0 } });
     expect(hashEntry('sha256', GENESIS_HASH, 1, raw)).toBe(hashEntry('sha256', GENESIS_HASH, 1, stored));

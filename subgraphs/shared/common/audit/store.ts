@@ -26,7 +26,9 @@ export interface ChainHead {
 
 /** The last row's seq and hash; after a purge of every row, the checkpoint's; else genesis. */
 export async function readHead(client: pg.ClientBase, schema: string): Promise<ChainHead> {
-  const last = await client.query<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM ${table(schema, 'entry')} t ORDER BY t.seq DESC LIMIT 1`);
+  const last = await client.query<{ seq: string; hash: string }>(
+    `SELECT seq::text AS seq, hash FROM ${table(schema, 'entry')} t ORDER BY t.seq DESC LIMIT 1`,
+  );
   if (last.rows[0]) return { seq: Number(last.rows[0].seq), hash: last.rows[0].hash };
   const cp = await latestCheckpoint(client, schema);
   return cp ? { seq: cp.upToSeq, hash: cp.hash } : { seq: 0, hash: GENESIS_HASH };
@@ -48,13 +50,41 @@ export async function latestCheckpoint(client: pg.ClientBase, schema: string): P
 }
 
 export const ENTRY_COLUMNS = [
-  'seq', 'time', 'alg', 'prev_hash', 'hash', 'source', 'request_id', 'subject', 'client_id', 'roles', 'ip',
-  'operation_type', 'operation_name', 'operation_hash', 'hospitals', 'records', 'outcome', 'status',
-  'error_codes', 'duration_ms', 'unmask_reason', 'unmasked_fields', 'detail',
+  'seq',
+  'time',
+  'alg',
+  'prev_hash',
+  'hash',
+  'source',
+  'request_id',
+  'subject',
+  'client_id',
+  'roles',
+  'ip',
+  'operation_type',
+  'operation_name',
+  'operation_hash',
+  'hospitals',
+  'records',
+  'outcome',
+  'status',
+  'error_codes',
+  'duration_ms',
+  'unmask_reason',
+  'unmasked_fields',
+  'detail',
 ] as const;
 const CASTS: Partial<Record<(typeof ENTRY_COLUMNS)[number], string>> = {
-  seq: 'bigint', time: 'timestamptz', roles: 'text[]', hospitals: 'text[]', records: 'int', status: 'int',
-  error_codes: 'text[]', duration_ms: 'int', unmasked_fields: 'text[]', detail: 'jsonb',
+  seq: 'bigint',
+  time: 'timestamptz',
+  roles: 'text[]',
+  hospitals: 'text[]',
+  records: 'int',
+  status: 'int',
+  error_codes: 'text[]',
+  duration_ms: 'int',
+  unmasked_fields: 'text[]',
+  detail: 'jsonb',
 };
 /** The columns as read back (bigint seq as text, see EntryRow). */
 export const ENTRY_SELECT = ENTRY_COLUMNS.map((c) => (c === 'seq' ? 'seq::text AS seq' : c)).join(', ');
@@ -65,7 +95,12 @@ export const MAX_BATCH = Math.floor(65_535 / ENTRY_COLUMNS.length);
  * Inside a transaction that holds AUDIT_LOCK_KEY: read the head, hash `entries` onto it in
  * process, insert them in one statement. Returns the new head.
  */
-export async function appendChained(client: pg.ClientBase, schema: string, alg: AuditHashAlgorithm, entries: readonly AuditEntry[]): Promise<ChainHead> {
+export async function appendChained(
+  client: pg.ClientBase,
+  schema: string,
+  alg: AuditHashAlgorithm,
+  entries: readonly AuditEntry[],
+): Promise<ChainHead> {
   let head = await readHead(client, schema);
   if (entries.length === 0) return head;
   if (entries.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} audit entries per statement`);
@@ -76,9 +111,29 @@ export async function appendChained(client: pg.ClientBase, schema: string, alg: 
     const seq = head.seq + 1;
     const hash = hashStoredEntry(alg, head.hash, seq, e);
     const row = [
-      String(seq), e.time.toISOString(), alg, head.hash, hash, e.source, e.requestId, e.subject, e.clientId, e.roles, e.ip,
-      e.operationType, e.operationName, e.operationHash, e.hospitals, e.records, e.outcome, e.status,
-      e.errorCodes, e.durationMs, e.unmaskReason, e.unmaskedFields, e.detail === null ? null : JSON.stringify(e.detail),
+      String(seq),
+      e.time.toISOString(),
+      alg,
+      head.hash,
+      hash,
+      e.source,
+      e.requestId,
+      e.subject,
+      e.clientId,
+      e.roles,
+      e.ip,
+      e.operationType,
+      e.operationName,
+      e.operationHash,
+      e.hospitals,
+      e.records,
+      e.outcome,
+      e.status,
+      e.errorCodes,
+      e.durationMs,
+      e.unmaskReason,
+      e.unmaskedFields,
+      e.detail === null ? null : JSON.stringify(e.detail),
     ];
     tuples.push(`(${row.map((_, i) => `$${values.length + i + 1}::${CASTS[ENTRY_COLUMNS[i]!] ?? 'text'}`).join(',')})`);
     values.push(...row);
@@ -158,7 +213,7 @@ export async function withChainLock<T>(client: pg.ClientBase, fn: () => Promise<
 /** `fn` with a client: the one given, or one checked out of the pool given and released after (discarded if `fn` threw). */
 export async function withPoolClient<T>(source: pg.Pool | pg.ClientBase, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
   if (!('totalCount' in source)) return fn(source);
-  const client = await (source as pg.Pool).connect();
+  const client = await source.connect();
   let failed = false;
   try {
     return await fn(client);
@@ -174,7 +229,13 @@ export async function withPoolClient<T>(source: pg.Pool | pg.ClientBase, fn: (cl
 export function openAuditPool(url: string, applicationName: string): pg.Pool {
   const u = new URL(url);
   u.searchParams.delete('schema');
-  const pool = new pg.Pool({ connectionString: u.toString(), max: 2, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, application_name: applicationName });
+  const pool = new pg.Pool({
+    connectionString: u.toString(),
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: applicationName,
+  });
   pool.on('error', () => undefined);
   return pool;
 }

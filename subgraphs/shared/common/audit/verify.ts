@@ -24,7 +24,11 @@ export interface VerifyOptions {
  * - 'hash mismatch': a row's content does not give its stored hash (altered; also an unknown alg).
  * `head` is null for an empty log. `pool` needs SELECT on the entry and checkpoint tables.
  */
-export async function verifyAuditChain(pool: pg.Pool | pg.ClientBase, schema = 'audit', opts: VerifyOptions = {}): Promise<AuditChainResult> {
+export async function verifyAuditChain(
+  pool: pg.Pool | pg.ClientBase,
+  schema = 'audit',
+  opts: VerifyOptions = {},
+): Promise<AuditChainResult> {
   const pageSize = Math.max(1, opts.pageSize ?? 5_000);
   const entry = table(schema, 'entry');
   return withPoolClient(pool, async (client) => {
@@ -36,7 +40,13 @@ export async function verifyAuditChain(pool: pg.Pool | pg.ClientBase, schema = '
       let prevHash = cp?.hash ?? GENESIS_HASH;
       let rows = 0;
       let first = true;
-      const fail = (firstBadSeq: number, problem: AuditChainProblem): AuditChainResult => ({ ok: false, rows, firstBadSeq, problem, checkpoint });
+      const fail = (firstBadSeq: number, problem: AuditChainProblem): AuditChainResult => ({
+        ok: false,
+        rows,
+        firstBadSeq,
+        problem,
+        checkpoint,
+      });
 
       for (;;) {
         const page = await client.query<EntryRow>(
@@ -49,7 +59,8 @@ export async function verifyAuditChain(pool: pg.Pool | pg.ClientBase, schema = '
           first = false;
           if (seq !== expectedSeq) return fail(expectedSeq, 'gap');
           if (row.prev_hash !== prevHash) return fail(seq, 'broken link');
-          if (!isAuditHashAlgorithm(row.alg) || hashEntry(row.alg, row.prev_hash, seq, entryOfRow(row)) !== row.hash) return fail(seq, 'hash mismatch');
+          if (!isAuditHashAlgorithm(row.alg) || hashEntry(row.alg, row.prev_hash, seq, entryOfRow(row)) !== row.hash)
+            return fail(seq, 'hash mismatch');
           prevHash = row.hash;
           expectedSeq = seq + 1;
           rows += 1;

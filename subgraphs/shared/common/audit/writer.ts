@@ -123,7 +123,8 @@ export function createAuditWriter(opts: AuditWriterOptions): AuditWriter {
   const writeOnce = (): Promise<void> => {
     running ??= writeBatch().finally(() => {
       running = null;
-      if (queue.length > 0) schedule(failures === 0 ? (queue.length >= maxBatch ? 0 : interval) : Math.min(interval * 2 ** failures, MAX_RETRY_MS));
+      if (queue.length > 0)
+        schedule(failures === 0 ? (queue.length >= maxBatch ? 0 : interval) : Math.min(interval * 2 ** failures, MAX_RETRY_MS));
     });
     return running;
   };
@@ -134,10 +135,25 @@ export function createAuditWriter(opts: AuditWriterOptions): AuditWriter {
     droppedUnreported = 0;
     queue.push(
       normalizeEntry({
-        time: new Date(), source, requestId: null, subject: null, clientId: null, roles: [], ip: null,
-        operationType: 'maintenance', operationName: 'audit.entries-dropped', operationHash: null, hospitals: [],
-        records: n, outcome: 'error', status: null, errorCodes: ['AUDIT_BUFFER_FULL'], durationMs: 0,
-        unmaskReason: null, unmaskedFields: [], detail: { dropped: n, firstDroppedAt: firstDropAt?.toISOString() ?? null, reportedAt: new Date().toISOString() },
+        time: new Date(),
+        source,
+        requestId: null,
+        subject: null,
+        clientId: null,
+        roles: [],
+        ip: null,
+        operationType: 'maintenance',
+        operationName: 'audit.entries-dropped',
+        operationHash: null,
+        hospitals: [],
+        records: n,
+        outcome: 'error',
+        status: null,
+        errorCodes: ['AUDIT_BUFFER_FULL'],
+        durationMs: 0,
+        unmaskReason: null,
+        unmaskedFields: [],
+        detail: { dropped: n, firstDroppedAt: firstDropAt?.toISOString() ?? null, reportedAt: new Date().toISOString() },
       }),
     );
     appended += 1;
@@ -158,7 +174,11 @@ export function createAuditWriter(opts: AuditWriterOptions): AuditWriter {
       const now = Date.now();
       if (now - lastDropLogAt > 10_000) {
         lastDropLogAt = now;
-        log.error('AUDIT ENTRIES DROPPED: buffer full, the audit database is not writable', { dropped, buffered: queue.length, maxBuffered });
+        log.error('AUDIT ENTRIES DROPPED: buffer full, the audit database is not writable', {
+          dropped,
+          buffered: queue.length,
+          maxBuffered,
+        });
       }
       return false;
     }

@@ -1,6 +1,12 @@
 import {
-  defaultFieldResolver, getNamedType, isObjectType, valueFromASTUntyped,
-  type ConstDirectiveNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema,
+  defaultFieldResolver,
+  getNamedType,
+  isObjectType,
+  valueFromASTUntyped,
+  type ConstDirectiveNode,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 import { appError } from '#common/errors.js';
 import { isHubRole } from '#common/identity.js';
@@ -17,7 +23,10 @@ interface Ctx {
   access: RequestAccess;
 }
 
-type AstCarrier = { astNode?: { directives?: readonly ConstDirectiveNode[] } | null; extensionASTNodes?: readonly { directives?: readonly ConstDirectiveNode[] }[] };
+type AstCarrier = {
+  astNode?: { directives?: readonly ConstDirectiveNode[] } | null;
+  extensionASTNodes?: readonly { directives?: readonly ConstDirectiveNode[] }[];
+};
 
 function directive(on: AstCarrier, name: string): Record<string, unknown> | undefined {
   const nodes = [on.astNode, ...(on.extensionASTNodes ?? [])];
@@ -41,8 +50,7 @@ const sameRoles = (a: readonly string[] | null, b: readonly string[] | null) =>
 const forbidden = (coordinate: string) => appError('FORBIDDEN', `Not allowed to read ${coordinate}`, { field: coordinate });
 
 /** Apply f to a value or to what a promise resolves to, without making sync values async. */
-const then = <T>(value: unknown, f: (v: unknown) => T): T | Promise<T> =>
-  value instanceof Promise ? value.then(f) : f(value);
+const then = <T>(value: unknown, f: (v: unknown) => T): T | Promise<T> => (value instanceof Promise ? value.then(f) : f(value));
 
 /**
  * Enforce the SDL's @access / @personal / @hospitalData declarations (directives.graphql) on an
@@ -87,7 +95,7 @@ export function applyAccessRules(schema: GraphQLSchema, policy: AccessPolicy): G
       if (!checks.length && !personal && !track) continue;
 
       const resolve: GraphQLFieldResolver<unknown, Ctx> = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, ctx, info) => {
+      field.resolve = (source, args, ctx: Ctx, info) => {
         for (const roles of checks) if (!ctx.access.hasRole(roles)) throw forbidden(coordinate);
         const result = resolve(source, args, ctx, info);
         if (personal) return then(result, (v) => mask(v, personal, ctx.access, coordinate));
@@ -120,7 +128,11 @@ function mask(value: unknown, personal: Personal, access: RequestAccess, coordin
     return value;
   }
   const masker = maskers[personal.kind];
-  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? masker(v) : v)) : typeof value === 'string' ? masker(value) : value;
+  return Array.isArray(value)
+    ? (value as unknown[]).map((v) => (typeof v === 'string' ? masker(v) : v))
+    : typeof value === 'string'
+      ? masker(value)
+      : value;
 }
 
 function record(value: unknown, key: string, access: RequestAccess): unknown {
@@ -144,5 +156,8 @@ function wrapReference(type: GraphQLObjectType, roles: readonly string[] | null,
     const result = original(ref, ctx, info);
     return key ? then(result, (v) => record(v, key, ctx.access)) : result;
   };
-  type.extensions = { ...type.extensions, apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: checked } } };
+  type.extensions = {
+    ...type.extensions,
+    apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: checked } },
+  };
 }

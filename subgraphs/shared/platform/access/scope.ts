@@ -8,9 +8,7 @@ import { subtreePrefix, validateRegionCode } from '../validation/index.js';
  * its own where-clauses in its data access — never only in a UI.
  */
 export type RowScope =
-  | { kind: 'hospital'; hospitalCode: string }
-  | { kind: 'region'; regionCode: string; prefix: string }
-  | { kind: 'none' };
+  { kind: 'hospital'; hospitalCode: string } | { kind: 'region'; regionCode: string; prefix: string } | { kind: 'none' };
 
 const NONE: RowScope = Object.freeze({ kind: 'none' });
 const scopes = new WeakMap<Identity, RowScope>();
@@ -23,7 +21,8 @@ export function rowScope(identity: Identity): RowScope {
 
 function computeScope(identity: Identity): RowScope {
   // An officer's token may also name a region (Keycloak attribute): the hospital is the narrower scope.
-  if (hasRole(identity, ['hospital-officer']) && identity.hospitalCode) return Object.freeze({ kind: 'hospital', hospitalCode: identity.hospitalCode });
+  if (hasRole(identity, ['hospital-officer']) && identity.hospitalCode)
+    return Object.freeze({ kind: 'hospital', hospitalCode: identity.hospitalCode });
   if (!hasRole(identity, ['supervisor', 'inspector', 'analyst', 'machine-client'])) return NONE;
   if (identity.regionCode && validateRegionCode(identity.regionCode).ok) {
     return Object.freeze({ kind: 'region', regionCode: identity.regionCode, prefix: subtreePrefix(identity.regionCode) });

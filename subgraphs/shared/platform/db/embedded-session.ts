@@ -25,8 +25,14 @@ const [QUERY, PARSE, READY] = [0x51, 0x50, 0x5a]; // 'Q', 'P', 'Z'
 const IDLE = 0x49; // 'I'
 
 type Job =
-  | { kind: 'message'; id: number; message: Uint8Array; onData: (d: Uint8Array) => void;
-      resolve: (n: number) => void; reject: (e: Error) => void }
+  | {
+      kind: 'message';
+      id: number;
+      message: Uint8Array;
+      onData: (d: Uint8Array) => void;
+      resolve: (n: number) => void;
+      reject: (e: Error) => void;
+    }
   | { kind: 'abort'; id: number; resolve: () => void };
 
 /** What we know of one client connection's view of the shared session. */
@@ -39,10 +45,12 @@ class Connection {
   private skip = 0;
   readyStatus: number | null = null;
 
-  constructor(searchPath: string) { this.searchPath = searchPath; }
+  constructor(searchPath: string) {
+    this.searchPath = searchPath;
+  }
 
   scanOutput(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; ) {
+    for (let i = 0; i < chunk.length;) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - i);
         if (this.header[0] === READY && this.header.length === 5) this.readyStatus = chunk[i]!;
@@ -55,7 +63,10 @@ class Connection {
       if (this.header.length === 5) {
         const [, a, b, c, d] = this.header as [number, number, number, number, number];
         this.skip = ((a << 24) | (b << 16) | (c << 8) | d) - 4;
-        if (this.skip <= 0) { this.skip = 0; this.header = []; }
+        if (this.skip <= 0) {
+          this.skip = 0;
+          this.header = [];
+        }
       }
     }
   }
@@ -69,8 +80,12 @@ export class SessionScheduler {
   private closed = false;
   private readonly conns = new Map<number, Connection>();
 
-  private constructor(private readonly db: PGlite, private readonly log: (msg: string) => void,
-                      private readonly defaultSearchPath: string, private sessionSearchPath: string) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly log: (msg: string) => void,
+    private readonly defaultSearchPath: string,
+    private sessionSearchPath: string,
+  ) {}
 
   static async create(db: PGlite, log: (msg: string) => void = () => {}): Promise<SessionScheduler> {
     const path = await currentSearchPath(db);
@@ -96,7 +111,9 @@ export class SessionScheduler {
     });
   }
 
-  getQueueLength(): number { return this.queue.length; }
+  getQueueLength(): number {
+    return this.queue.length;
+  }
 
   clearQueueForHandler(id: number): void {
     this.queue = this.queue.filter((job) => {
@@ -108,8 +125,14 @@ export class SessionScheduler {
 
   /** Called when a connection goes away: if it still owns the session, end its work and release. */
   async clearTransactionIfNeeded(id: number): Promise<void> {
-    if (this.owner !== id || this.closed) { this.conns.delete(id); return; }
-    await new Promise<void>((resolve) => { this.queue.push({ kind: 'abort', id, resolve }); this.pump(); });
+    if (this.owner !== id || this.closed) {
+      this.conns.delete(id);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.queue.push({ kind: 'abort', id, resolve });
+      this.pump();
+    });
   }
 
   /** Let the job in progress finish, refuse the rest; call before PGlite.close(). */
@@ -180,9 +203,15 @@ export class SessionScheduler {
       const message = COPY_FROM_STDIN.test(sql) ? refuseCopy(job.message) : job.message;
       conn.readyStatus = null;
       let bytes = 0;
-      await this.db.runExclusive(() => this.db.execProtocolRawStream(message, {
-        onRawData: (data) => { bytes += data.length; conn.scanOutput(data); job.onData(data); },
-      }));
+      await this.db.runExclusive(() =>
+        this.db.execProtocolRawStream(message, {
+          onRawData: (data) => {
+            bytes += data.length;
+            conn.scanOutput(data);
+            job.onData(data);
+          },
+        }),
+      );
       if (conn.readyStatus === IDLE) await this.release(conn);
       job.resolve(bytes);
     } catch (err) {
@@ -204,8 +233,7 @@ export class SessionScheduler {
   /** The owner went away mid-work: end its extended-protocol cycle, roll back its transaction. */
   private async abortOwner(): Promise<void> {
     const probe = new Connection('');
-    await this.db.runExclusive(() =>
-      this.db.execProtocolRawStream(SYNC, { onRawData: (d) => probe.scanOutput(d) }));
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC, { onRawData: (d) => probe.scanOutput(d) }));
     if (probe.readyStatus !== IDLE) await this.db.exec('ROLLBACK');
     this.sessionSearchPath = await currentSearchPath(this.db);
     this.owner = null;
@@ -237,8 +265,9 @@ const COPY_FROM_STDIN = /(?:^|;)\s*copy\b[^;]*\bfrom\s+stdin\b/i;
 // so its transaction state stays what the client is told.
 const REFUSE_COPY = Buffer.from(
   "DO $refuse$ BEGIN RAISE EXCEPTION 'COPY FROM STDIN hangs the embedded database (PGlite): " +
-  "load with multi-row INSERTs here, use COPY only on real PostgreSQL' " +
-  "USING ERRCODE = 'feature_not_supported'; END $refuse$\0");
+    "load with multi-row INSERTs here, use COPY only on real PostgreSQL' " +
+    "USING ERRCODE = 'feature_not_supported'; END $refuse$\0",
+);
 
 /** SQL carried by a simple Query or a Parse (latin1 is enough to spot ASCII keywords), else ''. */
 function sqlText(message: Uint8Array): string {

@@ -58,48 +58,61 @@ describe('embedded PostgreSQL shared by several pools', () => {
     const errors: string[] = [];
     const rolledBack: string[] = [];
     let deliberate = 0;
-    const check = (what: string, ok: boolean, got: unknown) => { if (!ok) wrong.push(`${what}: ${JSON.stringify(got)}`); };
+    const check = (what: string, ok: boolean, got: unknown) => {
+      if (!ok) wrong.push(`${what}: ${JSON.stringify(got)}`);
+    };
 
     const ops: Array<(p: pg.Pool, i: number) => Promise<void>> = [
-      async (p, i) => { // the answer depends on the parameters
-        const { rows } = await p.query('SELECT $1::int * 2 AS v, $2::text || $3::text AS s', [i, `p${i}`, '!']);
+      async (p, i) => {
+        // the answer depends on the parameters
+        const { rows } = await p.query<{ v: number; s: string }>('SELECT $1::int * 2 AS v, $2::text || $3::text AS s', [i, `p${i}`, '!']);
         check(`select ${i}`, rows[0]?.v === i * 2 && rows[0]?.s === `p${i}!`, rows);
       },
       async (p, i) => {
         const n = (i % 1000) + 1;
-        const { rows } = await p.query('SELECT label FROM numbers WHERE n = $1', [n]);
+        const { rows } = await p.query<{ label: string }>('SELECT label FROM numbers WHERE n = $1', [n]);
         check(`lookup ${n}`, rows.length === 1 && rows[0]?.label === `n${n}`, rows);
       },
-      async (p, i) => { // insert, then read back our own row
+      async (p, i) => {
+        // insert, then read back our own row
         const tag = `own-${i}`;
-        const { rows: [row] } = await p.query('INSERT INTO items (tag, n) VALUES ($1, $2) RETURNING id', [tag, i]);
-        const { rows } = await p.query('SELECT tag, n FROM items WHERE id = $1', [row.id]);
+        const {
+          rows: [row],
+        } = await p.query<{ id: number }>('INSERT INTO items (tag, n) VALUES ($1, $2) RETURNING id', [tag, i]);
+        const { rows } = await p.query<{ tag: string; n: number }>('SELECT tag, n FROM items WHERE id = $1', [row!.id]);
         check(`own row ${i}`, rows[0]?.tag === tag && rows[0]?.n === i, rows);
       },
-      async (p, i) => { // committed transaction
+      async (p, i) => {
+        // committed transaction
         const c = await p.connect();
         try {
           await c.query('BEGIN');
           await c.query('INSERT INTO items (tag, n) VALUES ($1, 1), ($1, 2)', [`tx-${i}`]);
-          const { rows } = await c.query('SELECT count(*)::int AS c FROM items WHERE tag = $1', [`tx-${i}`]);
+          const { rows } = await c.query<{ c: number }>('SELECT count(*)::int AS c FROM items WHERE tag = $1', [`tx-${i}`]);
           await c.query('COMMIT');
           check(`tx ${i} sees its rows`, rows[0]?.c === 2, rows);
-        } finally { c.release(); }
+        } finally {
+          c.release();
+        }
       },
     ];
     const txOps: Array<(p: pg.Pool, i: number) => Promise<void>> = [
-      async (p, i) => { // rolled back: visible inside, gone afterwards
+      async (p, i) => {
+        // rolled back: visible inside, gone afterwards
         const c = await p.connect();
         try {
           await c.query('BEGIN');
           await c.query('INSERT INTO items (tag, n) VALUES ($1, $2)', [`rb-${i}`, i]);
-          const { rows } = await c.query('SELECT count(*)::int AS c FROM items WHERE tag = $1', [`rb-${i}`]);
+          const { rows } = await c.query<{ c: number }>('SELECT count(*)::int AS c FROM items WHERE tag = $1', [`rb-${i}`]);
           check(`rollback ${i} sees its row`, rows[0]?.c === 1, rows);
           await c.query('ROLLBACK');
           rolledBack.push(`rb-${i}`);
-        } finally { c.release(); }
+        } finally {
+          c.release();
+        }
       },
-      async (p, i) => { // one failing statement aborts the transaction
+      async (p, i) => {
+        // one failing statement aborts the transaction
         const c = await p.connect();
         try {
           await c.query('BEGIN');
@@ -111,31 +124,41 @@ describe('embedded PostgreSQL shared by several pools', () => {
           deliberate += 2;
           await c.query('ROLLBACK');
           rolledBack.push(`fail-${i}`);
-        } finally { c.release(); }
+        } finally {
+          c.release();
+        }
       },
     ];
 
     const total = 640;
     const started = Date.now();
-    await Promise.all(Array.from({ length: total }, (_, i) => {
-      const op = i % 20 === 7 ? txOps[(i / 20) % 2 | 0]! : ops[i % ops.length]!;
-      return op(clients[i % clients.length]!, i).catch((e: unknown) => { errors.push(`op ${i}: ${String(e)}`); });
-    }));
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => {
+        const op = i % 20 === 7 ? txOps[((i / 20) % 2) | 0]! : ops[i % ops.length]!;
+        return op(clients[i % clients.length]!, i).catch((e: unknown) => {
+          errors.push(`op ${i}: ${String(e)}`);
+        });
+      }),
+    );
     const seconds = (Date.now() - started) / 1000;
     console.log(`${total} mixed operations in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} ops/s)`);
 
-    const { rows } = await clients[0]!.query('SELECT count(*)::int AS c FROM items WHERE tag = ANY($1)', [rolledBack]);
+    const { rows } = await clients[0]!.query<{ c: number }>('SELECT count(*)::int AS c FROM items WHERE tag = ANY($1)', [rolledBack]);
     check('rolled-back rows stay invisible', rows[0]?.c === 0, rows);
     expect(errors).toEqual([]);
     expect(wrong).toEqual([]);
     expect(rolledBack).toHaveLength(total / 20);
-    expect(deliberate).toBe(total / 40 * 2);
+    expect(deliberate).toBe((total / 40) * 2);
   });
 
   it('gives each connection its own search_path although PGlite has one session', SLOW, async () => {
     // pg-pool awaits `onConnect` before handing the client out (a `connect` listener is not
-    // awaited, and pg 8.23 warns about the queued query).
-    const onConnect = (sql: string) => async (c: pg.ClientBase) => { await c.query(sql); };
+    // awaited, and pg 8.23 warns about the queued query); @types/pg types its result as void.
+    const onConnect =
+      (sql: string): ((c: pg.ClientBase) => void) =>
+      async (c) => {
+        await c.query(sql);
+      };
     const byKey = {
       a: pool({ onConnect: onConnect('SET search_path TO "sa"') }),
       b: pool({ onConnect: onConnect(`SELECT set_config('search_path', 'sb', false)`) }),
@@ -143,16 +166,18 @@ describe('embedded PostgreSQL shared by several pools', () => {
     };
     const plain = pool();
     const seen = { a: new Set<string>(), b: new Set<string>(), odd: new Set<string>(), plain: new Set<string>() };
-    await Promise.all(Array.from({ length: 400 }, async (_, i) => {
-      const key = (['a', 'b', 'odd', 'plain'] as const)[i % 4]!;
-      if (key === 'plain') {
-        const { rows } = await plain.query('SELECT current_setting($1) AS p', ['search_path']);
-        seen.plain.add(rows[0].p);
-        return;
-      }
-      const { rows } = await byKey[key].query('SELECT v FROM t WHERE $1::int >= 0', [i]);
-      seen[key].add(rows[0]?.v);
-    }));
+    await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const key = (['a', 'b', 'odd', 'plain'] as const)[i % 4]!;
+        if (key === 'plain') {
+          const { rows } = await plain.query<{ p: string }>('SELECT current_setting($1) AS p', ['search_path']);
+          seen.plain.add(rows[0]!.p);
+          return;
+        }
+        const { rows } = await byKey[key].query<{ v: string }>('SELECT v FROM t WHERE $1::int >= 0', [i]);
+        seen[key].add(rows[0]!.v);
+      }),
+    );
     expect(seen).toEqual({ a: new Set(['a']), b: new Set(['b']), odd: new Set(['odd']), plain: new Set(['public']) });
   });
 
@@ -162,15 +187,16 @@ describe('embedded PostgreSQL shared by several pools', () => {
     await client.query('BEGIN');
     await client.query(`INSERT INTO items (tag, n) VALUES ('abandoned', 0)`);
     await client.end(); // no COMMIT
-    const { rows } = await pool().query('SELECT count(*)::int AS c FROM items WHERE tag = $1', ['abandoned']);
-    expect(rows[0].c).toBe(0);
+    const { rows } = await pool().query<{ c: number }>('SELECT count(*)::int AS c FROM items WHERE tag = $1', ['abandoned']);
+    expect(rows[0]!.c).toBe(0);
   });
 
   it('refuses COPY FROM STDIN with a clear error instead of freezing the process', SLOW, async () => {
     const c = await pool().connect();
     try {
-      const viaStream = await pipeline(Readable.from(['1\tx\n']), c.query(copyFrom('COPY items (n, tag) FROM STDIN')))
-        .catch((e: unknown) => e);
+      const viaStream = await pipeline(Readable.from(['1\tx\n']), c.query(copyFrom('COPY items (n, tag) FROM STDIN'))).catch(
+        (e: unknown) => e,
+      );
       expect(sqlState(viaStream)).toBe('0A000');
       expect(String(viaStream)).toMatch(/multi-row INSERTs/);
       await c.query('BEGIN'); // extended protocol, inside a transaction: aborts it like any error
@@ -179,12 +205,13 @@ describe('embedded PostgreSQL shared by several pools', () => {
       expect(sqlState(await c.query('SELECT 1').catch((e: unknown) => e))).toBe('25P02');
       await c.query('ROLLBACK');
       expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    } finally { c.release(); }
+    } finally {
+      c.release();
+    }
   });
 
   it('refuses a second server on a data folder in use', SLOW, async () => {
-    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
-      new RegExp(`folder .* is already in use by process ${process.pid}`));
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(new RegExp(`folder .* is already in use by process ${process.pid}`));
     expect((await pool().query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]); // first one unharmed
   });
 });

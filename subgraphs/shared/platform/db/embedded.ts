@@ -78,8 +78,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     const conn = server.getServerConn();
     const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
     const url = `postgresql://postgres@${host.includes(':') ? `[${host}]` : host}:${port}/postgres`;
-    log(`embedded PostgreSQL (PGlite) ${fresh ? 'created' : 'opened'} in ${dataDir} ` +
-        `in ${Date.now() - started} ms, listening on ${url}`);
+    log(
+      `embedded PostgreSQL (PGlite) ${fresh ? 'created' : 'opened'} in ${dataDir} ` + `in ${Date.now() - started} ms, listening on ${url}`,
+    );
 
     let stopping: Promise<void> | undefined;
     return { url, port, stop: () => (stopping ??= shutdown()) };
@@ -117,8 +118,9 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
     if (pid > 0 && isAlive(pid)) {
       throw new Error(
         `The embedded database folder ${dataDir} is already in use by process ${pid} ` +
-        `(lock file ${file}). Stop the other hub first, or give this one another data folder ` +
-        `or a DATABASE_URL.`);
+          `(lock file ${file}). Stop the other hub first, or give this one another data folder ` +
+          `or a DATABASE_URL.`,
+      );
     }
     await rm(file, { force: true });
   }

@@ -45,7 +45,10 @@ export interface ModelMap {
 
 /** The generated client's runtime data model, as Prisma 7 ships it (`client._runtimeDataModel`). */
 interface RuntimeDataModel {
-  models: Record<string, { dbName: string | null; fields: { name: string; kind: string; type: string; dbName?: string | null; relationName?: string }[] }>;
+  models: Record<
+    string,
+    { dbName: string | null; fields: { name: string; kind: string; type: string; dbName?: string | null; relationName?: string }[] }
+  >;
 }
 
 /** The parts of a generated client read here: Prisma keeps them on the instance (not a public API). */
@@ -59,9 +62,9 @@ const maps = new WeakMap<object, Map<string, ModelMap>>();
 /** The model map of a generated Prisma client on `schema`, built once per client. */
 export function modelMap(client: object, schema: string): ModelMap {
   let bySchema = maps.get(client);
-  if (!bySchema) maps.set(client, (bySchema = new Map()));
+  if (!bySchema) maps.set(client, (bySchema = new Map<string, ModelMap>()));
   let map = bySchema.get(schema);
-  if (!map) bySchema.set(schema, (map = buildModelMap(client as GeneratedClient, schema)));
+  if (!map) bySchema.set(schema, (map = buildModelMap(client, schema)));
   return map;
 }
 
@@ -69,7 +72,8 @@ function buildModelMap(client: GeneratedClient, schema: string): ModelMap {
   const runtime = client._runtimeDataModel;
   const inline = client._engineConfig?.inlineSchema;
   // A Prisma upgrade that moves these must fail here, loudly, not produce wrong SQL later.
-  if (!runtime?.models || typeof inline !== 'string') throw new Error('model-map: this Prisma client carries no runtime data model or inline schema (Prisma upgraded?)');
+  if (!runtime?.models || typeof inline !== 'string')
+    throw new Error('model-map: this Prisma client carries no runtime data model or inline schema (Prisma upgraded?)');
   const declared = parseModelBlocks(inline);
   const models = new Map<string, ModelInfo>();
   const relationNames = new Map<string, string>(); // "Model.field" → relationName
@@ -81,9 +85,22 @@ function buildModelMap(client: GeneratedClient, schema: string): ModelMap {
       const decl = fields.get(f.name);
       if (!decl) throw new Error(`model-map: field ${name}.${f.name} is not in the client's inline schema`);
       if (f.kind === 'scalar' || f.kind === 'enum') {
-        info.scalars.set(f.name, { name: f.name, column: f.dbName ?? f.name, kind: f.kind, type: f.type, list: decl.list, unique: decl.unique });
+        info.scalars.set(f.name, {
+          name: f.name,
+          column: f.dbName ?? f.name,
+          kind: f.kind,
+          type: f.type,
+          list: decl.list,
+          unique: decl.unique,
+        });
       } else if (f.kind === 'object') {
-        info.relations.set(f.name, { name: f.name, model: f.type, list: decl.list, on: decl.fields.map((from, i) => [from, decl.references[i]!]), owning: decl.fields.length > 0 });
+        info.relations.set(f.name, {
+          name: f.name,
+          model: f.type,
+          list: decl.list,
+          on: decl.fields.map((from, i) => [from, decl.references[i]!]),
+          owning: decl.fields.length > 0,
+        });
         relationNames.set(`${name}.${f.name}`, f.relationName ?? '');
       }
     }
@@ -128,7 +145,12 @@ export function parseModelBlocks(schema: string): Map<string, Map<string, Declar
       const m = /^(\w+)\s+\w+(\[\])?\??(?:\s+(.*))?$/.exec(line);
       if (!m) continue; // blank, a comment, or a block attribute (@@…)
       const attrs = m[3] ?? '';
-      fields.set(m[1]!, { list: m[2] === '[]', unique: /@(id|unique)\b/.test(attrs), fields: listArg(attrs, 'fields'), references: listArg(attrs, 'references') });
+      fields.set(m[1]!, {
+        list: m[2] === '[]',
+        unique: /@(id|unique)\b/.test(attrs),
+        fields: listArg(attrs, 'fields'),
+        references: listArg(attrs, 'references'),
+      });
     }
     models.set(block[1]!, fields);
   }
@@ -136,7 +158,11 @@ export function parseModelBlocks(schema: string): Map<string, Map<string, Declar
 }
 
 const listArg = (attrs: string, name: string): string[] =>
-  new RegExp(`\\b${name}\\s*:\\s*\\[([^\\]]*)\\]`).exec(attrs)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  new RegExp(`\\b${name}\\s*:\\s*\\[([^\\]]*)\\]`)
+    .exec(attrs)?.[1]
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [];
 
 /** A line without its `//` comment; `//` inside a string literal (a default URL) is not one. */
 function withoutComment(line: string): string {

@@ -54,7 +54,8 @@ const RACE_CODES = new Set([
  */
 async function ensureLoginRole(client: pg.ClientBase, role: string, password: string | undefined): Promise<string> {
   const existing = await client.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
-  if (existing.rowCount === 0) await raceTolerant(client, `CREATE ROLE ${ident(role)} LOGIN${password ? ` PASSWORD ${literal(password)}` : ''}`);
+  if (existing.rowCount === 0)
+    await raceTolerant(client, `CREATE ROLE ${ident(role)} LOGIN${password ? ` PASSWORD ${literal(password)}` : ''}`);
   // Only touch an existing role when it needs it: concurrent ALTER ROLEs on one role collide.
   if (existing.rows[0]?.rolcanlogin === false) await raceTolerant(client, `ALTER ROLE ${ident(role)} LOGIN`);
   if (password) await raceTolerant(client, `ALTER ROLE ${ident(role)} PASSWORD ${literal(password)}`);
@@ -91,14 +92,15 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string, pas
   await withClient(adminUrl, async (client) => {
     const db = await ensureLoginRole(client, role, password);
 
-    const schema = await client.query<{ owner: string }>(
-      'SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1',
-      [svc],
-    );
+    const schema = await client.query<{ owner: string }>('SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1', [
+      svc,
+    ]);
     if (schema.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(svc)} AUTHORIZATION ${ident(role)}`);
     else if (schema.rows[0]!.owner !== role) await client.query(`ALTER SCHEMA ${ident(svc)} OWNER TO ${ident(role)}`);
 
-    const { rows } = await client.query<{ has_public: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') AS has_public");
+    const { rows } = await client.query<{ has_public: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') AS has_public",
+    );
     if (rows[0]!.has_public) await raceTolerant(client, 'REVOKE ALL ON SCHEMA public FROM PUBLIC');
     await raceTolerant(client, `REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`);
   });

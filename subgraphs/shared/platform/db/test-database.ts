@@ -28,7 +28,10 @@ const DEFAULT_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
  */
 let configuredAdminUrl: string | undefined;
 const testAdminUrl = () =>
-  (configuredAdminUrl ??= parseConfig(z.object({ TEST_DATABASE_ADMIN_URL: env.url().default(DEFAULT_ADMIN_URL) }), process.env).TEST_DATABASE_ADMIN_URL);
+  (configuredAdminUrl ??= parseConfig(
+    z.object({ TEST_DATABASE_ADMIN_URL: env.url().default(DEFAULT_ADMIN_URL) }),
+    process.env,
+  ).TEST_DATABASE_ADMIN_URL);
 
 const adminQuery = (url: string, sql: string) => runStatements(url, [sql]);
 

@@ -17,11 +17,14 @@ beforeAll(async () => {
   db = await openSubgraphDb(directory, { databaseUrl: database.urlFor('directory') });
   fixture = await loadDirectory(db.pool, { hospitals: 40, departmentsEach: 3, staffEach: 2 });
   // Variety for the filters: titles (some null), roles, staff without a department, a name with a LIKE wildcard.
-  await db.pool.query(`UPDATE directory.staff SET title = CASE WHEN employee_no LIKE '%1' THEN '主任医师' WHEN employee_no LIKE '%2' THEN 'x' END,
+  await db.pool
+    .query(`UPDATE directory.staff SET title = CASE WHEN employee_no LIKE '%1' THEN '主任医师' WHEN employee_no LIKE '%2' THEN 'x' END,
     role = CASE WHEN employee_no LIKE '%3' THEN 'NURSE'::directory."StaffRole" ELSE role END,
     department_id = CASE WHEN employee_no LIKE '%7' THEN NULL ELSE department_id END,
     name = CASE WHEN employee_no = 'E10' THEN '张_1%' ELSE name END`);
-  await db.pool.query(`UPDATE directory.hospital SET grade = CASE WHEN name LIKE '%1' OR name LIKE '%4' THEN '甲' WHEN name LIKE '%2' OR name LIKE '%5' THEN '乙' END`);
+  await db.pool.query(
+    `UPDATE directory.hospital SET grade = CASE WHEN name LIKE '%1' OR name LIKE '%4' THEN '甲' WHEN name LIKE '%2' OR name LIKE '%5' THEN '乙' END`,
+  );
 });
 afterAll(async () => {
   await db?.close();
@@ -29,7 +32,12 @@ afterAll(async () => {
 });
 
 type Model = 'staff' | 'hospital' | 'region' | 'department';
-const KEYS = { staff: ['Staff', 'id'], hospital: ['Hospital', 'code'], region: ['Region', 'code'], department: ['Department', 'id'] } as const;
+const KEYS = {
+  staff: ['Staff', 'id'],
+  hospital: ['Hospital', 'code'],
+  region: ['Region', 'code'],
+  department: ['Department', 'id'],
+} as const;
 
 /** Keys of the rows Prisma returns for `where`, and of the rows the compiled SQL returns, both in key order. */
 async function both(model: Model, where: object) {
@@ -65,21 +73,51 @@ const CASES: [Model, string, () => object, (n: number) => boolean][] = [
   ['staff', 'OR with a null', () => ({ OR: [{ title: 'x' }, { title: null }] }), (n) => n > 100 && n < 240],
   ['staff', 'OR [] matches nothing', () => ({ OR: [] }), (n) => n === 0],
   ['staff', 'AND [] matches everything', () => ({ AND: [] }), (n) => n === 240],
-  ['staff', 'comparisons on a timestamp and a uuid', () => ({ createdAt: { lte: new Date() }, id: { gt: '80000000-0000-0000-0000-000000000000' } }), (n) => n > 0 && n < 240],
+  [
+    'staff',
+    'comparisons on a timestamp and a uuid',
+    () => ({ createdAt: { lte: new Date() }, id: { gt: '80000000-0000-0000-0000-000000000000' } }),
+    (n) => n > 0 && n < 240,
+  ],
   ['staff', 'to-one relation, as a row scope', () => ({ hospital: { regionCode: { startsWith: '330502' } } }), (n) => n > 0 && n < 240],
   ['staff', 'to-one relation null (no department)', () => ({ department: null }), (n) => n > 0 && n < 240],
   ['staff', 'is null', () => ({ department: { is: null } }), (n) => n > 0 && n < 240],
   ['staff', 'isNot null', () => ({ department: { isNot: null } }), (n) => n > 0 && n < 240],
   ['staff', 'is', () => ({ department: { is: { specialty: 'ONCOLOGY' } } }), (n) => n > 0 && n < 240],
-  ['staff', 'isNot includes rows without the relation', () => ({ department: { isNot: { specialty: 'CARDIOLOGY' } } }), (n) => n > 0 && n < 240],
-  ['staff', 'isNot leaves out a related row whose condition is NULL (as Prisma)', () => ({ hospital: { isNot: { grade: '甲' } } }), (n) => n > 0 && n < 120],
-  ['staff', 'two levels of relations', () => ({ department: { hospital: { region: { path: { contains: DISTRICTS[1] } } } } }), (n) => n > 0 && n < 240],
+  [
+    'staff',
+    'isNot includes rows without the relation',
+    () => ({ department: { isNot: { specialty: 'CARDIOLOGY' } } }),
+    (n) => n > 0 && n < 240,
+  ],
+  [
+    'staff',
+    'isNot leaves out a related row whose condition is NULL (as Prisma)',
+    () => ({ hospital: { isNot: { grade: '甲' } } }),
+    (n) => n > 0 && n < 120,
+  ],
+  [
+    'staff',
+    'two levels of relations',
+    () => ({ department: { hospital: { region: { path: { contains: DISTRICTS[1] } } } } }),
+    (n) => n > 0 && n < 240,
+  ],
   ['hospital', 'subtree through the region path', () => ({ region: { path: { contains: CITY } } }), (n) => n > 0 && n < 40],
   ['hospital', 'some', () => ({ departments: { some: { specialty: 'ONCOLOGY' } } }), (n) => n > 0 && n < 40],
   ['hospital', 'every', () => ({ departments: { every: { specialty: { not: 'ONCOLOGY' } } } }), (n) => n > 0 && n < 40],
-  ['hospital', 'every: a NULL condition is no violation (as Prisma)', () => ({ staff: { every: { title: { not: 'x' } } } }), (n) => n > 0 && n < 40],
+  [
+    'hospital',
+    'every: a NULL condition is no violation (as Prisma)',
+    () => ({ staff: { every: { title: { not: 'x' } } } }),
+    (n) => n > 0 && n < 40,
+  ],
   ['hospital', 'none', () => ({ departments: { none: { specialty: 'ONCOLOGY' } } }), (n) => n > 0 && n < 40],
-  ['hospital', 'enum in and a key comparison', () => ({ level: { in: ['LEVEL_3', 'LEVEL_1'] }, code: { gt: someHospital() } }), (n) => n > 0 && n < 40],
+  [
+    'hospital',
+    'enum in and a key comparison',
+    () => ({ level: { in: ['LEVEL_3', 'LEVEL_1'] }, code: { gt: someHospital() } }),
+    (n) => n > 0 && n < 40,
+  ],
   ['region', 'self-relation, the list side', () => ({ children: { some: {} } }), (n) => n === 3],
   ['region', 'self-relation, the owning side', () => ({ parent: { code: PROVINCE } }), (n) => n === 2],
   ['region', 'self-relation null', () => ({ parent: null }), (n) => n === 1],
@@ -97,7 +135,9 @@ describe('Prisma where-inputs as SQL', () => {
     const c = new WhereCompiler(modelMap(db.client, db.schema));
     expect(() => c.where('Staff', 't0', { name: { search: 'x' } })).toThrow(/search on Staff.name is not supported/);
     expect(() => c.where('Staff', 't0', { salary: 1 })).toThrow(/Staff has no field salary/);
-    expect(() => c.where('Hospital', 't0', { departments: { specialty: 'X' } })).toThrow(/filter specialty on Hospital.departments is not supported/);
+    expect(() => c.where('Hospital', 't0', { departments: { specialty: 'X' } })).toThrow(
+      /filter specialty on Hospital.departments is not supported/,
+    );
     expect(() => c.where('Staff', 't0', { name: { in: ['a'], mode: 'insensitive' } })).toThrow(/insensitive with in/);
   });
 
@@ -123,7 +163,12 @@ describe('model map', () => {
     expect(staff.scalars.get('idCardNumber')!.unique).toBe(true);
     expect(staff.scalars.get('role')).toMatchObject({ kind: 'enum', type: 'StaffRole' });
     expect(staff.relations.get('hospital')).toMatchObject({ model: 'Hospital', list: false, owning: true, on: [['hospitalCode', 'code']] });
-    expect(models.model('Hospital').relations.get('staff')).toMatchObject({ model: 'Staff', list: true, owning: false, on: [['code', 'hospitalCode']] });
+    expect(models.model('Hospital').relations.get('staff')).toMatchObject({
+      model: 'Staff',
+      list: true,
+      owning: false,
+      on: [['code', 'hospitalCode']],
+    });
     expect(models.model('Region').relations.get('children')).toMatchObject({ model: 'Region', list: true, on: [['code', 'parentCode']] });
     expect(models.model('Product').scalars.get('listedPrice')).toMatchObject({ column: 'listed_price', type: 'Decimal' });
     expect(() => models.model('Nope')).toThrow(/no model Nope/);

@@ -14,14 +14,34 @@ export class SqlExpression {
   constructor(readonly sql: string) {}
 }
 
-const SCALAR_FILTERS = new Set(['equals', 'not', 'in', 'notIn', 'lt', 'lte', 'gt', 'gte', 'contains', 'startsWith', 'endsWith', 'mode', 'has', 'hasSome', 'hasEvery', 'isEmpty']);
+const SCALAR_FILTERS = new Set([
+  'equals',
+  'not',
+  'in',
+  'notIn',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'mode',
+  'has',
+  'hasSome',
+  'hasEvery',
+  'isEmpty',
+]);
 const COMPARISONS = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /** A filter object, as opposed to a value (a Date, a Decimal, a Buffer, an SqlExpression are values). */
 const isFilterObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 const defined = (o: Record<string, unknown>) => Object.entries(o).filter(([, v]) => v !== undefined);
 const all = (parts: string[]) => (parts.length === 0 ? 'TRUE' : parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`);
@@ -91,7 +111,9 @@ export class WhereCompiler {
     const col = `${quoteIdent(alias)}.${quoteIdent(field.column)}`;
     if (filter === null) return `${col} IS NULL`;
     if (!isFilterObject(filter)) return `${col} = ${this.value(model, field, filter, true)}`;
-    const unsupported = defined(filter).map(([k]) => k).filter((k) => !SCALAR_FILTERS.has(k));
+    const unsupported = defined(filter)
+      .map(([k]) => k)
+      .filter((k) => !SCALAR_FILTERS.has(k));
     if (unsupported.length) throw new Error(`where-sql: filter ${unsupported.join(', ')} on ${model.name}.${field.name} is not supported`);
     const insensitive = filter.mode === 'insensitive';
     const text = `${col}::text`;
@@ -105,7 +127,9 @@ export class WhereCompiler {
       }
       switch (op) {
         case 'equals':
-          parts.push(v === null ? `${col} IS NULL` : insensitive ? `${text} ILIKE ${pattern(v)}` : `${col} = ${this.value(model, field, v, true)}`);
+          parts.push(
+            v === null ? `${col} IS NULL` : insensitive ? `${text} ILIKE ${pattern(v)}` : `${col} = ${this.value(model, field, v, true)}`,
+          );
           break;
         case 'not':
           if (v === null) parts.push(`${col} IS NOT NULL`);
@@ -119,7 +143,10 @@ export class WhereCompiler {
         case 'notIn':
           parts.push((v as unknown[]).length === 0 ? 'TRUE' : `NOT (${col} = ANY(${this.param(v)}))`);
           break;
-        case 'lt': case 'lte': case 'gt': case 'gte':
+        case 'lt':
+        case 'lte':
+        case 'gt':
+        case 'gte':
           parts.push(`${col} ${COMPARISONS[op]} ${this.value(model, field, v, true)}`);
           break;
         case 'contains':
@@ -150,18 +177,24 @@ export class WhereCompiler {
 
   private relation(model: ModelInfo, alias: string, name: string, filter: unknown): string {
     const rel = model.relations.get(name)!;
-    if (rel.on.length === 0) throw new Error(`where-sql: relation ${model.name}.${name} has no foreign key to join on (implicit many-to-many?)`);
+    if (rel.on.length === 0)
+      throw new Error(`where-sql: relation ${model.name}.${name} has no foreign key to join on (implicit many-to-many?)`);
     const related = this.models.model(rel.model);
     const columnOf = (m: ModelInfo, field: string) => m.scalars.get(field)!.column;
     /** EXISTS (a related row [matching `where`]). */
     const exists = (where: unknown, negate = false) => {
       const t = this.alias();
-      const join = rel.on.map(([mine, theirs]) => `${quoteIdent(t)}.${quoteIdent(columnOf(related, theirs))} = ${quoteIdent(alias)}.${quoteIdent(columnOf(model, mine))}`);
-      const cond = where === undefined ? [] : [negate ? `(NOT ${this.where(rel.model, t, where as object)})` : this.where(rel.model, t, where as object)];
+      const join = rel.on.map(
+        ([mine, theirs]) =>
+          `${quoteIdent(t)}.${quoteIdent(columnOf(related, theirs))} = ${quoteIdent(alias)}.${quoteIdent(columnOf(model, mine))}`,
+      );
+      const cond = where === undefined ? [] : [negate ? `(NOT ${this.where(rel.model, t, where)})` : this.where(rel.model, t, where)];
       return `EXISTS (SELECT 1 FROM ${this.table(related)} AS ${quoteIdent(t)} WHERE ${all([...join, ...cond])})`;
     };
     const absent = () =>
-      rel.owning ? all(rel.on.map(([mine]) => `${quoteIdent(alias)}.${quoteIdent(columnOf(model, mine))} IS NULL`)) : `NOT ${exists(undefined)}`;
+      rel.owning
+        ? all(rel.on.map(([mine]) => `${quoteIdent(alias)}.${quoteIdent(columnOf(model, mine))} IS NULL`))
+        : `NOT ${exists(undefined)}`;
 
     if (rel.list) {
       if (!isFilterObject(filter)) throw new Error(`where-sql: ${model.name}.${name} is a list: filter it with some, every or none`);
@@ -188,4 +221,4 @@ export class WhereCompiler {
   }
 }
 
-const list = (v: unknown): object[] => (Array.isArray(v) ? v : [v as object]);
+const list = (v: unknown): object[] => (Array.isArray(v) ? (v as object[]) : [v as object]);

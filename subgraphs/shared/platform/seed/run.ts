@@ -30,7 +30,9 @@ export async function runSeeds(
   opts: SeedRunOptions,
 ): Promise<Record<string, Record<string, number>>> {
   const facts = new Map<string, unknown>();
-  const bar = opts.progress ? new SingleBar({ format: '  {step} [{bar}] {value}/{total} rows', hideCursor: true }, Presets.shades_classic) : null;
+  const bar = opts.progress
+    ? new SingleBar({ format: '  {step} [{bar}] {value}/{total} rows', hideCursor: true }, Presets.shades_classic)
+    : null;
   const results: Record<string, Record<string, number>> = {};
   try {
     for (const { target, seed } of work) {

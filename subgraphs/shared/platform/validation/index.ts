@@ -69,11 +69,5 @@ export {
 } from './region-code.js';
 export type { RegionLevel } from './region-code.js';
 export { validateProductCode, makeDrugCode, makeConsumableCode } from './product-code.js';
-export type {
-  ProductKind,
-  ProductCodeResult,
-  WesternDrugCodeParts,
-  PatentDrugCodeParts,
-  ConsumableCodeParts,
-} from './product-code.js';
+export type { ProductKind, ProductCodeResult, WesternDrugCodeParts, PatentDrugCodeParts, ConsumableCodeParts } from './product-code.js';
 export { validatePhone, maskPhone, maskName, COMPOUND_SURNAMES } from './phone.js';

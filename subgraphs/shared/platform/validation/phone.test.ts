@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { maskName, maskPhone, validatePhone } from './phone.js';
 
 describe('validatePhone', () => {
-  it.each(['13912345678', '15000000000', '18612345678', '19912345678', '16612345678', '17012345678'])(
-    'accepts %s',
-    (n) => {
-      expect(validatePhone(n)).toEqual({ ok: true, value: n });
-    },
-  );
+  it.each(['13912345678', '15000000000', '18612345678', '19912345678', '16612345678', '17012345678'])('accepts %s', (n) => {
+    expect(validatePhone(n)).toEqual({ ok: true, value: n });
+  });
 
   it('normalises separators and the +86 / 0086 country code', () => {
     for (const s of [' 13912345678 ', '139 1234 5678', '139-1234-5678', '+8613912345678', '+86 139 1234 5678', '008613912345678']) {

@@ -16,7 +16,7 @@ export function validatePhone(s: string): Result {
   else if (n.startsWith('0086')) n = n.slice(4);
   if (!/^\d+$/.test(n)) return { ok: false, reason: 'not a valid mobile number (digits only)' };
   if (n.length !== 11) return { ok: false, reason: `not a valid mobile number (must be 11 digits, got ${n.length})` };
-  if (!MOBILE.test(n)) return { ok: false, reason: "not a valid mobile number (must start with 13–19)" };
+  if (!MOBILE.test(n)) return { ok: false, reason: 'not a valid mobile number (must start with 13–19)' };
   return { ok: true, value: n };
 }
 
@@ -29,7 +29,20 @@ export function maskPhone(s: string): string {
 
 /** Common two-character compound surnames (复姓) kept whole by {@link maskName}. */
 export const COMPOUND_SURNAMES: readonly string[] = [
-  '欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐',
+  '欧阳',
+  '司马',
+  '诸葛',
+  '上官',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '令狐',
 ];
 
 /**

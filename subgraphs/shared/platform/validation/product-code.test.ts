@@ -36,9 +36,7 @@ describe('validateProductCode', () => {
   });
 
   it('rejects a kind mismatch', () => {
-    expect(reason('XA10BAE021A010010201650', 'CONSUMABLE')).toBe(
-      'expected a 医保医用耗材代码 but got a 医保药品代码',
-    );
+    expect(reason('XA10BAE021A010010201650', 'CONSUMABLE')).toBe('expected a 医保医用耗材代码 but got a 医保药品代码');
     expect(reason('C09100100000000211790000049', 'DRUG')).toBe('expected a 医保药品代码 but got a 医保医用耗材代码');
   });
 
@@ -83,9 +81,9 @@ describe('makeDrugCode', () => {
         enterprise: 1650,
       }),
     ).toBe('XA10BAE021A010010201650');
-    expect(
-      makeDrugCode({ type: 'Z', category: 'A04BA', nameInitial: 'X', nameSerial: 61, specPackage: 203, enterprise: 423 }),
-    ).toBe('ZA04BAX0061020300423');
+    expect(makeDrugCode({ type: 'Z', category: 'A04BA', nameInitial: 'X', nameSerial: 61, specPackage: 203, enterprise: 423 })).toBe(
+      'ZA04BAX0061020300423',
+    );
   });
 
   it('round-trips through validateProductCode', () => {
@@ -106,7 +104,15 @@ describe('makeDrugCode', () => {
   });
 
   it('rejects invalid parts', () => {
-    const base = { type: 'X', category: 'A10BA', nameInitial: 'E', nameSerial: 1, dosageForm: 'A001', specPackage: 1, enterprise: 1 } as const;
+    const base = {
+      type: 'X',
+      category: 'A10BA',
+      nameInitial: 'E',
+      nameSerial: 1,
+      dosageForm: 'A001',
+      specPackage: 1,
+      enterprise: 1,
+    } as const;
     expect(() => makeDrugCode({ ...base, category: 'A10B' })).toThrow(RangeError);
     expect(() => makeDrugCode({ ...base, category: 'E10BA' })).toThrow(RangeError); // not an ATC group
     expect(() => makeDrugCode({ ...base, nameInitial: 'e' })).toThrow(RangeError);
@@ -119,9 +125,9 @@ describe('makeDrugCode', () => {
 
 describe('makeConsumableCode', () => {
   it('reproduces a published code from its parts', () => {
-    expect(
-      makeConsumableCode({ category: '091001', genericName: 0, material: 0, feature: 0, enterprise: 21179, specModel: 49 }),
-    ).toBe('C09100100000000211790000049');
+    expect(makeConsumableCode({ category: '091001', genericName: 0, material: 0, feature: 0, enterprise: 21179, specModel: 49 })).toBe(
+      'C09100100000000211790000049',
+    );
   });
 
   it('round-trips through validateProductCode', () => {

@@ -69,8 +69,7 @@ function validateConsumable(code: string): ProductCodeResult {
 export function validateProductCode(s: string, kind?: ProductKind): ProductCodeResult {
   const code = s.trim().toUpperCase();
   const first = code[0];
-  const detected: ProductKind | undefined =
-    first === 'X' || first === 'Z' ? 'DRUG' : first === 'C' ? 'CONSUMABLE' : undefined;
+  const detected: ProductKind | undefined = first === 'X' || first === 'Z' ? 'DRUG' : first === 'C' ? 'CONSUMABLE' : undefined;
   if (detected === undefined) {
     const expected = kind ? KIND_NAME[kind] : '医保药品代码 (X…/Z…) or 医保医用耗材代码 (C…)';
     return fail(`not a valid ${expected} (unexpected first character${first ? ` '${first}'` : ': empty'})`);
