@@ -87,7 +87,7 @@ describe('bench/deps and the default install', () => {
   });
 
   it('the CLI runs the Hive runtime and Rust planner versions that the conformance test runs, with the same overrides', () => {
-    for (const name of ['@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', '@graphql-hive/router-query-planner', '@graphql-tools/batch-execute', '@graphql-tools/delegate', '@graphql-mesh/fusion-runtime']) {
+    for (const name of ['@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', '@graphql-hive/router-query-planner', '@graphql-mesh/transport-http', '@graphql-tools/batch-execute', '@graphql-tools/delegate', '@graphql-mesh/fusion-runtime']) {
       const inRoot = rootLock.packages[`node_modules/${name}`]?.version;
       expect(inRoot, name).toBeDefined();
       expect(benchLock.packages[`node_modules/${name}`]?.version, name).toBe(inRoot);
