@@ -3,7 +3,8 @@
  * graphql-hive/graphql-gateways-benchmark (four subgraphs, its TestQuery, 50 connections):
  *   (1) the hub's gateway, as in production (token verification, allow-list, audit log);
  *   (2) plain @apollo/gateway with its defaults (bench/federation/apollo-gateway.ts);
- *   (3) Hive Gateway with @graphql-hive/router-runtime (bench/federation/hive-gateway.ts).
+ *   (3) Hive Gateway with @graphql-hive/router-runtime (bench/federation/hive-gateway.ts), from
+ *       the benchmarks' own package (bench/deps, installed here the first time it is raced).
  * Twice: in-flight collapsing of identical client operations off everywhere, then on for every
  * gateway that has it. Prints the tables, writes them to docs/benchmarks.md (its own marked
  * section) and every round's raw figures to .tmp/bench-gateway.json.
@@ -27,6 +28,7 @@ import { auditWriterUrl } from '#platform/db/provision.js';
 import { BENCH_QUERY } from '../bench/federation/subgraphs.js';
 import { expectedBenchBody } from '../bench/federation/expected.js';
 import { measureCpu, sampleRss } from './lib/proc-metrics.js';
+import { benchPackageBin, ensureBenchDeps } from './lib/bench-deps.js';
 import { formatFrames, readProfile, summariseProfile, summariseProfiles } from './lib/cpu-profile.js';
 import { replaceSection } from './lib/doc-section.js';
 import {
@@ -136,9 +138,13 @@ interface GatewayRun {
   startedAt: number;
 }
 
+/** The Hive Gateway CLI of the bench package (bench/deps), not in the hub's default install. */
 function hiveBin(): string {
-  return join(dirname(fileURLToPath(import.meta.resolve('@graphql-hive/gateway'))), 'bin.js');
+  return benchPackageBin('@graphql-hive/gateway', 'hive-gateway');
 }
+
+/** What the CLI logs when `--hive-router-runtime` cannot load the Rust planner and it serves with its JavaScript planner instead. */
+const HIVE_PLANNER_FALLBACK = 'Could not load the @graphql-hive/router-runtime package';
 
 async function startGateway(
   id: GatewayId,
@@ -183,12 +189,15 @@ async function startGateway(
   } else {
     child = startChild(
       'Hive Gateway',
+      // --hive-router-runtime: the CLI imports the Rust planner itself, from its own package (bench/deps), so both share one copy of graphql and
+      // the rest; an import in the config file would resolve the hub's copies (bench/federation/hive-gateway.ts).
       [
         hiveBin(),
         'supergraph',
         shared.supergraphPath,
         '--config-path',
         'bench/federation/hive-gateway.ts',
+        '--hive-router-runtime',
         '--port',
         String(port),
         '--host',
@@ -199,6 +208,12 @@ async function startGateway(
   }
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntilAnswering(child, url, headers, shared.expected);
+  if (id === 'hive' && child.output().includes(HIVE_PLANNER_FALLBACK)) {
+    await child.stop(2_000);
+    throw new Error(
+      `Hive Gateway fell back to its JavaScript query planner: the race is of the Rust one (reinstall bench/deps: npm ci --prefix bench/deps --ignore-scripts):\n${child.output()}`,
+    );
+  }
   return { child, url, startedAt };
 }
 
@@ -458,7 +473,7 @@ function section(opts: RaceOptions, results: RoundResult[], summaries: Map<Colla
         ' ',
       )}\` (its default estimated-cost limit, 50,000 with lists counted as 10 items, refuses TestQuery's five nested lists as too expensive)${hubEnv ? `, \`${hubEnv}\`` : ''}, everything it does in production on: a real RS256 token (client credentials of machine client \`${CLIENT_ID}\`, role machine-client, region 330000, from the development identity provider run by the race) verified against the realm's JWKS, admission with the persisted-operation allow-list (a generated manifest registering \`TestQuery\` for \`${CLIENT_ID}\`, rate limit ${CLIENT_RATE_LIMIT.perSecond}/s so it never throttles), one hash-chained audit entry per request written as \`audit_writer\` to PostgreSQL (a throwaway database, dropped at the end), and the Ed25519-signed identity header on every subgraph fetch. Node processes seen: ${processes('hub')}. (1b) is the same with \`GATEWAY_WORKERS=2\` (node:cluster: a supervisor and two workers sharing the port); processes seen: ${processes('hub2')}.`,
     `- (2) **@apollo/gateway** 2.14.4 on @apollo/server 5.5.1 with defaults (\`bench/federation/apollo-gateway.ts\`: ApolloGateway({ supergraphSdl }) + startStandaloneServer, like the public benchmark's gateways/apollo-gateway/index.ts), \`NODE_ENV=production\`, one process. It has no collapsing of client operations: the same in both runs.`,
-    `- (3) **Hive Gateway** 2.15.1 + @graphql-hive/router-runtime 1.4.23 (Rust query planner), \`NODE_ENV=production hive-gateway supergraph <path> --config-path bench/federation/hive-gateway.ts\` as in the public benchmark; \`inboundInflightRequestDeduplication: false\` (off run) / \`true\` (on run); its deduplication of identical subgraph fetches at its default (on). The CLI does not fork in production unless told (\`--fork\`/\`FORK\`, default 1): Node processes seen: ${processes('hive')}.`,
+    `- (3) **Hive Gateway** 2.15.1 + @graphql-hive/router-runtime 1.4.23 (Rust query planner), \`NODE_ENV=production hive-gateway supergraph <path> --config-path bench/federation/hive-gateway.ts --hive-router-runtime\` (the CLI and the planner from the benchmarks' own package, bench/deps; the flag sets the \`unifiedGraphHandler\` that the public benchmark's config file sets); \`inboundInflightRequestDeduplication: false\` (off run) / \`true\` (on run); its deduplication of identical subgraph fetches at its default (on). The CLI does not fork in production unless told (\`--fork\`/\`FORK\`, default 1): Node processes seen: ${processes('hive')}.`,
   ];
   for (const mode of opts.collapse) {
     const s = summaries.get(mode) ?? [];
@@ -484,6 +499,7 @@ function section(opts: RaceOptions, results: RoundResult[], summaries: Map<Colla
 
 async function main(): Promise<void> {
   const opts = parseRaceOptions(process.env);
+  if (opts.gateways.includes('hive')) ensureBenchDeps();
   mkdirSync(TMP, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   const cleanup = async () => {

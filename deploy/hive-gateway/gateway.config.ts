@@ -1,5 +1,4 @@
-import { defineConfig } from '@graphql-hive/gateway';
-import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import type { GatewayConfigSupergraph } from '@graphql-hive/gateway-runtime';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { loadAllowList } from '../../gateway/src/persisted.js';
 import { loadSigningKey } from '#common/identity-signature.js';
@@ -13,6 +12,12 @@ import { useHubIdentity } from './hub-identity.js';
  * SUPERGRAPH_PATH, SUBGRAPH_URL_<NAME>, SUBGRAPH_TIMEOUT_MS[_<NAME>], KEYCLOAK_URL / _REALM /
  * _AUDIENCE / _JWKS_MIN_INTERVAL_S, PERSISTED_OPERATIONS_PATH, RATE_LIMIT_PER_SECOND / _BURST,
  * HOST, PORT, LOG_LEVEL; and HUB_IDENTITY_PRIVATE_KEY (`loadSigningKey`).
+ *
+ * The CLI is not in the hub's default install (README.md next to this file, "Run it"), so this file
+ * imports no Hive code at run time and is not wrapped in the CLI's `defineConfig` (an identity
+ * function): a plain object, checked against the runtime's config type. The Rust planner is set by
+ * the CLI's `--hive-router-runtime`, which imports it from the CLI's own package (a second copy
+ * imported here would not share the CLI's dependencies); started without it, this file refuses.
  */
 // This process's environment, read here once.
 const source = process.env;
@@ -24,13 +29,21 @@ if (source.NODE_ENV === 'production') {
   );
 }
 
+if (!process.argv.includes('--hive-router-runtime') && !/^(1|t|true|y|yes|on|enabled)$/i.test(source.HIVE_ROUTER_RUNTIME ?? '')) {
+  throw new Error(
+    'deploy/hive-gateway serves with the Rust query planner: start the CLI with --hive-router-runtime (or HIVE_ROUTER_RUNTIME=1), see deploy/hive-gateway/README.md',
+  );
+}
+
 const config = loadGatewayConfig(source);
 if (config.AUTH_MODE === 'off') throw new Error('AUTH_MODE=off is not supported on Hive Gateway: every request needs a bearer token');
 const log = createLogger({ level: config.LOG_LEVEL, base: { service: 'hive-gateway' } });
 
-export const gatewayConfig = defineConfig({
+/** What the CLI's config takes beyond the runtime's: where to listen (its `ServerConfig`). */
+type CliSupergraphConfig = GatewayConfigSupergraph & { host?: string; port?: number };
+
+export const gatewayConfig = {
   supergraph: config.SUPERGRAPH_PATH,
-  unifiedGraphHandler,
   // SUBGRAPH_URL_<NAME> overrides the URL the supergraph names for <name>, as on the hub gateway.
   transportEntries: Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, location]) => [name, { location }])),
   upstreamTimeout: ({ subgraphName }) => (subgraphName && config.subgraphTimeouts[subgraphName]) || config.SUBGRAPH_TIMEOUT_MS,
@@ -51,4 +64,4 @@ export const gatewayConfig = defineConfig({
       log,
     }),
   ],
-});
+} satisfies CliSupergraphConfig;
