@@ -10,8 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Kind, parse } from 'graphql';
-import type { CodegenConfig } from '@graphql-codegen/cli';
+import { buildASTSchema, Kind, lexicographicSortSchema, parse } from 'graphql';
 import { ACCESS_DIRECTIVES_PATH } from '#platform/access/sdl.js';
 import { repoRoot, type SubgraphPaths } from '#platform/paths.js';
 import { prismaCliChildEnv } from '#prisma-engine/config.js';
@@ -64,7 +63,7 @@ function prismaGenerate(t: GenerationTarget): Promise<void> {
 // Resolver types
 
 const CODEGEN_PLUGINS = [
-  '@graphql-codegen/cli',
+  '@graphql-codegen/core',
   '@graphql-codegen/typescript',
   '@graphql-codegen/typescript-resolvers',
   '@graphql-codegen/add',
@@ -120,7 +119,17 @@ export function resolverMappers(sdl: string, models: Record<string, string>, pri
   return mappers;
 }
 
-function codegenEntry(t: GenerationTarget): { file: string; config: CodegenConfig['generates'][string]; hash: string } {
+interface CodegenEntry {
+  /** The generated file, absolute. */
+  file: string;
+  /** The SDL files it is generated from, absolute. */
+  schema: string[];
+  header: string;
+  config: Record<string, unknown>;
+  hash: string;
+}
+
+function codegenEntry(t: GenerationTarget): CodegenEntry {
   const sdl = read(t.paths.sdl);
   const directives = read(ACCESS_DIRECTIVES_PATH);
   // codegen reads `path#Type`, so the platform's pagination module is named by a relative path here.
@@ -140,30 +149,49 @@ function codegenEntry(t: GenerationTarget): { file: string; config: CodegenConfi
     inputMaybeValue: 'T | null | undefined',
   };
   const hash = sha256('resolver-types', RESOLVER_TYPES_HEADER, ...CODEGEN_PLUGINS.map(versionOf), JSON.stringify(config), sdl, directives);
-  const file = path.relative(repoRoot, t.paths.resolverTypes);
   return {
-    file,
+    file: t.paths.resolverTypes,
+    schema: [t.paths.sdl, ACCESS_DIRECTIVES_PATH],
+    header: `${RESOLVER_TYPES_HEADER}\n// inputs sha256: ${hash}`,
+    config,
     hash,
-    config: {
-      schema: [path.relative(repoRoot, t.paths.sdl), path.relative(repoRoot, ACCESS_DIRECTIVES_PATH)],
-      plugins: [{ add: { content: `${RESOLVER_TYPES_HEADER}\n// inputs sha256: ${hash}` } }, 'typescript', 'typescript-resolvers'],
-      config,
-    },
   };
 }
 
 const resolverTypesCurrent = (t: GenerationTarget, hash: string) => HASH_LINE.exec(read(t.paths.resolverTypes))?.[1] === hash;
 
-async function runCodegen(entries: ReturnType<typeof codegenEntry>[]): Promise<void> {
-  const { generate } = await import('@graphql-codegen/cli');
-  const generates = Object.fromEntries(entries.map((e) => [e.file, e.config]));
-  const cwd = process.cwd();
-  process.chdir(repoRoot);
-  try {
-    await generate({ overwrite: true, silent: true, generates, hooks: {} }, true);
-  } finally {
-    process.chdir(cwd);
-  }
+/**
+ * graphql-codegen's core and plugins, driven directly (its CLI would add a schema loader, a config
+ * loader and a task runner for what is, here, a few files read from disk): the subgraph's SDL with
+ * the access directives, merged, built without validation (federation directives are not defined in
+ * a subgraph's SDL), sorted as the CLI sorts it, and printed with the header and its inputs' hash.
+ */
+async function runCodegen(entries: CodegenEntry[]): Promise<void> {
+  const [{ codegen }, typescript, resolvers, add, { mergeTypeDefs }, { getDocumentNodeFromSchema }] = await Promise.all([
+    import('@graphql-codegen/core'),
+    import('@graphql-codegen/typescript'),
+    import('@graphql-codegen/typescript-resolvers'),
+    import('@graphql-codegen/add'),
+    import('@graphql-tools/merge'),
+    import('@graphql-tools/utils'),
+  ]);
+  await Promise.all(
+    entries.map(async (e) => {
+      const schemaAst = lexicographicSortSchema(
+        buildASTSchema(mergeTypeDefs(e.schema.map((file) => parse(read(file)))), { assumeValidSDL: true }),
+      );
+      const output = await codegen({
+        filename: e.file,
+        schema: getDocumentNodeFromSchema(schemaAst),
+        schemaAst,
+        documents: [],
+        plugins: [{ add: { content: e.header } }, { typescript: {} }, { 'typescript-resolvers': {} }],
+        pluginMap: { add, typescript, 'typescript-resolvers': resolvers },
+        config: e.config,
+      });
+      writeFileSync(e.file, output);
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
