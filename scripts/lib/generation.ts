@@ -189,6 +189,7 @@ async function runCodegen(entries: CodegenEntry[]): Promise<void> {
         pluginMap: { add, typescript, 'typescript-resolvers': resolvers },
         config: e.config,
       });
+      mkdirSync(path.dirname(e.file), { recursive: true });
       writeFileSync(e.file, output);
     }),
   );
