@@ -20,7 +20,8 @@ import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { createLogger } from '#common/logger.js';
 import { runSeeds } from '#platform/seed/run.js';
-import { subgraphNamed, subgraphPortEnv } from '../subgraphs/registry.js';
+import { subgraphNamed } from '../subgraphs/registry.js';
+import { embeddedHubEnv } from '../tests/helpers/hub-env.js';
 import { DEFAULT_USER, startStack } from '#testing/stack.js';
 import { identityOf } from '#testing/identities.js';
 import { createIdentitySigner } from '#common/identity-signature.js';
@@ -124,16 +125,7 @@ async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: 
   const started = performance.now();
   const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
     // As a user runs it: development defaults, so the development identity provider starts too.
-    env: {
-      ...withoutDatabaseUrl(),
-      NODE_ENV: 'development',
-      HUB_DATA_DIR: dataDir,
-      PORT: '0',
-      ...subgraphPortEnv('0'),
-      EMBEDDED_PG_PORT: '0',
-      DEV_IDP_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
+    env: { ...embeddedHubEnv(dataDir, process.env), NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { seconds, pid } = await new Promise<{ seconds: number; pid: number }>((resolve, reject) => {
@@ -148,11 +140,6 @@ async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: 
   child.kill('SIGINT');
   await new Promise((resolve) => child.on('exit', resolve));
   return { seconds, rssMb };
-}
-
-function withoutDatabaseUrl(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _unset, ...rest } = process.env;
-  return rest;
 }
 
 /** RSS of a process and all its descendants (npx → tsx → node), from /proc. */

@@ -1,4 +1,4 @@
-import { subgraphPortEnv } from '../subgraphs/registry.js';
+import { embeddedHubEnv } from './helpers/hub-env.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,17 +17,7 @@ async function start(): Promise<{
   auth: Record<string, string>;
   output: () => string;
 }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HUB_DATA_DIR: dataDir,
-    PORT: '0',
-    ...subgraphPortEnv('0'),
-    EMBEDDED_PG_PORT: '0',
-    DEV_IDP_PORT: '0',
-    LOG_LEVEL: 'info',
-  };
-  delete env.DATABASE_URL;
-  delete env.KEYCLOAK_URL;
+  const env = embeddedHubEnv(dataDir, process.env);
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/start.ts'], { env });
   let out = '';
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));

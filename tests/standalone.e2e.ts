@@ -113,24 +113,29 @@ function groupMembers(group: number): string[] {
   return members;
 }
 
+/** A production directory subgraph on the test database, on any free port. */
+const directoryEnv = () => ({
+  NODE_ENV: 'production',
+  DIRECTORY_DATABASE_URL: database.urlFor('directory'),
+  DIRECTORY_PORT: '0',
+  HUB_IDENTITY_PUBLIC_KEY: publicKey,
+});
+/** A production gateway in front of that subgraph, with the audit log, on any free port. */
+const gatewayEnv = (subgraphUrl: string) => ({
+  NODE_ENV: 'production',
+  PORT: '0',
+  SUBGRAPH_URL_DIRECTORY: subgraphUrl,
+  HUB_IDENTITY_PRIVATE_KEY: privateKey,
+  KEYCLOAK_URL: idp.serverUrl,
+  AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
+  AUDIT_FLUSH_MS: '20',
+});
+
 describe('each service alone', () => {
   it('directory and gateway as separate processes: query, then SIGTERM stops both cleanly', async () => {
-    const directory = run(['scripts/start-subgraph.ts', 'directory'], {
-      NODE_ENV: 'production',
-      DIRECTORY_DATABASE_URL: database.urlFor('directory'),
-      DIRECTORY_PORT: '0',
-      HUB_IDENTITY_PUBLIC_KEY: publicKey,
-    });
+    const directory = run(['scripts/start-subgraph.ts', 'directory'], directoryEnv());
     const subgraphUrl = await directory.listening('subgraph listening');
-    const gateway = run(['gateway/src/index.ts'], {
-      NODE_ENV: 'production',
-      PORT: '0',
-      SUBGRAPH_URL_DIRECTORY: subgraphUrl,
-      HUB_IDENTITY_PRIVATE_KEY: privateKey,
-      KEYCLOAK_URL: idp.serverUrl,
-      AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
-      AUDIT_FLUSH_MS: '20',
-    });
+    const gateway = run(['gateway/src/index.ts'], gatewayEnv(subgraphUrl));
     const gatewayUrl = await gateway.listening('gateway listening');
     const auth = { authorization: `Bearer ${await idp.tokenFor('supervisor')}` };
     const res = await gql<{ regions: unknown[] }>(gatewayUrl, '{ regions { code } }', {}, { 'x-request-id': 'standalone-1', ...auth });
@@ -156,22 +161,9 @@ describe('each service alone', () => {
   });
 
   it('SIGTERM to `npm run start:gateway` and `npm run start:subgraph -- directory` stops each promptly: exit 0, port closed, nothing left', async () => {
-    const directory = npmRun(['start:subgraph', '--', 'directory'], {
-      NODE_ENV: 'production',
-      DIRECTORY_DATABASE_URL: database.urlFor('directory'),
-      DIRECTORY_PORT: '0',
-      HUB_IDENTITY_PUBLIC_KEY: publicKey,
-    });
+    const directory = npmRun(['start:subgraph', '--', 'directory'], directoryEnv());
     const subgraphUrl = await directory.listening('subgraph listening');
-    const gateway = npmRun(['start:gateway'], {
-      NODE_ENV: 'production',
-      PORT: '0',
-      SUBGRAPH_URL_DIRECTORY: subgraphUrl,
-      HUB_IDENTITY_PRIVATE_KEY: privateKey,
-      KEYCLOAK_URL: idp.serverUrl,
-      AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
-      AUDIT_FLUSH_MS: '20',
-    });
+    const gateway = npmRun(['start:gateway'], gatewayEnv(subgraphUrl));
     const gatewayUrl = await gateway.listening('gateway listening');
     const auth = { authorization: `Bearer ${await idp.tokenFor('supervisor')}` };
     expect((await gql(gatewayUrl, '{ regions { code } }', {}, auth)).status).toBe(200);

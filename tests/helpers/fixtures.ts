@@ -87,3 +87,40 @@ export async function loadDirectory(
   );
   return { hospitals, departments, staffCount: staff.length };
 }
+
+/** A product of a supplier fixture (the columns tests vary). */
+export interface ProductFixture {
+  code: string;
+  name: string;
+  kind: 'DRUG' | 'CONSUMABLE';
+  specification?: string | null;
+  vbpSelected: boolean;
+  listedPrice: string | null;
+}
+
+/**
+ * `usccs.length` suppliers of `kind` (named 供应商<i>), each with the products `productsOf` gives it,
+ * bulk-loaded into the directory. Needs no regions or hospitals.
+ */
+export async function loadSuppliers(
+  pool: pg.Pool,
+  usccs: readonly string[],
+  kind: string,
+  productsOf: (i: number, uscc: string) => ProductFixture[],
+) {
+  const now = new Date();
+  const load = (table: string, columns: string[], rows: (string | number | boolean | Date | null)[][]) =>
+    bulkLoad(pool, { schema: 'directory', table, columns }, rows, 'copy');
+  await load(
+    'supplier',
+    ['uscc', 'name', 'kind', 'updated_at'],
+    usccs.map((u, i) => [u, `供应商${i}`, kind, now]),
+  );
+  await load(
+    'product',
+    ['code', 'name', 'kind', 'specification', 'supplier_uscc', 'vbp_selected', 'listed_price', 'updated_at'],
+    usccs.flatMap((u, i) =>
+      productsOf(i, u).map((p) => [p.code, p.name, p.kind, p.specification ?? null, u, p.vbpSelected, p.listedPrice, now]),
+    ),
+  );
+}

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '#platform/db/client.js';
-import { bulkLoad } from '#platform/db/bulk.js';
 import { createTestDatabase } from '#platform/db/test-database.js';
 import { createLogger } from '#common/logger.js';
 import { rowScope } from '#platform/access/scope.js';
 import { parsePage } from '#platform/pagination.js';
 import { createSubgraphApollo, openSubgraphDb } from '#platform/subgraph.js';
 import { makeUscc } from '#platform/validation/index.js';
-import { CITY, DISTRICTS, loadDirectory, OTHER_CITY, PROVINCE } from '#testing/fixtures.js';
+import { CITY, DISTRICTS, loadDirectory, loadSuppliers, OTHER_CITY, PROVINCE } from '#testing/fixtures.js';
 import { identityOf, operationRunner } from '#testing/identities.js';
 import type { PrismaClient as DirectoryClient } from './__generated__/prisma/client.js';
 import { createRepository } from './repository.js';
@@ -33,33 +32,15 @@ beforeAll(async () => {
   db = await openSubgraphDb(directory, { databaseUrl: database.urlFor('directory') });
   fixture = await loadDirectory(db.pool, { hospitals: 500, departmentsEach: 2, staffEach: 5 });
   await db.pool.query(`UPDATE directory.staff SET role = 'NURSE', title = '护师' WHERE employee_no LIKE '%3' OR employee_no LIKE '%7'`);
-  const now = new Date();
-  await bulkLoad(
-    db.pool,
-    { schema: 'directory', table: 'supplier', columns: ['uscc', 'name', 'kind', 'updated_at'] },
-    SUPPLIERS.map((u, i) => [u, `供应商${i}`, 'DEVICE', now]),
-    'copy',
-  );
-  await bulkLoad(
-    db.pool,
-    {
-      schema: 'directory',
-      table: 'product',
-      columns: ['code', 'name', 'kind', 'specification', 'supplier_uscc', 'vbp_selected', 'listed_price', 'updated_at'],
-    },
-    SUPPLIERS.flatMap((u, i) =>
-      Array.from({ length: i % 5 }, (_, k) => [
-        `C${i}-${k}`,
-        `耗材${i}-${k}`,
-        'CONSUMABLE',
-        k ? `${k}ml` : null,
-        u,
-        k % 2 === 1,
-        k === 2 ? null : `${i}.${k}500`,
-        now,
-      ]),
-    ),
-    'copy',
+  await loadSuppliers(db.pool, SUPPLIERS, 'DEVICE', (i) =>
+    Array.from({ length: i % 5 }, (_, k) => ({
+      code: `C${i}-${k}`,
+      name: `耗材${i}-${k}`,
+      kind: 'CONSUMABLE',
+      specification: k ? `${k}ml` : null,
+      vbpSelected: k % 2 === 1,
+      listedPrice: k === 2 ? null : `${i}.${k}500`,
+    })),
   );
   await db.pool.query('ANALYZE');
   await apollo.start();

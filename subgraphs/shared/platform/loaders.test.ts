@@ -3,14 +3,13 @@ import { GraphQLError } from 'graphql';
 import { createAuditWriter } from '#common/audit/writer.js';
 import { createLogger } from '#common/logger.js';
 import type { Db } from './db/client.js';
-import { bulkLoad } from './db/bulk.js';
 import { auditWriterUrl } from './db/provision.js';
 import { createTestDatabase } from './db/test-database.js';
 import { byKey, groupBy, nestedConnections } from './loaders.js';
 import { bigintCursor, encodeCursor, parsePage, uuidCursor } from './pagination.js';
 import { openSubgraphDb } from './subgraph.js';
 import { makeUscc } from './validation/index.js';
-import { loadDirectory } from '#testing/fixtures.js';
+import { loadDirectory, loadSuppliers } from '#testing/fixtures.js';
 import type {
   Prisma as DirectoryPrisma,
   PrismaClient as DirectoryClient,
@@ -39,33 +38,15 @@ beforeAll(async () => {
   dir = await openSubgraphDb(directory, { databaseUrl: database.urlFor('directory') });
   aud = await openSubgraphDb(audit, { databaseUrl: database.urlFor('audit') });
   fixture = await loadDirectory(dir.pool, { hospitals: 30, departmentsEach: 2, staffEach: 4 });
-  const now = new Date();
-  await bulkLoad(
-    dir.pool,
-    { schema: 'directory', table: 'supplier', columns: ['uscc', 'name', 'kind', 'updated_at'] },
-    SUPPLIERS.map((u, i) => [u, `供应商${i}`, 'PHARMA', now]),
-    'copy',
-  );
   // Supplier i has 2i products (the first none); prices with four decimals, some unknown.
-  await bulkLoad(
-    dir.pool,
-    {
-      schema: 'directory',
-      table: 'product',
-      columns: ['code', 'name', 'kind', 'supplier_uscc', 'vbp_selected', 'listed_price', 'updated_at'],
-    },
-    SUPPLIERS.flatMap((u, i) =>
-      Array.from({ length: 2 * i }, (_, k) => [
-        `P${i}-${String(k).padStart(2, '0')}`,
-        `药品${i}-${k}`,
-        'DRUG',
-        u,
-        k % 2 === 0,
-        k % 3 === 0 ? null : `${i}${k}.0${k}25`,
-        now,
-      ]),
-    ),
-    'copy',
+  await loadSuppliers(dir.pool, SUPPLIERS, 'PHARMA', (i) =>
+    Array.from({ length: 2 * i }, (_, k) => ({
+      code: `P${i}-${String(k).padStart(2, '0')}`,
+      name: `药品${i}-${k}`,
+      kind: 'DRUG',
+      vbpSelected: k % 2 === 0,
+      listedPrice: k % 3 === 0 ? null : `${i}${k}.0${k}25`,
+    })),
   );
   const writer = createAuditWriter({ pool: auditWriterUrl(database.adminUrl), algorithm: 'sm3', log });
   for (let i = 1; i <= 24; i++) {
