@@ -1,5 +1,5 @@
 import { createHash, getHashes } from 'node:crypto';
-import { normalizeEntry, type AuditEntry, type StoredAuditEntry } from './entry.js';
+import { normalizeEntry, recordedFields, type AuditEntry, type StoredAuditEntry } from './entry.js';
 
 /**
  * The hash chain of the audit log. Row n stores hash_n = H(canonical(alg, seq_n, hash_{n-1}, entry_n)),
@@ -46,31 +46,7 @@ export function canonicalEntry(alg: AuditHashAlgorithm, prevHash: string, seq: n
 
 /** canonicalEntry of an entry already normalised (normalizeEntry's result, as stored). */
 function canonicalStored(alg: AuditHashAlgorithm, prevHash: string, seq: number | bigint, e: StoredAuditEntry): string {
-  return canonicalJson([
-    CANONICAL_FORMAT,
-    alg,
-    String(seq),
-    prevHash,
-    e.time.toISOString(),
-    e.source,
-    e.requestId,
-    e.subject,
-    e.clientId,
-    e.roles,
-    e.ip,
-    e.operationType,
-    e.operationName,
-    e.operationHash,
-    e.hospitals,
-    e.records,
-    e.outcome,
-    e.status,
-    e.errorCodes,
-    e.durationMs,
-    e.unmaskReason,
-    e.unmaskedFields,
-    e.detail,
-  ]);
+  return canonicalJson([CANONICAL_FORMAT, alg, String(seq), prevHash, e.time.toISOString(), ...recordedFields(e), e.detail]);
 }
 
 /** Lower-case hex digest (64 characters for both algorithms). */

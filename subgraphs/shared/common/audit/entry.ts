@@ -120,3 +120,28 @@ export function normalizeEntry(entry: AuditEntry): StoredAuditEntry {
           : (detail as Record<string, unknown>),
   };
 }
+
+/**
+ * An entry's recorded fields, in the one order both the hash chain (chain.ts) and the stored row
+ * (store.ts) use them — between the entry's time and its detail.
+ */
+export const recordedFields = (e: StoredAuditEntry) =>
+  [
+    e.source,
+    e.requestId,
+    e.subject,
+    e.clientId,
+    e.roles,
+    e.ip,
+    e.operationType,
+    e.operationName,
+    e.operationHash,
+    e.hospitals,
+    e.records,
+    e.outcome,
+    e.status,
+    e.errorCodes,
+    e.durationMs,
+    e.unmaskReason,
+    e.unmaskedFields,
+  ] as const;

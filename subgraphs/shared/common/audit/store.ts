@@ -2,7 +2,7 @@
 // the chain. Plain `pg` (not Prisma): the gateway and the feeds write here without a Prisma client.
 import pg from 'pg';
 import { hashStoredEntry, GENESIS_HASH, type AuditHashAlgorithm } from './chain.js';
-import { normalizeEntry, type AuditEntry } from './entry.js';
+import { normalizeEntry, recordedFields, type AuditEntry } from './entry.js';
 
 /**
  * Advisory lock serialising extension of the chain across every process (gateway workers,
@@ -116,23 +116,7 @@ export async function appendChained(
       alg,
       head.hash,
       hash,
-      e.source,
-      e.requestId,
-      e.subject,
-      e.clientId,
-      e.roles,
-      e.ip,
-      e.operationType,
-      e.operationName,
-      e.operationHash,
-      e.hospitals,
-      e.records,
-      e.outcome,
-      e.status,
-      e.errorCodes,
-      e.durationMs,
-      e.unmaskReason,
-      e.unmaskedFields,
+      ...recordedFields(e),
       e.detail === null ? null : JSON.stringify(e.detail),
     ];
     tuples.push(`(${row.map((_, i) => `$${values.length + i + 1}::${CASTS[ENTRY_COLUMNS[i]!] ?? 'text'}`).join(',')})`);
