@@ -345,7 +345,7 @@ ${batchingMarkdown(entities, nested)}
 | \`npm start\` to ready, embedded default, existing data folder | ${fmt(again.seconds)} s | — |
 | whole stack RSS after start (the hub's process: PGlite, the subgraphs and the gateway; \`npm\` itself adds ≈ 65 MB) | **${fresh.rssMb} MB** (${again.rssMb} MB on the second start) | ≤ 600 MB |
 
-Start-up is timed from spawning \`node --expose-gc --max-semi-space-size=32 --import tsx scripts/start.ts\` to the "up" line; \`npm start\` additionally runs \`npm run generate\` first (Prisma client and resolver types, about 4–5 s).
+Start-up is timed from spawning \`node --expose-gc --max-semi-space-size=32 --import tsx scripts/start.ts\` to the "up" line; \`npm start\` is this command; it checks generation itself (the Prisma clients and resolver types, rebuilt only when their inputs' hashes changed, so skipped here).
 `;
   } finally {
     await stack.stop();
