@@ -1,6 +1,7 @@
 import type { AnyHubSubgraph } from '#platform/define.js';
 import { audit } from './audit/src/subgraph.js';
 import { directory } from './directory/src/subgraph.js';
+import { procurement } from './procurement/src/subgraph.js';
 
 /**
  * Every subgraph of the hub, in start (and seed) order: later seeds read the facts of earlier
@@ -8,7 +9,7 @@ import { directory } from './directory/src/subgraph.js';
  * compose file, `npm start`, the access tests and the Hive conformance tests all follow it.
  * `npm run new:subgraph -- <name>` adds its line.
  */
-const subgraphs = [directory, audit] as const;
+const subgraphs = [directory, procurement, audit] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];
 export const registry: readonly AnyHubSubgraph[] = subgraphs;
