@@ -142,6 +142,7 @@ export function createUpserts(db: DirectoryClient, scope: RowScope) {
         kind: input.kind,
         creditRating: oneOf('input.creditRating', input.creditRating, CREDIT_RATINGS),
         regionCode: input.regionCode ? assertValid('input.regionCode', validateRegionCode(input.regionCode)) : null,
+        registeredOn: input.registeredOn ? isoDate('input.registeredOn', input.registeredOn) : null,
       };
       if (data.regionCode)
         await mustExist('input.regionCode', db.region.findUnique({ where: { code: data.regionCode } }), 'region', data.regionCode);
@@ -169,3 +170,12 @@ export function createUpserts(db: DirectoryClient, scope: RowScope) {
 }
 
 export type Upserts = ReturnType<typeof createUpserts>;
+
+/** A calendar date `YYYY-MM-DD` (UTC midnight, as PostgreSQL `date` reads it), or BAD_USER_INPUT naming the field. */
+function isoDate(field: string, value: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw badInput(field, `${field} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  return date;
+}

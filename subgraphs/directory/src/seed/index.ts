@@ -8,8 +8,10 @@ import { PER_CITY, PROVINCE, plan, type CityPlan } from './world.js';
 /** Facts handed to later seeds (procurement, visits, …) so they refer to real directory keys. */
 export interface DirectoryFacts {
   hospitals: { code: string; regionCode: string; level: string }[];
-  suppliers: { uscc: string; kind: string }[];
-  products: { code: string; kind: string; supplierUscc: string }[];
+  suppliers: { uscc: string; kind: string; registeredOn: string }[];
+  products: { code: string; kind: string; supplierUscc: string; vbpSelected: boolean; listedPrice: number }[];
+  /** A sample of each hospital's staff (leaders, admins and doctors first): evaluation committees, visit receivers. */
+  staff: { id: string; hospitalCode: string; departmentId: string; role: string }[];
 }
 
 const LEVEL_MIX = [
@@ -34,7 +36,11 @@ const SUPPLIER_MIX = [
   ['CONSTRUCTION', 7],
   ['SERVICE', 8],
 ] as const;
-const BIRTH_DAYS = 14_600; // forty years of birth dates, 1960–1999
+const BIRTH_DAYS = 14_600;
+/** Staff per hospital handed to later seeds as facts (enough for committees and receivers, small enough to keep in memory). */
+const STAFF_FACTS_PER_HOSPITAL = 40;
+/** Registration dates of suppliers: 1995-01-01 plus up to 30 years. */
+const REGISTRATION_DAYS = 10_950; // forty years of birth dates, 1960–1999
 
 const personName = (rng: Rng) => rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.6) ? rng.pick(GIVEN) : '');
 
@@ -60,7 +66,7 @@ export const directorySeed: SubgraphSeed = {
     const { rng } = ctx;
     const now = new Date();
     const cities = plan(ctx.scale);
-    const facts: DirectoryFacts = { hospitals: [], suppliers: [], products: [] };
+    const facts: DirectoryFacts = { hospitals: [], suppliers: [], products: [], staff: [] };
 
     const regions: Cell[][] = [[PROVINCE.code, PROVINCE.name, 'PROVINCE', null, PROVINCE.code, now, now]];
     for (const city of cities) {
@@ -136,10 +142,13 @@ export const directorySeed: SubgraphSeed = {
             sequence: Math.floor(staffIndex / BIRTH_DAYS) % 1000,
           });
           const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
+          const staffId = rng.uuid();
+          const departmentId = rng.pick(deptIds);
+          if (s < STAFF_FACTS_PER_HOSPITAL) facts.staff.push({ id: staffId, hospitalCode: code, departmentId, role });
           staff.push([
-            rng.uuid(),
+            staffId,
             code,
-            rng.pick(deptIds),
+            departmentId,
             `E${String(s + 1).padStart(5, '0')}`,
             personName(rng),
             idCard,
@@ -184,6 +193,7 @@ export const directorySeed: SubgraphSeed = {
       const district = city.districts[i % city.districts.length]!;
       const uscc = makeUscc({ registrationDept: '9', category: '1', regionCode: district.code, serial: 10_000_000 + i });
       const name = `${city.name.replace(/市$/, '')}${rng.pick(COMPANY_WORDS)}${i + 1}${COMPANY_SUFFIX[kind]}`;
+      const registeredOn = new Date(Date.UTC(1995, 0, 1) + rng.int(0, REGISTRATION_DAYS) * 86_400_000).toISOString().slice(0, 10);
       suppliers.push([
         uscc,
         name,
@@ -195,12 +205,17 @@ export const directorySeed: SubgraphSeed = {
           ['D', 3],
         ] as const),
         district.code,
+        registeredOn,
         now,
         now,
       ]);
-      facts.suppliers.push({ uscc, kind });
+      facts.suppliers.push({ uscc, kind, registeredOn });
     }
-    await ctx.load('supplier', ['uscc', 'name', 'kind', 'credit_rating', 'region_code', 'created_at', 'updated_at'], suppliers);
+    await ctx.load(
+      'supplier',
+      ['uscc', 'name', 'kind', 'credit_rating', 'region_code', 'registered_on', 'created_at', 'updated_at'],
+      suppliers,
+    );
 
     const pharma = facts.suppliers.filter((s) => s.kind === 'PHARMA');
     const devices = facts.suppliers.filter((s) => s.kind === 'CONSUMABLE' || s.kind === 'DEVICE');
@@ -236,18 +251,19 @@ export const directorySeed: SubgraphSeed = {
         name = rng.pick(CONSUMABLES);
       }
       const price = isDrug ? rng.int(50, 50_000) / 100 : rng.int(500, 3_000_000) / 100;
+      const vbpSelected = rng.chance(0.3);
       products.push([
         code,
         name,
         isDrug ? 'DRUG' : 'CONSUMABLE',
         `规格${(i % 12) + 1}`,
         supplier.uscc,
-        rng.chance(0.3),
+        vbpSelected,
         price.toFixed(4),
         now,
         now,
       ]);
-      facts.products.push({ code, kind: isDrug ? 'DRUG' : 'CONSUMABLE', supplierUscc: supplier.uscc });
+      facts.products.push({ code, kind: isDrug ? 'DRUG' : 'CONSUMABLE', supplierUscc: supplier.uscc, vbpSelected, listedPrice: price });
     }
     await ctx.load(
       'product',

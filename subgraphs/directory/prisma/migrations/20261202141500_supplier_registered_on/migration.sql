@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "supplier" ADD COLUMN     "registered_on" DATE;
