@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { buildASTSchema, Kind, lexicographicSortSchema, parse } from 'graphql';
-import { ACCESS_DIRECTIVES_PATH } from '#platform/access/sdl.js';
+import { platformSdlFiles } from '#platform/access/sdl.js';
 import { repoRoot, type SubgraphPaths } from '#platform/paths.js';
 import { prismaCliChildEnv } from '#prisma-engine/config.js';
 
@@ -89,7 +89,8 @@ export function resolverMappers(sdl: string, models: Record<string, string>, pri
   const mappers: Record<string, string> = {};
   for (const type of types) {
     const model = models[type] ?? (known.has(type) ? type : undefined);
-    if (model) mappers[type] = `./prisma/client.js#${model}`;
+    // `path#Type` (relative to the generated file) maps to a type of the platform's or the subgraph's own.
+    if (model) mappers[type] = model.includes('#') ? model : `./prisma/client.js#${model}`;
   }
   for (const type of types) {
     const node = type.endsWith('Connection') ? type.slice(0, -'Connection'.length) : null;
@@ -131,7 +132,8 @@ interface CodegenEntry {
 
 function codegenEntry(t: GenerationTarget): CodegenEntry {
   const sdl = read(t.paths.sdl);
-  const directives = read(ACCESS_DIRECTIVES_PATH);
+  const platformFiles = platformSdlFiles(sdl);
+  const directives = platformFiles.map(read).join('\n');
   // codegen reads `path#Type`, so the platform's pagination module is named by a relative path here.
   const pagination = path.relative(path.dirname(t.paths.resolverTypes), path.join(repoRoot, 'subgraphs/shared/platform/pagination.js'));
   const mappers = resolverMappers(sdl, t.models, t.database ? prismaModels(read(t.paths.prismaSchema)) : [], pagination);
@@ -143,7 +145,7 @@ function codegenEntry(t: GenerationTarget): CodegenEntry {
     contextType: '../context.js#Context',
     mapperTypeSuffix: 'Model',
     mappers,
-    scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown' },
+    scalars: { Decimal: 'string', DateTime: 'Date | string', JSON: 'unknown', Period: 'string' },
     avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
     maybeValue: 'T | null',
     inputMaybeValue: 'T | null | undefined',
@@ -151,7 +153,7 @@ function codegenEntry(t: GenerationTarget): CodegenEntry {
   const hash = sha256('resolver-types', RESOLVER_TYPES_HEADER, ...CODEGEN_PLUGINS.map(versionOf), JSON.stringify(config), sdl, directives);
   return {
     file: t.paths.resolverTypes,
-    schema: [t.paths.sdl, ACCESS_DIRECTIVES_PATH],
+    schema: [t.paths.sdl, ...platformFiles],
     header: `${RESOLVER_TYPES_HEADER}\n// inputs sha256: ${hash}`,
     config,
     hash,

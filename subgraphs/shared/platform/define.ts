@@ -28,6 +28,7 @@ export interface HubSubgraphDeclaration<TClient extends PrismaLike, TContext ext
   /**
    * GraphQL object type → Prisma model, where the names differ (the resolver types' mappers). A type
    * named like a model maps to it without saying so, and `<T>Connection` to a connection of T's model.
+   * A value with `#` is a TypeScript type by `path#Type`, relative to src/__generated__ (e.g. a platform record type).
    */
   models?: Record<string, string>;
 }

@@ -62,6 +62,7 @@ CREATE TABLE "lot" (
 
 -- CreateTable
 CREATE TABLE "bid" (
+    "key" VARCHAR(257) NOT NULL,
     "ocid" VARCHAR(128) NOT NULL,
     "bid_id" VARCHAR(128) NOT NULL,
     "hospital_code" CHAR(18) NOT NULL,
@@ -75,7 +76,7 @@ CREATE TABLE "bid" (
     "disqualify_reason" TEXT,
     "month" CHAR(7) NOT NULL,
 
-    CONSTRAINT "bid_pkey" PRIMARY KEY ("ocid","bid_id")
+    CONSTRAINT "bid_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateTable
@@ -93,6 +94,7 @@ CREATE TABLE "committee_member" (
 
 -- CreateTable
 CREATE TABLE "award" (
+    "key" VARCHAR(257) NOT NULL,
     "ocid" VARCHAR(128) NOT NULL,
     "award_id" VARCHAR(128) NOT NULL,
     "hospital_code" CHAR(18) NOT NULL,
@@ -107,7 +109,7 @@ CREATE TABLE "award" (
     "supplier_registered_on" DATE,
     "month" CHAR(7) NOT NULL,
 
-    CONSTRAINT "award_pkey" PRIMARY KEY ("ocid","award_id")
+    CONSTRAINT "award_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateTable
@@ -143,6 +145,7 @@ CREATE TABLE "party" (
 
 -- CreateTable
 CREATE TABLE "purchase_order_line" (
+    "key" VARCHAR(80) NOT NULL,
     "order_no" VARCHAR(64) NOT NULL,
     "line_no" INTEGER NOT NULL,
     "hospital_code" CHAR(18) NOT NULL,
@@ -163,7 +166,7 @@ CREATE TABLE "purchase_order_line" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "purchase_order_line_pkey" PRIMARY KEY ("order_no","line_no")
+    CONSTRAINT "purchase_order_line_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateTable
@@ -205,6 +208,9 @@ CREATE INDEX "bid_hospital_code_ocid_idx" ON "bid"("hospital_code", "ocid");
 CREATE INDEX "bid_tenderer_usccs_idx" ON "bid" USING GIN ("tenderer_usccs");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "bid_ocid_bid_id_key" ON "bid"("ocid", "bid_id");
+
+-- CreateIndex
 CREATE INDEX "committee_member_staff_id_idx" ON "committee_member"("staff_id");
 
 -- CreateIndex
@@ -212,6 +218,9 @@ CREATE INDEX "award_hospital_code_ocid_idx" ON "award"("hospital_code", "ocid");
 
 -- CreateIndex
 CREATE INDEX "award_supplier_usccs_idx" ON "award" USING GIN ("supplier_usccs");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "award_ocid_award_id_key" ON "award"("ocid", "award_id");
 
 -- CreateIndex
 CREATE INDEX "contract_hospital_code_ocid_idx" ON "contract"("hospital_code", "ocid");
@@ -224,5 +233,8 @@ CREATE INDEX "purchase_order_line_product_code_ordered_at_idx" ON "purchase_orde
 
 -- CreateIndex
 CREATE INDEX "purchase_order_line_supplier_uscc_idx" ON "purchase_order_line"("supplier_uscc");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "purchase_order_line_order_no_line_no_key" ON "purchase_order_line"("order_no", "line_no");
 
 

@@ -1,0 +1,118 @@
+import type pg from 'pg';
+import { badInput } from '#common/errors.js';
+import type { RowScope } from '../access/scope.js';
+import { toConnection, type Connection, type Page } from '../pagination.js';
+import { parsePeriod } from '../period.js';
+import { subtreePrefix, validateRegionCode } from '../validation/index.js';
+import type { FindingRecord } from './record.js';
+import { FINDING_COLUMNS, scopeSql, toFindingRecord, type FindingDbRow } from './store.js';
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The filters every domain's findings list takes (procurementFlags, visitViolations, …). */
+export interface FindingFilter {
+  hospitalCode?: string | null;
+  regionCode?: string | null;
+  period?: string | null;
+  code?: readonly string[] | null;
+  severity?: readonly string[] | null;
+  /** Findings that refer to any of these records (`Type:key`). */
+  refs?: readonly string[] | null;
+}
+
+function where(scope: RowScope, filter: FindingFilter, params: unknown[]): string {
+  const clauses = [scopeSql(scope, params)];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql(`$${params.length}`));
+  };
+  if (filter.hospitalCode) add((p) => `hospital_code = ${p}`, filter.hospitalCode.toUpperCase());
+  if (filter.regionCode) {
+    const region = validateRegionCode(filter.regionCode);
+    if (!region.ok) throw badInput('filter.regionCode', region.reason);
+    add((p) => `region_code LIKE ${p}`, `${subtreePrefix(region.value)}%`);
+  }
+  if (filter.period) {
+    const period = parsePeriod(filter.period);
+    if (!period.ok) throw badInput('filter.period', period.reason);
+    add((p) => `month = ANY(${p}::text[])`, period.value.months);
+  }
+  if (filter.code?.length) add((p) => `code = ANY(${p}::text[])`, filter.code);
+  if (filter.severity?.length) add((p) => `severity = ANY(${p}::text[])`, filter.severity);
+  if (filter.refs?.length) add((p) => `refs && ${p}::text[]`, filter.refs);
+  return clauses.join(' AND ');
+}
+
+const cursorKey = (f: FindingRecord) => `${f.month}|${f.id}`;
+
+/** A page of findings, newest month first (keyset on month, id); `totalCount` counts only when asked. */
+export async function findingsPage(
+  pool: pg.Pool,
+  schema: string,
+  scope: RowScope,
+  filter: FindingFilter,
+  page: Page,
+): Promise<Connection<FindingRecord>> {
+  const table = `${ident(schema)}.finding`;
+  const params: unknown[] = [];
+  const base = where(scope, filter, params);
+  const listParams = [...params];
+  let keyset = '';
+  if (page.after) {
+    const [month, id] = page.after.split('|');
+    if (!month || !id || !/^[0-9a-f-]{36}$/.test(id)) throw badInput('after', 'after is not a cursor from this list');
+    listParams.push(month, id);
+    keyset = ` AND (month < $${listParams.length - 1} OR (month = $${listParams.length - 1} AND id > $${listParams.length}::uuid))`;
+  }
+  listParams.push(page.take);
+  const { rows } = await pool.query<FindingDbRow>(
+    `SELECT ${FINDING_COLUMNS} FROM ${table} WHERE ${base}${keyset} ORDER BY month DESC, id LIMIT $${listParams.length}`,
+    listParams,
+  );
+  return toConnection(rows.map(toFindingRecord), page, cursorKey, async () => {
+    const counted = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${base}`, params);
+    return counted.rows[0]!.n;
+  });
+}
+
+/** The findings about each of `refs` (same order), in the caller's scope: one statement for a whole batch. */
+export async function findingsByRefs(pool: pg.Pool, schema: string, scope: RowScope, refs: readonly string[]): Promise<FindingRecord[][]> {
+  const params: unknown[] = [];
+  const scoped = scopeSql(scope, params);
+  params.push(refs);
+  const { rows } = await pool.query<FindingDbRow>(
+    `SELECT ${FINDING_COLUMNS} FROM ${ident(schema)}.finding WHERE ${scoped} AND refs && $${params.length}::text[] ORDER BY month DESC, code, id`,
+    params,
+  );
+  const wanted = new Map(refs.map((r) => [r, [] as FindingRecord[]]));
+  for (const row of rows) for (const ref of row.refs) wanted.get(ref)?.push(toFindingRecord(row));
+  return refs.map((r) => wanted.get(r) ?? []);
+}
+
+/** Findings by id (entity references), in the caller's scope. */
+export async function findingsByIds(pool: pg.Pool, schema: string, scope: RowScope, ids: readonly string[]): Promise<FindingRecord[]> {
+  const params: unknown[] = [];
+  const scoped = scopeSql(scope, params);
+  params.push(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)));
+  const { rows } = await pool.query<FindingDbRow>(
+    `SELECT ${FINDING_COLUMNS} FROM ${ident(schema)}.finding WHERE ${scoped} AND id = ANY($${params.length}::uuid[])`,
+    params,
+  );
+  return rows.map(toFindingRecord);
+}
+
+/** Finding counts per hospital, month and code for the given hospitals and months (the HospitalPeriod figures). */
+export async function findingCounts(
+  pool: pg.Pool,
+  schema: string,
+  hospitalCodes: readonly string[],
+  months: readonly string[],
+): Promise<{ hospitalCode: string; month: string; code: string; count: number; subjects: string[] }[]> {
+  const { rows } = await pool.query<{ hospital_code: string; month: string; code: string; count: number; subjects: string[] }>(
+    `SELECT hospital_code, month, code, count(*)::int AS count, array_agg(subject_key) AS subjects
+     FROM ${ident(schema)}.finding WHERE hospital_code = ANY($1::text[]) AND month = ANY($2::text[])
+     GROUP BY hospital_code, month, code`,
+    [hospitalCodes, months],
+  );
+  return rows.map((r) => ({ hospitalCode: r.hospital_code, month: r.month, code: r.code, count: r.count, subjects: r.subjects }));
+}
