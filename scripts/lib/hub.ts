@@ -260,8 +260,12 @@ export function seedWork(running: RunningSubgraph<unknown>[], embedded: boolean)
 
 async function seedEmpty(running: RunningSubgraph<unknown>[], scale: Scale, embedded: boolean, log: Logger) {
   const work = [];
-  for (const item of seedWork(running, embedded)) if (await isEmpty(item.target, item.seed)) work.push(item);
-  if (!work.length) return {};
-  log.info('loading the demo data', { scale, subgraphs: work.map((w) => w.target.name) });
-  return runSeeds(work, { scale, reset: false, progress: false });
+  for (const item of seedWork(running, embedded)) work.push({ ...item, factsOnly: !(await isEmpty(item.target, item.seed)) });
+  const empty = work.filter((w) => !w.factsOnly);
+  if (!empty.length) return {};
+  log.info('loading the demo data', { scale, subgraphs: empty.map((w) => w.target.name) });
+  // The seeds before an empty one that already have data still hand on their facts (regenerated, not reloaded).
+  const last = work.lastIndexOf(empty.at(-1)!);
+  const results = await runSeeds(work.slice(0, last + 1), { scale, reset: false, progress: false });
+  return Object.fromEntries(Object.entries(results).filter(([name]) => empty.some((w) => w.target.name === name)));
 }

@@ -4,7 +4,10 @@ import { createContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
 import { procurementRecordSeed } from './seed/index.js';
 
-/** The procurement subgraph, declared for the platform (its port is its own: no other subgraph uses it). */
+/**
+ * Procurement: tenders, bids, awards, contracts and purchase orders from the provincial platform,
+ * and the red flags on them. Business readers only; committee members narrow it further in the SDL.
+ */
 export const procurement = defineSubgraph({
   name: 'procurement',
   port: 4002,
@@ -12,4 +15,9 @@ export const procurement = defineSubgraph({
   resolvers,
   createContext,
   seed: procurementRecordSeed,
+  models: {
+    PurchaseOrder: 'PurchaseOrderLine',
+    CommitteeSeat: 'CommitteeMember',
+    ProcurementFlag: '../../../shared/platform/findings/record.js#FindingRecord',
+  },
 });

@@ -26,7 +26,7 @@ export async function isEmpty(target: SeedTarget, seed: SubgraphSeed): Promise<b
 
 /** Run the seeds in order (later ones may use facts from earlier ones); returns row counts per subgraph. */
 export async function runSeeds(
-  work: { target: SeedTarget; seed: SubgraphSeed }[],
+  work: { target: SeedTarget; seed: SubgraphSeed; factsOnly?: boolean }[],
   opts: SeedRunOptions,
 ): Promise<Record<string, Record<string, number>>> {
   const facts = new Map<string, unknown>();
@@ -35,7 +35,12 @@ export async function runSeeds(
     : null;
   const results: Record<string, Record<string, number>> = {};
   try {
-    for (const { target, seed } of work) {
+    for (const { target, seed, factsOnly } of work) {
+      // Already seeded: generated again (deterministic) without loading, for the facts later seeds read.
+      if (factsOnly) {
+        await seed.run({ scale: opts.scale, rng: createRng(`${target.name}:${opts.scale}`), facts, load: async () => undefined });
+        continue;
+      }
       if (opts.reset) {
         await target.pool.query(`TRUNCATE ${seed.tables.map((t) => `${ident(target.name)}.${ident(t)}`).join(', ')} CASCADE`);
       }

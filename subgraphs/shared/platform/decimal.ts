@@ -1,0 +1,32 @@
+/**
+ * Exact decimal arithmetic on the text PostgreSQL gives for `numeric` (sums of money and
+ * quantities): scaled BigInts, never floating point, so a year is exactly the sum of its months.
+ */
+export const ZERO_DECIMAL = '0';
+
+const FORM = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+function parts(text: string): { value: bigint; scale: number } {
+  const m = FORM.exec(text.trim());
+  if (!m) throw new Error(`not a decimal: ${JSON.stringify(text)}`);
+  const fraction = m[3] ?? '';
+  const value = BigInt(m[2]! + fraction);
+  return { value: m[1] ? -value : value, scale: fraction.length };
+}
+
+function toText(value: bigint, scale: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = scale ? digits.slice(digits.length - scale).replace(/0+$/, '') : '';
+  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** a + b, exactly; trailing fraction zeros dropped ("12.50" + "0.5" = "13"). */
+export function addDecimals(a: string, b: string): string {
+  const x = parts(a);
+  const y = parts(b);
+  const scale = Math.max(x.scale, y.scale);
+  const sum = x.value * 10n ** BigInt(scale - x.scale) + y.value * 10n ** BigInt(scale - y.scale);
+  return toText(sum, scale);
+}
