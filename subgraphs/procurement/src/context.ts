@@ -16,5 +16,11 @@ export interface Context extends RequestContext {
 /** Per request: data access bound to the caller's row scope, and loaders that never outlive the request. */
 export function createContext(base: RequestContext, db: Db<PrismaClient>): Context {
   const repo = createRepository(db, base.access.scope);
-  return { ...base, db, repo, loaders: createLoaders(repo), figures: procurementFiguresLoader(db.pool, db.schema, base.access.scope, MINIMUM_TENDERS) };
+  return {
+    ...base,
+    db,
+    repo,
+    loaders: createLoaders(repo),
+    figures: procurementFiguresLoader(db.pool, db.schema, base.access.scope, MINIMUM_TENDERS),
+  };
 }

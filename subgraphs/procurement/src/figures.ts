@@ -167,7 +167,8 @@ export function procurementFiguresLoader(pool: pg.Pool, schema: string, scope: R
   const sql = monthsSql(`"${schema}"`);
   // Row scope: an officer's own hospital, a supervisor's region subtree; out of scope adds up to nothing.
   const region = scope.kind === 'region' ? `${scope.prefix}%` : scope.kind === 'hospital' ? '%' : '';
-  const allowed = (codes: string[]) => (scope.kind === 'hospital' ? codes.filter((c) => c === scope.hospitalCode) : scope.kind === 'none' ? [] : codes);
+  const allowed = (codes: string[]) =>
+    scope.kind === 'hospital' ? codes.filter((c) => c === scope.hospitalCode) : scope.kind === 'none' ? [] : codes;
   const figures: MonthlyFigures<ProcurementMonth, ProcurementFiguresModel> = {
     async loadMonths(hospitalCodes, months) {
       const { rows } = await pool.query<MonthRow>(sql, [allowed(hospitalCodes), months, region]);

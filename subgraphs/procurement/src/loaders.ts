@@ -1,7 +1,16 @@
 import DataLoader from 'dataloader';
 import { batchOptions as options, byKey, groupBy } from '#platform/loaders.js';
 import type { FindingRecord } from '#platform/findings/record.js';
-import type { Award, Bid, CommitteeMember, Contract, Lot, PurchaseOrderLine, SupplierSanction, Tender } from './__generated__/prisma/client.js';
+import type {
+  Award,
+  Bid,
+  CommitteeMember,
+  Contract,
+  Lot,
+  PurchaseOrderLine,
+  SupplierSanction,
+  Tender,
+} from './__generated__/prisma/client.js';
 import type { Repository } from './repository.js';
 
 /** One statement per batch: the gateway sends hundreds of references in one `_entities` call, and every nested list is grouped. */

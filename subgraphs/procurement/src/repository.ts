@@ -1,4 +1,15 @@
-import type { Award, Bid, CommitteeMember, Contract, Lot, Prisma, PrismaClient, PurchaseOrderLine, SupplierSanction, Tender } from './__generated__/prisma/client.js';
+import type {
+  Award,
+  Bid,
+  CommitteeMember,
+  Contract,
+  Lot,
+  Prisma,
+  PrismaClient,
+  PurchaseOrderLine,
+  SupplierSanction,
+  Tender,
+} from './__generated__/prisma/client.js';
 import type { PurchaseFilter, TenderFilter } from './__generated__/resolvers-types.js';
 import { badInput } from '#common/errors.js';
 import { scopedRows, type RowScope } from '#platform/access/scope.js';
@@ -73,12 +84,20 @@ export function createRepository(database: Db<PrismaClient>, scope: RowScope) {
   const nested = <T, W extends object>(model: string, order: KeysetOrder, parent: (key: string) => W) =>
     nestedConnections<T, W>(database, { model, ...order, parent });
   const tendersOfHospital = nested<Tender, Prisma.TenderWhereInput>('Tender', TENDERS, (hospitalCode) => ({ hospitalCode }));
-  const purchasesOfHospital = nested<PurchaseOrderLine, Prisma.PurchaseOrderLineWhereInput>('PurchaseOrderLine', PURCHASES, (hospitalCode) => ({
-    hospitalCode,
-  }));
-  const purchasesOfProduct = nested<PurchaseOrderLine, Prisma.PurchaseOrderLineWhereInput>('PurchaseOrderLine', PURCHASES, (productCode) => ({
-    productCode,
-  }));
+  const purchasesOfHospital = nested<PurchaseOrderLine, Prisma.PurchaseOrderLineWhereInput>(
+    'PurchaseOrderLine',
+    PURCHASES,
+    (hospitalCode) => ({
+      hospitalCode,
+    }),
+  );
+  const purchasesOfProduct = nested<PurchaseOrderLine, Prisma.PurchaseOrderLineWhereInput>(
+    'PurchaseOrderLine',
+    PURCHASES,
+    (productCode) => ({
+      productCode,
+    }),
+  );
   const bidsOfSupplier = nested<Bid, Prisma.BidWhereInput>('Bid', BIDS, (uscc) => ({ tendererUsccs: { has: uscc } }));
   const awardsOfSupplier = nested<Award, Prisma.AwardWhereInput>('Award', AWARDS, (uscc) => ({ supplierUsccs: { has: uscc } }));
   const ocidsIn = (ocids: readonly string[]) => ({ ocid: { in: [...ocids] } });
@@ -103,7 +122,10 @@ export function createRepository(database: Db<PrismaClient>, scope: RowScope) {
     findTendersOfHospital: async (hospitalCode: string, filter: Maybe<TenderFilter>, page: Page) =>
       tendersOfHospital.load(
         hospitalCode,
-        and(tenderWhere({ ...filter, hospitalCode: null }, typeof filter?.flagged === 'boolean' ? await flaggedOcids() : undefined), inScope),
+        and(
+          tenderWhere({ ...filter, hospitalCode: null }, typeof filter?.flagged === 'boolean' ? await flaggedOcids() : undefined),
+          inScope,
+        ),
         page,
       ),
     findLotsOfTenders: (ocids: readonly string[]): Promise<Lot[]> => db.lot.findMany({ where: ocidsIn(ocids), orderBy: { lotId: 'asc' } }),

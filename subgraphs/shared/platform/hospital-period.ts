@@ -47,7 +47,10 @@ export function hospitalPeriodLoader<M, F>(figures: MonthlyFigures<M, F>): DataL
       const byMonth = hospitals.size ? await figures.loadMonths([...hospitals], [...months].sort()) : new Map<string, M>();
       return parsed.map((p) => {
         if (p instanceof Error) return p;
-        const sum = p.months.reduce((acc, m) => figures.add(acc, byMonth.get(`${p.key.hospitalCode}|${m}`) ?? figures.zero()), figures.zero());
+        const sum = p.months.reduce(
+          (acc, m) => figures.add(acc, byMonth.get(`${p.key.hospitalCode}|${m}`) ?? figures.zero()),
+          figures.zero(),
+        );
         return figures.finish(sum, p.key, p.months);
       });
     },

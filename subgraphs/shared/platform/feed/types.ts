@@ -76,7 +76,12 @@ export interface FeedRunContext {
 /** Entities of another subgraph by key, through that subgraph's `_entities` (never its tables). */
 export interface PeerLookup {
   /** `selection` is the fields wanted, e.g. `code region { code }`; missing entities come back null, same order as keys. */
-  entities(subgraph: string, typename: string, keys: Record<string, unknown>[], selection: string): Promise<(Record<string, unknown> | null)[]>;
+  entities(
+    subgraph: string,
+    typename: string,
+    keys: Record<string, unknown>[],
+    selection: string,
+  ): Promise<(Record<string, unknown> | null)[]>;
 }
 
 /** One kind of feed of one subgraph (e.g. procurement `ocds`, procurement `orders`). */

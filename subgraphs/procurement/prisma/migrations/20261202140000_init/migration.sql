@@ -1,6 +1,3 @@
--- CreateSchema
-CREATE SCHEMA IF NOT EXISTS "procurement";
-
 -- CreateEnum
 CREATE TYPE "TenderCategory" AS ENUM ('DRUG', 'CONSUMABLE', 'EQUIPMENT', 'CONSTRUCTION', 'SERVICE');
 
