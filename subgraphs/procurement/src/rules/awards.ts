@@ -124,7 +124,7 @@ export const methodThreshold: ProcurementRule<Thresholds<'PROC_METHOD_THRESHOLD'
         tenderFinding(methodThreshold, version, tender, {
           refs: [],
           evidence: { value, valueBasis: awards.length > 0 ? 'awarded' : 'budget', threshold: limit, method: tender.method },
-          explanation: `采用${METHOD_NAMES[tender.method]}方式，金额 ${yuan(value)} 达到公开招标数额标准 ${yuan(limit)}`,
+          explanation: `采用${METHOD_NAMES[tender.method]}方式，金额 ${yuan(value)}，达到公开招标数额标准 ${yuan(limit)}`,
         }),
       ];
     });
