@@ -19,7 +19,7 @@ export const ProcurementFlag: ProcurementFlagResolvers = {
     return uscc ? { uscc } : null;
   },
   purchase: (f, _, { loaders }) => {
-    const key = first(f.refs, 'PurchaseOrder');
+    const key = first(f.refs, 'PurchaseOrderLine');
     return key ? loaders.purchaseByKey.load(key) : null;
   },
 };

@@ -11,5 +11,5 @@ export const PurchaseOrder: PurchaseOrderResolvers = {
   amount: (p) => p.amount.toString(),
   listedPrice: (p) => p.listedPrice?.toString() ?? null,
   invoiceNumbers: (p) => p.invoices,
-  flags: (p, _, { loaders }) => loaders.flagsByRef.load(`PurchaseOrder:${p.key}`),
+  flags: (p, _, { loaders }) => loaders.flagsByRef.load(`PurchaseOrderLine:${p.key}`),
 };

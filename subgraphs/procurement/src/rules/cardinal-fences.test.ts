@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { AwardFact, BidFact, TenderFact } from './facts.js';
 import { r024, r058 } from './price-ratio.js';
 import { r025 } from './r025.js';
 import { r038 } from './r038.js';
 import { r048 } from './r048.js';
-import { award, bid, facts, HOSPITAL, tender, thresholds, uscc } from './fixtures.js';
+import { award, bid, facts, HOSPITAL, priceProcesses, tender, thresholds, uscc } from './fixtures.js';
 
 const CN = thresholds();
 const CARDINAL = thresholds('CARDINAL-1');
-
-/** One process per ratio: the winner W bids 100, the loser L bids 100·(1 + ratio) (dyadic ratios keep the figures exact). */
-function priceProcesses(ratios: number[]) {
-  const tenders: TenderFact[] = [];
-  const bids: BidFact[] = [];
-  const awards: AwardFact[] = [];
-  ratios.forEach((ratio, i) => {
-    const ocid = `p${i}`;
-    const [w, l] = [uscc(100 + 2 * i), uscc(101 + 2 * i)];
-    tenders.push(tender(ocid));
-    bids.push(bid(ocid, 'w', w, 100), bid(ocid, 'l', l, 100 * (1 + ratio)));
-    awards.push(award(ocid, w, 100));
-  });
-  return facts({ tenders, bids, awards });
-}
 
 describe('R024 / R058 on a worked example', () => {
   // Sorted differences (n = 8): [0.125, 0.5, 0.5, 0.6, 0.6, 0.75, 0.75, 1.125].

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveThresholds } from '#platform/rules/thresholds.js';
 import { evaluateAll, procurementRules, procurementThresholds } from './index.js';
-import type { AwardFact, BidFact, PurchaseOrderLineFact, TenderFact } from './facts.js';
-import { addDays, at, award, bid, facts, line, REGION, tender, thresholds, uscc } from './fixtures.js';
+import { at, award, bid, cityYear, facts, REGION, tender, thresholds, uscc } from './fixtures.js';
 
 describe('the rule list', () => {
   it('has every code of the issue once, each with a threshold row, a Chinese title and a source', () => {
@@ -64,51 +63,3 @@ describe('evaluateAll', () => {
     expect(codes.has('R018')).toBe(false);
   });
 });
-
-/** A deterministic city-year: 30 hospitals, 300 suppliers, `bidsPerTender` bids each, order lines over 12 months. */
-function cityYear(tenders: number, bidsPerTender: number, lines: number) {
-  const ts: TenderFact[] = [];
-  const bs: BidFact[] = [];
-  const as: AwardFact[] = [];
-  const categories = ['DRUG', 'CONSUMABLE', 'EQUIPMENT', 'CONSTRUCTION', 'SERVICE'] as const;
-  for (let i = 0; i < tenders; i++) {
-    const ocid = `ocds-city-${i}`;
-    const hospitalCode = `1233050${String(i % 30).padStart(2, '0')}MB00000X`.slice(0, 18);
-    const month = `2025-${String((i % 12) + 1).padStart(2, '0')}`;
-    const start = at(`${month}-01`);
-    const scope = { hospitalCode, month };
-    ts.push(
-      tender(ocid, {
-        ...scope,
-        category: categories[i % 5]!,
-        classification: String(10 + (i % 40)),
-        tenderStart: start,
-        tenderEnd: addDays(start, i % 50 === 0 ? 10 : 25),
-        awardDate: addDays(start, 40),
-        numberOfTenderers: bidsPerTender,
-      }),
-    );
-    for (let j = 0; j < bidsPerTender; j++) {
-      bs.push(
-        bid(ocid, `b${j}`, uscc((i * 7 + j * 13) % 300), 1_000_000 + ((i * 31 + j * 17) % 97) * 1_000, {
-          ...scope,
-          receivedAt: addDays(start, 20),
-        }),
-      );
-    }
-    as.push(award(ocid, uscc((i * 7) % 300), 1_000_000 + ((i * 31) % 97) * 1_000, { ...scope, date: addDays(start, 40) }));
-  }
-  const ls: PurchaseOrderLineFact[] = [];
-  for (let k = 0; k < lines; k++) {
-    const month = `2025-${String((k % 12) + 1).padStart(2, '0')}`;
-    ls.push(
-      line(`PO${Math.floor(k / 10)}`, k % 10, {
-        month,
-        orderedAt: at(`${month}-15`),
-        genericGroup: `G${k % 500}`,
-        unitPrice: k % 1_000 === 0 ? 6 : 5,
-      }),
-    );
-  }
-  return facts({ tenders: ts, bids: bs, awards: as, orderLines: ls });
-}

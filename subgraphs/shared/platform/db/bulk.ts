@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 
-export type Cell = string | number | boolean | Date | null;
+export type Cell = string | number | boolean | Date | null | readonly string[] | { readonly [key: string]: unknown };
 export type BulkMethod = 'copy' | 'insert';
 
 /**
@@ -47,10 +47,21 @@ async function copyRows(client: pg.PoolClient, t: { schema: string; table: strin
   await pipeline(Readable.from(lines()), stream);
 }
 
+/** A text[] value as a PostgreSQL array literal (`{"a","b"}`), for COPY. */
+export const arrayLiteral = (items: readonly string[]): string => `{${items.map((i) => `"${i.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+
+/** A cell as the text PostgreSQL reads: dates as ISO 8601, string arrays as array literals, objects as JSON. */
+export function cellText(value: Exclude<Cell, null>): string {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return arrayLiteral(value as readonly string[]);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
 /** COPY text format: \N for null, backslash escapes for the separators. */
-function copyText(value: Cell): string {
+export function copyText(value: Cell): string {
   if (value === null) return '\\N';
-  const text = value instanceof Date ? value.toISOString() : String(value);
+  const text = cellText(value);
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
