@@ -31,6 +31,14 @@ describe('gateway configuration', () => {
     expect(() => loadGatewayConfig({ GATEWAY_WORKERS: '0' })).toThrow(ConfigError);
   });
 
+  it('limits feed bodies to 512 MiB and 30 runs a minute unless told', () => {
+    const defaults = loadGatewayConfig({});
+    expect([defaults.FEED_MAX_BYTES, defaults.FEED_RATE_PER_MINUTE]).toEqual([512 * 1024 * 1024, 30]);
+    const set = loadGatewayConfig({ FEED_MAX_BYTES: '8388608', FEED_RATE_PER_MINUTE: '0' });
+    expect([set.FEED_MAX_BYTES, set.FEED_RATE_PER_MINUTE]).toEqual([8 * 1024 * 1024, 0]);
+    expect(() => loadGatewayConfig({ FEED_MAX_BYTES: '0' })).toThrow(ConfigError);
+  });
+
   it('bounds JSON nesting at 64 levels unless told, and never beyond what the stack can walk', () => {
     expect(loadGatewayConfig({}).MAX_JSON_DEPTH).toBe(64);
     expect(loadGatewayConfig({ MAX_JSON_DEPTH: '100' }).MAX_JSON_DEPTH).toBe(100);

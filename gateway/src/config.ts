@@ -15,6 +15,10 @@ const schema = z.object({
   /** Keep-alive connections per subgraph origin. */
   SUBGRAPH_CONNECTIONS: env.int(64, 1),
   MAX_BODY_BYTES: env.int(100 * 1024, 1024),
+  /** Largest feed body (`POST /feeds/…`, streamed; MAX_BODY_BYTES does not apply); a client's `feedLimits.maxBytes` overrides it. */
+  FEED_MAX_BYTES: env.int(512 * 1024 * 1024, 1),
+  /** Feed runs per minute per machine client; its `feedLimits.perMinute` overrides it; 0 turns it off. */
+  FEED_RATE_PER_MINUTE: env.int(30, 0),
   /**
    * Deepest nesting of objects and arrays in a request's JSON (the body is level 1); deeper is 400
    * (common/json-depth.ts). At most 1,000: some thousands of levels overflow the stack of whatever

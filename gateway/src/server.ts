@@ -23,6 +23,7 @@ import { answerSharing } from './answer-sharing.js';
 import { clusterCollapsePeers } from './cluster-collapse.js';
 import { auditPlugin, refusedEntry, type AuditSink } from './audit.js';
 import { createTokenVerifier } from './auth.js';
+import { FEEDS_PREFIX, feedRoute } from './feeds.js';
 import { loadAllowList, type AllowList } from './persisted.js';
 import { schemaPrivacyPlugin } from './schema-privacy.js';
 import { readinessRoute } from './health.js';
@@ -38,6 +39,9 @@ query CityHospitals {
     nodes { code name level region { name } departmentCount staffCount departments { name specialty } }
   }
 }`;
+
+/** Lifetime of the peer identities a feed run carries for its cross-subgraph look-ups (a run may take many minutes). */
+const PEER_IDENTITY_TTL_SECONDS = 60 * 60;
 
 /** Longest a worker waits for another worker's answer before running the operation itself. */
 const COLLAPSE_PEER_WAIT_MS = 30_000;
@@ -73,7 +77,8 @@ export interface GatewayDependencies {
 export async function createGateway(config: GatewayConfig, log: Logger, deps: GatewayDependencies = {}): Promise<Gateway> {
   const development = config.NODE_ENV !== 'production';
   const subgraphs = new Map<string, string>();
-  const signer = createIdentitySigner(deps.signingKey ?? loadSigningKey(config));
+  const signingKey = deps.signingKey ?? loadSigningKey(config);
+  const signer = createIdentitySigner(signingKey);
   const ownAudit =
     deps.audit || !config.AUDIT_WRITER_DATABASE_URL
       ? null
@@ -149,16 +154,17 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
   await apollo.start();
 
   const ide = development ? ideRoutes('/graphql', SAMPLE_QUERY) : null;
+  const verifier =
+    config.AUTH_MODE === 'off'
+      ? null
+      : createTokenVerifier({
+          serverUrl: config.KEYCLOAK_URL,
+          realm: config.KEYCLOAK_REALM,
+          audience: config.KEYCLOAK_AUDIENCE,
+          minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
+        });
   const admission = createAdmission({
-    verifier:
-      config.AUTH_MODE === 'off'
-        ? null
-        : createTokenVerifier({
-            serverUrl: config.KEYCLOAK_URL,
-            realm: config.KEYCLOAK_REALM,
-            audience: config.KEYCLOAK_AUDIENCE,
-            minJwksIntervalSeconds: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
-          }),
+    verifier,
     allowList,
     rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
     now: deps.clock,
@@ -184,6 +190,21 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/readyz': readinessRoute(() => [...subgraphs].map(([name, url]) => ({ name, url })), Math.min(config.SUBGRAPH_TIMEOUT_MS, 2_000)),
       ...(ide?.assets ?? {}),
+    },
+    // Streamed bodies with their own limit (FEED_MAX_BYTES), not MAX_BODY_BYTES.
+    prefixRoutes: {
+      [FEEDS_PREFIX]: feedRoute({
+        verifier,
+        allowList,
+        subgraphs: () => subgraphs,
+        signer,
+        peerSigner: createIdentitySigner(signingKey, PEER_IDENTITY_TTL_SECONDS),
+        audit,
+        defaults: { maxBytes: config.FEED_MAX_BYTES, perMinute: config.FEED_RATE_PER_MINUTE },
+        realm: config.KEYCLOAK_REALM,
+        log,
+        now: deps.clock,
+      }),
     },
   });
   return {

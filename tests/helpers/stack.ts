@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { compose, hubSubgraphs } from '../../scripts/lib/supergraph.js';
 import type { AnySubgraph } from '#platform/subgraph.js';
+import type { FeedRunner } from '#platform/feed/http.js';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../gateway/src/dev-idp/index.js';
 import type { Gateway } from '../../gateway/src/server.js';
@@ -72,6 +73,8 @@ export async function startStack(
     log?: Logger;
     /** The gateway's rate-limit clock (tests/helpers/clock.ts); default the real one. */
     clock?: () => number;
+    /** Runs the feeds of the `extra` subgraphs that declare some (their `POST /feeds/<kind>`). */
+    feedRunner?: FeedRunner;
   } = {},
 ): Promise<Stack> {
   const names = opts.subgraphs ?? [...subgraphNames];
@@ -98,7 +101,7 @@ export async function startStack(
       stops.push(() => sub.close());
     }
     for (const def of opts.extra ?? []) {
-      const sub = await startSubgraph(def, { port: 0, log, development: false, identityKey: keys.publicKey });
+      const sub = await startSubgraph(def, { port: 0, log, development: false, identityKey: keys.publicKey, feedRunner: opts.feedRunner });
       subgraphs[def.name] = sub;
       stops.push(() => sub.close());
     }

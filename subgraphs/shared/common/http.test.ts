@@ -35,6 +35,15 @@ beforeAll(async () => {
         throw new Error('failure after the client left');
       },
     },
+    prefixRoutes: {
+      // Reads its own body: the 1,000-byte GraphQL limit does not apply.
+      '/stream/': async (req, res, requestId) => {
+        let bytes = 0;
+        for await (const chunk of req) bytes += (chunk as Buffer).length;
+        res.end(JSON.stringify({ route: 'stream', path: req.url, bytes, requestId }));
+      },
+      '/stream/deeper/': (_req, res) => void res.end(JSON.stringify({ route: 'deeper' })),
+    },
   });
   running = await listen(server, 0);
 });
@@ -57,6 +66,15 @@ const hangUp = (raw: string) =>
   });
 
 describe('HTTP front', () => {
+  it('serves prefix routes (longest prefix first) with their own body reading and the request id', async () => {
+    const res = await request(`${base()}/stream/a/b?x=1`, { method: 'POST', body: 'x'.repeat(50_000), headers: { 'x-request-id': 'r-1' } });
+    expect(await res.body.json()).toEqual({ route: 'stream', path: '/stream/a/b?x=1', bytes: 50_000, requestId: 'r-1' });
+    expect(await (await request(`${base()}/stream/deeper/x`)).body.json()).toEqual({ route: 'deeper' });
+    const exactOnly = await request(`${base()}/stream`);
+    expect(exactOnly.statusCode).toBe(404);
+    await exactOnly.body.dump();
+  });
+
   it('turns a route that throws synchronously into a 500 and keeps serving', async () => {
     const failed = await request(`${base()}/throws`);
     expect(failed.statusCode).toBe(500);

@@ -5,7 +5,8 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeep } from './json-depth.js';
 import type { Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
-export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** A route's handler; `requestId` is the request's id (also set on the response's header). */
+export type Route = (req: IncomingMessage, res: ServerResponse, requestId: string) => void | Promise<void>;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -22,6 +23,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxJsonDepth?: number;
   /** Extra routes by exact path, e.g. /healthz. */
   routes?: Record<string, Route>;
+  /**
+   * Routes by path prefix, e.g. `/feeds/` (the longest matching prefix wins; exact routes first). Their
+   * handlers read the body themselves: `maxBodyBytes` and JSON parsing do not apply (streamed feeds).
+   */
+  prefixRoutes?: Record<string, Route>;
   /**
    * A page served instead of GraphQL for a request to the endpoint, when it returns one (the
    * gateway's IDE for a browser's GET, in development).
@@ -72,14 +78,17 @@ export interface RunningHttpServer {
 export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): Server {
   const path = opts.path ?? '/graphql';
   const limits = { maxBody: opts.maxBodyBytes ?? 100 * 1024, maxDepth: opts.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH };
+  const prefixes = Object.keys(opts.prefixRoutes ?? {}).sort((a, b) => b.length - a.length);
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const pathname = (req.url ?? '/').split('?', 1)[0]!;
-    const route = opts.routes?.[pathname] ?? (pathname === path ? opts.page?.(req) : undefined);
+    const prefix = prefixes.find((p) => pathname.startsWith(p));
+    const route =
+      opts.routes?.[pathname] ?? (prefix !== undefined ? opts.prefixRoutes![prefix] : pathname === path ? opts.page?.(req) : undefined);
     // Inside an async function, so a handler that throws synchronously is caught below too.
     const handle = (async () => {
-      if (route) return route(req, res);
+      if (route) return route(req, res, requestId);
       if (pathname === path) return handleGraphQL(opts, req, res, requestId, limits);
       return notFound(res);
     })();

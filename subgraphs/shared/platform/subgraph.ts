@@ -22,6 +22,8 @@ import { AUDIT_EXTENSION } from '#common/audit/report.js';
 import type { Logger } from '#common/logger.js';
 import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from '#common/request-logging.js';
+import type { FeedKind } from './feed/types.js';
+import { feedRoute, type FeedRunner } from './feed/http.js';
 
 /** A subgraph's Prisma client: whatever it generated, plus what the platform calls on shutdown. */
 type Client<T> = T & { $disconnect(): Promise<void> };
@@ -57,6 +59,8 @@ export interface SubgraphDefinition<TClient, TContext extends RequestContext> {
   createContext: (base: RequestContext, db: Db<Client<TClient>>) => TContext;
   /** Synthetic data for `npm run seed` and the embedded demo (the volumes of docs/architecture.md, "Scale"). */
   seed?: SubgraphSeed;
+  /** Its feeds (feed/types.ts), served at `POST /feeds/<kind>` when the runtime has a feed runner. */
+  feeds?: FeedKind[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subgraph, whatever its client and context types (test and benchmark subgraphs too)
@@ -78,6 +82,8 @@ export interface SubgraphRuntimeOptions {
    * Only for third-party conformance suites that call a subgraph directly; refused outside development.
    */
   acceptUnsigned?: boolean;
+  /** Runs the definition's feeds posted through the gateway (feed/http.ts); without it `/feeds/…` is 404. */
+  feedRunner?: FeedRunner;
 }
 
 export function createSubgraphApollo<TClient, TContext extends RequestContext>(
@@ -160,6 +166,10 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', service: def.name });
       },
     },
+    prefixRoutes:
+      def.feeds?.length && opts.feedRunner
+        ? { '/feeds/': feedRoute({ subgraph: def.name, feeds: def.feeds, runner: opts.feedRunner, verifyIdentity, log }) }
+        : undefined,
   });
   let running: RunningHttpServer;
   try {
