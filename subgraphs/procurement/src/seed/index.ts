@@ -157,3 +157,6 @@ export function createProcurementSeed(opts: ProcurementSeedOptions = {}): Subgra
 
 /** The seed the subgraph registers: a full city-year (province: every city), planted cases included. */
 export const procurementSeed: SubgraphSeed = createProcurementSeed();
+
+/** @deprecated The scaffold's name, kept until subgraph.ts registers `procurementSeed`. */
+export const procurementRecordSeed = procurementSeed;

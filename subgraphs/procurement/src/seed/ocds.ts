@@ -47,14 +47,65 @@ export function processParties(p: Process): ProcessParty[] {
   return [buyer, ...tenderers];
 }
 
-const money = (amount: number) => ({ amount, currency: 'CNY' });
+interface Org {
+  id: string;
+  name: string;
+}
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** The OCDS 1.1 release the seed writes (the fields it fills, with the hub's tender and bid extensions). */
+export interface OcdsRelease {
+  ocid: string;
+  id: string;
+  date: string;
+  tag: string[];
+  initiationType: 'tender';
+  language: string;
+  buyer: Org;
+  parties: {
+    id: string;
+    name: string;
+    roles: string[];
+    identifier: { scheme: 'CN-USCC'; id: string; legalName: string };
+    address: { streetAddress: string; region: string; countryName: string };
+    contactPoint: { name: string; telephone: string; email: string };
+  }[];
+  tender: {
+    id: string;
+    title: string;
+    status: string;
+    procurementMethod: string;
+    procurementMethodDetails: string;
+    mainProcurementCategory: string;
+    awardCriteria: string;
+    value: Money;
+    tenderPeriod: { startDate: string; endDate: string };
+    awardPeriod: { startDate: string; endDate: string };
+    numberOfTenderers: number;
+    tenderers: Org[];
+    items: { id: string; description: string; classification: { scheme: 'CPV'; id: string }; quantity: number }[];
+    category: string;
+    evaluationCommittee: { id: string; staffId?: string; name?: string; role: string }[];
+    bidOpening: string;
+  };
+  bids: {
+    details: { id: string; date: string; status: 'valid' | 'disqualified'; value: Money; tenderers: Org[]; statusDetails?: string }[];
+  };
+  awards: { id: string; status: string; date: string; value: Money; suppliers: Org[]; relatedBids: string[] }[];
+  contracts: { id: string; awardID: string; value: Money; dateSigned: string; status: string; amendments: unknown[] }[];
+}
+
+const money = (amount: number): Money => ({ amount, currency: 'CNY' });
 
 /**
  * One contracting process as a full OCDS 1.1 release (tender, bids extension, award, contract), with the hub's
  * extensions: `tender.category`, `tender.evaluationCommittee`, `tender.bidOpening` and `bids.details[].statusDetails`.
  * Pure: the same process always gives the same body.
  */
-export function toRelease(p: Process): Record<string, unknown> {
+export function toRelease(p: Process): OcdsRelease {
   const parties = processParties(p);
   const org = (uscc: string) => {
     const party = parties.find((x) => x.uscc === uscc)!;
@@ -67,14 +118,14 @@ export function toRelease(p: Process): Record<string, unknown> {
     id: releaseId(p),
     date: p.contractDate.toISOString(),
     tag: ['tender', 'award', 'contract'],
-    initiationType: 'tender',
+    initiationType: 'tender' as const,
     language: 'zh',
     buyer: org(p.hospitalCode),
     parties: parties.map((x) => ({
       id: x.id,
       name: x.name,
       roles: x.roles,
-      identifier: { scheme: 'CN-USCC', id: x.uscc, legalName: x.name },
+      identifier: { scheme: 'CN-USCC' as const, id: x.uscc, legalName: x.name },
       address: { streetAddress: x.streetAddress, region: x.region, countryName: '中国' },
       contactPoint: { name: x.contactName, telephone: x.telephone, email: x.email },
     })),
@@ -91,7 +142,7 @@ export function toRelease(p: Process): Record<string, unknown> {
       awardPeriod: { startDate: p.tenderEnd.toISOString(), endDate: p.awardDate.toISOString() },
       numberOfTenderers: tenderers.length,
       tenderers,
-      items: [{ id: '1', description: p.title, classification: { scheme: 'CPV', id: p.cpv }, quantity: 1 }],
+      items: [{ id: '1', description: p.title, classification: { scheme: 'CPV' as const, id: p.cpv }, quantity: 1 }],
       category: p.category,
       evaluationCommittee: p.committee.map((m) => ({ id: m.id, ...(m.staffId ? { staffId: m.staffId } : {}), ...(m.name ? { name: m.name } : {}), role: m.role })),
       bidOpening: p.tenderEnd.toISOString(),
@@ -100,7 +151,7 @@ export function toRelease(p: Process): Record<string, unknown> {
       details: p.bids.map((b) => ({
         id: b.id,
         date: b.receivedAt.toISOString(),
-        status: b.status === 'VALID' ? 'valid' : 'disqualified',
+        status: b.status === 'VALID' ? ('valid' as const) : ('disqualified' as const),
         value: money(b.amount),
         tenderers: [org(b.supplier)],
         ...(b.reason ? { statusDetails: b.reason } : {}),

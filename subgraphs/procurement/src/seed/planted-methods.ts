@@ -47,9 +47,11 @@ export function plantSanctions(p: Planter): void {
     { kind: '信用评价D', validFrom: '2024-09-01', validTo: '2025-02-28', expect: 'clear' as const, text: '信用评价 D 已于 2025-02-28 到期，2025-06 中标' },
   ];
   cases.forEach((c, i) => {
-    const supplier = p.take(EQUIP);
+    // A builder makes no product: the sanction then touches this award only, never a purchase of its goods.
+    const supplier = p.take(['CONSTRUCTION']);
     p.sanctions.push({ supplierUscc: supplier, kind: c.kind, validFrom: c.validFrom, validTo: c.validTo, source: SANCTION_SOURCE, reference: `浙医保信用〔2025〕${i + 11}号` });
-    const t = plantTender(p, { winner: supplier, day: 125 + i * 3, bids: cleanBids(1_000_000, supplier, fillers(p, 'CONSUMABLE', 3)) });
+    const bids = cleanBids(1_000_000, supplier, fillers(p, 'CONSTRUCTION', 3));
+    const t = plantTender(p, { winner: supplier, day: 125 + i * 3, category: 'CONSTRUCTION', bids });
     note(p, 'PROC_SANCTIONED_SUPPLIER', tenderRef(t), c.expect, c.text);
   });
 } // prettier-ignore

@@ -51,6 +51,9 @@ export function plantOrders(p: Planter, products: ProductIndex, distributor: str
 
   note(p, 'PROC_ABOVE_LISTED_PRICE', ref(add(chosen.priced, 100, floor4(listed(chosen.priced) * 1.08), 40)), 'flag', '采购单价高于挂网价 8%');
   note(p, 'PROC_ABOVE_LISTED_PRICE', ref(add(chosen.priced, 100, listed(chosen.priced), 41)), 'clear', '采购单价等于挂网价');
+  // The selected product was on hand: the same hospital bought it that month (the rule's test of availability).
+  const selected = products.selectedOf.get(genericGroupOf(chosen.substituted.code))!;
+  add(selected, 100, floor4(listed(selected) * 0.9), 59);
   note(p, 'PROC_VBP_SUBSTITUTION', ref(add(chosen.substituted, 200, floor4(listed(chosen.substituted) * 0.95), 60)), 'flag', '同通用名有集采中选产品时采购非中选产品');
   note(p, 'PROC_VBP_SUBSTITUTION', ref(add(chosen.alone, 200, floor4(listed(chosen.alone) * 0.95), 61)), 'clear', '非中选产品，但同通用名无中选产品');
   note(p, 'PROC_INVOICE_CHAIN', ref(add(chosen.invoiced, 50, floor4(listed(chosen.invoiced) * 0.9), 80, [...invoicePair(p.env), invoicePair(p.env)[0]!])), 'flag', '一笔采购有 3 张发票（两票制最多 2 张）');
