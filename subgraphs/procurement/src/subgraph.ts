@@ -2,7 +2,7 @@ import { businessRoles } from '#common/identity.js';
 import { defineSubgraph } from '#platform/define.js';
 import { createContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
-import { procurementRecordSeed } from './seed/index.js';
+import { procurementSeed } from './seed/index.js';
 
 /**
  * Procurement: tenders, bids, awards, contracts and purchase orders from the provincial platform,
@@ -14,7 +14,7 @@ export const procurement = defineSubgraph({
   access: { defaultRoles: businessRoles },
   resolvers,
   createContext,
-  seed: procurementRecordSeed,
+  seed: procurementSeed,
   models: {
     PurchaseOrder: 'PurchaseOrderLine',
     CommitteeSeat: 'CommitteeMember',

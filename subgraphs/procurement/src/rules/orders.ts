@@ -139,7 +139,7 @@ export const vbpShortfall: ProcurementRule<Thresholds<'PROC_VBP_SHORTFALL'>['par
           { hospitalCode: a.hospitalCode, regionCode: a.regionCode, month: `${a.year}-12` },
           {
             subjectKey: `vbp-shortfall:${a.hospitalCode}:${a.genericGroup}:${a.year}`,
-            refs: [],
+            refs: [`VbpAgreement:${a.hospitalCode}/${a.genericGroup}/${a.year}`],
             evidence: {
               genericGroup: a.genericGroup,
               year: a.year,

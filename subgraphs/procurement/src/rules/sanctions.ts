@@ -6,6 +6,10 @@ import type { Thresholds } from './params.js';
 import { finding, type ProcurementRule } from './rule.js';
 import { sanctionOn } from './awards.js';
 
+/** The sanction kinds (SanctionKind in the SDL) as the explanations name them. */
+const KIND_NAMES: Record<string, string> = { CREDIT_D: '信用评价 D', DISHONEST: '失信', LISTING_RESTRICTED: '限制挂网', LISTING_SUSPENDED: '中止挂网' };
+const kindName = (kind: string) => KIND_NAMES[kind] ?? kind;
+
 const describe = (s: SupplierSanctionFact) => ({
   kind: s.kind,
   validFrom: s.validFrom,
@@ -37,7 +41,7 @@ export const sanctionedSupplier: ProcurementRule<Thresholds<'PROC_SANCTIONED_SUP
             subjectKey: `award:${award.ocid}/${award.awardId}:${uscc}`,
             refs: [`Tender:${award.ocid}`, `Supplier:${uscc}`],
             evidence: { sanction: describe(s), awardDate: award.date, value: award.value },
-            explanation: `中标人在授标时处于信用惩戒期（${s.kind}，${s.source}）`,
+            explanation: `中标人在授标时处于信用惩戒期（${kindName(s.kind)}，${s.source}）`,
           }),
         );
       }
@@ -57,7 +61,7 @@ export const sanctionedSupplier: ProcurementRule<Thresholds<'PROC_SANCTIONED_SUP
           subjectKey: `purchases:${line.hospitalCode}:${uscc}:${line.month}`,
           refs: [`Supplier:${uscc}`, ...group.map((h) => `PurchaseOrderLine:${h.line.orderNo}/${h.line.lineNo}`)],
           evidence: { sanction: describe(sanction), lines: group.length, amount },
-          explanation: `${line.month} 向信用惩戒期内的企业（${sanction.kind}）采购 ${group.length} 笔，合计 ${yuan(amount)}`,
+          explanation: `${line.month} 向信用惩戒期内的企业（${kindName(sanction.kind)}）采购 ${group.length} 笔，合计 ${yuan(amount)}`,
         }),
       );
     }

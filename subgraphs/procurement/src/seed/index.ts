@@ -1,4 +1,5 @@
 import type { SeedContext, SubgraphSeed } from '#platform/seed/types.js';
+import { recomputeFlags } from '../flags/recompute.js';
 import type { DirectoryFacts } from '../../../directory/src/seed/index.js';
 import { cityOf, type Process, regionOfUscc, type Sanction } from './model.js';
 import { backgroundOrders, indexProducts, ORDER_LINES_PER_CITY, type ProductIndex } from './orders.js';
@@ -40,6 +41,9 @@ const RESERVE: readonly (readonly [kinds: readonly string[], n: number])[] = [
 const SANCTION_SOURCE = '浙江省医疗保障局 医药价格和招采信用评价';
 
 const TABLES = Object.keys(COLUMNS) as Table[];
+/** The seeded year, and the instant its flags are computed at (after the year closed: 集采 volumes are judged). */
+const SEED_YEAR = 2025;
+const FLAGS_AS_OF = new Date('2026-01-15T00:00:00+08:00');
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -67,7 +71,7 @@ function plantedHospitals(hospitals: HospitalFact[]): PlantedHospitals {
 function pastSanctions(pool: string[]): Sanction[] {
   return pool.slice(0, 3).map((supplierUscc, i) => ({
     supplierUscc,
-    kind: ['信用评价D', '限制挂网', '失信'][i]!,
+    kind: ['CREDIT_D', 'LISTING_RESTRICTED', 'DISHONEST'][i]!,
     validFrom: `2023-0${i + 2}-01`,
     validTo: `2024-0${i + 3}-30`,
     source: SANCTION_SOURCE,
@@ -109,7 +113,7 @@ async function loadRows(ctx: SeedContext, rows: Rows, counts: Record<string, num
 export function createProcurementSeed(opts: ProcurementSeedOptions = {}): SubgraphSeed {
   const size = opts.size ?? 1;
   return {
-    tables: [...TABLES],
+    tables: [...TABLES, 'finding'],
     async run(ctx) {
       const directory = ctx.facts.get('directory') as DirectoryFacts | undefined;
       if (!directory) throw new Error('procurement seed: run the directory seed first (no directory facts)');
@@ -150,6 +154,14 @@ export function createProcurementSeed(opts: ProcurementSeedOptions = {}): Subgra
         await loadRows(ctx, rows, counts);
       }
       ctx.facts.set('procurement', manifest ?? { planted: [], plantedHospitals: { main: '', cohort: '', disqualifier: '' } });
+      // The demo's flags: computed from what was loaded, city by city, as a feed run would.
+      if (ctx.db) {
+        let flags = 0;
+        for (const city of new Set(directory.hospitals.map((h) => cityOf(h.regionCode)))) {
+          flags += (await recomputeFlags(ctx.db, { regionCode: city, year: SEED_YEAR, asOf: FLAGS_AS_OF })).flags;
+        }
+        counts.finding = flags;
+      }
       return counts;
     },
   };
@@ -157,6 +169,3 @@ export function createProcurementSeed(opts: ProcurementSeedOptions = {}): Subgra
 
 /** The seed the subgraph registers: a full city-year (province: every city), planted cases included. */
 export const procurementSeed: SubgraphSeed = createProcurementSeed();
-
-/** @deprecated The scaffold's name, kept until subgraph.ts registers `procurementSeed`. */
-export const procurementRecordSeed = procurementSeed;

@@ -43,8 +43,8 @@ export function plantDirectAwards(p: Planter): void {
 /** An award to a supplier under a credit sanction at the time, and one whose sanction had ended. */
 export function plantSanctions(p: Planter): void {
   const cases = [
-    { kind: '限制挂网', validFrom: '2025-03-01', validTo: '2025-12-31', expect: 'flag' as const, text: '中标时该供应商处于限制挂网期（2025-03-01 至 2025-12-31）' },
-    { kind: '信用评价D', validFrom: '2024-09-01', validTo: '2025-02-28', expect: 'clear' as const, text: '信用评价 D 已于 2025-02-28 到期，2025-06 中标' },
+    { kind: 'LISTING_RESTRICTED', validFrom: '2025-03-01', validTo: '2025-12-31', expect: 'flag' as const, text: '中标时该供应商处于限制挂网期（2025-03-01 至 2025-12-31）' },
+    { kind: 'CREDIT_D', validFrom: '2024-09-01', validTo: '2025-02-28', expect: 'clear' as const, text: '信用评价 D 已于 2025-02-28 到期，2025-06 中标' },
   ];
   cases.forEach((c, i) => {
     // A builder makes no product: the sanction then touches this award only, never a purchase of its goods.

@@ -48,6 +48,7 @@ export async function runSeeds(
         scale: opts.scale,
         rng: createRng(`${target.name}:${opts.scale}`),
         facts,
+        db: { pool: target.pool, schema: target.name, method: target.method },
         load: async (table: string, columns: string[], rows: Cell[][]) => {
           bar?.start(rows.length, 0, { step: `${target.name}.${table}` });
           for (let i = 0; i < rows.length; i += CHUNK) {

@@ -12,6 +12,11 @@ export interface SeedContext {
   load(table: string, columns: string[], rows: Cell[][]): Promise<void>;
   /** Facts one seed hands to the seeds after it (e.g. directory's hospital codes for procurement). */
   facts: Map<string, unknown>;
+  /**
+   * The subgraph's own database, when the seed is really loading (absent when it only regenerates
+   * its facts for later seeds): for work after the load, e.g. computing the findings of what was loaded.
+   */
+  db?: { pool: pg.Pool; schema: string; method: BulkMethod };
 }
 
 /**
