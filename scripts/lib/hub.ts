@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { env, identityKeyVariables, parseConfig } from '#common/config.js';
 import { startEmbeddedPostgres } from '#platform/db/embedded.js';
 import { applyMigrations, migrationsDirFor } from '#platform/db/migrate.js';
+import { ensurePlatformTablesAt } from '#platform/db/platform-tables.js';
+import { createIdentitySigner, type IdentitySigner } from '#common/identity-signature.js';
 import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
 import { listen, type RunningHttpServer } from '#common/http.js';
 import type { Logger } from '#common/logger.js';
@@ -121,6 +123,8 @@ export interface RunningHub {
   subgraphs: RunningSubgraph<unknown>[];
   /** The development identity provider, when the hub started one (no KEYCLOAK_URL, not production). */
   idp: DevIdentityProvider | null;
+  /** Signs identities for the subgraphs with the gateway's key: in-process callers (`npm run feed`'s peer look-ups). */
+  signer: IdentitySigner;
   stop(): Promise<void>;
 }
 
@@ -200,7 +204,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     stops.push({ name: 'gateway', fn: () => gateway.stop() });
     const http: RunningHttpServer = await listen(gateway.server, gatewayConfig.PORT, gatewayConfig.HOST);
     stops.push({ name: 'gateway http', fn: () => http.close(gatewayConfig.SHUTDOWN_GRACE_MS) });
-    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, idp, stop };
+    const signer = createIdentitySigner(signingKey);
+    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, idp, signer, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -220,7 +225,7 @@ export async function prepareDatabases(
   log: Logger,
 ): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
-  for (const { name } of registry) {
+  for (const { name, feeds } of registry) {
     const { databaseUrl: explicit, dbPassword } = settings.subgraphs[name] ?? {};
     let url: string;
     if (explicit) url = explicit;
@@ -232,6 +237,8 @@ export async function prepareDatabases(
     }
     const { applied } = await applyMigrations({ url, schema: name, migrationsDir: migrationsDirFor(name) });
     if (applied.length) log.info('migrations applied', { subgraph: name, applied });
+    // As the subgraph's own role (its URL), so it owns the platform's tables in its schema.
+    if (feeds.length) await ensurePlatformTablesAt(url, name, { feeds: true });
     urls.set(name, url);
   }
   // The gateway's audit login (auditWriterUrl): needs the audit tables, so after the migrations.

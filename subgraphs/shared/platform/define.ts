@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { AccessPolicy } from './access/rules.js';
 import { loadSubgraphTypeDefs } from './access/sdl.js';
 import type { Db } from './db/client.js';
+import type { FeedKind } from './feed/types.js';
 import { subgraphPaths, type SubgraphPaths } from './paths.js';
 import type { SubgraphSeed } from './seed/types.js';
 import type { RequestContext, SubgraphDefinition } from './subgraph.js';
@@ -31,6 +32,8 @@ export interface HubSubgraphDeclaration<TClient extends PrismaLike, TContext ext
    * A value with `#` is a TypeScript type by `path#Type`, relative to src/__generated__ (e.g. a platform record type).
    */
   models?: Record<string, string>;
+  /** Its feeds (`npm run feed`, `POST /feeds/<subgraph>/<kind>`); the platform creates feed_run and feed_reject for them. */
+  feeds?: FeedKind[];
 }
 
 /** A hub subgraph as the registry, the tooling and the platform see it. */
@@ -42,6 +45,7 @@ export interface HubSubgraph<
   name: N;
   database: boolean;
   models: Record<string, string>;
+  feeds: FeedKind[];
   paths: SubgraphPaths;
 }
 
@@ -66,6 +70,7 @@ export function defineSubgraph<TClient extends PrismaLike, TContext extends Requ
     typeDefs: loadSubgraphTypeDefs(pathToFileURL(paths.sdl)),
     database,
     models: decl.models ?? {},
+    feeds: decl.feeds ?? [],
     paths,
     createClient: database ? generatedClient<TClient>(decl.name, paths) : undefined,
   };

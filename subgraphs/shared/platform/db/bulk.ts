@@ -3,7 +3,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 
-export type Cell = string | number | boolean | Date | null | readonly string[] | { readonly [key: string]: unknown };
+/**
+ * One value of a row. Arrays go to array columns (`text[]`) and plain objects to `jsonb`; a JSON array
+ * for a `jsonb` column must be given as its JSON text (feed merges know the column types and encode it).
+ */
+export type Cell =
+  string | number | boolean | Date | null | readonly (string | number | boolean | null)[] | { readonly [key: string]: unknown };
 export type BulkMethod = 'copy' | 'insert';
 
 /**
@@ -21,16 +26,17 @@ export async function bulkLoad(
   const client = await pool.connect();
   try {
     if (method === 'copy') await copyRows(client, target, rows);
-    else await insertRows(client, target, rows);
+    else await inTransaction(client, () => insertRows(client, target, rows));
   } finally {
     client.release();
   }
 }
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const tableName = (t: { schema: string; table: string }) => `${ident(t.schema)}.${ident(t.table)}`;
 
-async function copyRows(client: pg.PoolClient, t: { schema: string; table: string; columns: string[] }, rows: Cell[][]) {
+/** COPY `rows` into the table on this connection (inside the caller's transaction, if any). */
+export async function copyRows(client: pg.PoolClient, t: { schema: string; table: string; columns: string[] }, rows: Cell[][]) {
   const sql = `COPY ${tableName(t)} (${t.columns.map(ident).join(', ')}) FROM STDIN`;
   const stream = client.query(copyFrom(sql));
   async function* lines() {
@@ -47,17 +53,6 @@ async function copyRows(client: pg.PoolClient, t: { schema: string; table: strin
   await pipeline(Readable.from(lines()), stream);
 }
 
-/** A text[] value as a PostgreSQL array literal (`{"a","b"}`), for COPY. */
-export const arrayLiteral = (items: readonly string[]): string => `{${items.map((i) => `"${i.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
-
-/** A cell as the text PostgreSQL reads: dates as ISO 8601, string arrays as array literals, objects as JSON. */
-export function cellText(value: Exclude<Cell, null>): string {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return arrayLiteral(value as readonly string[]);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
 /** COPY text format: \N for null, backslash escapes for the separators. */
 export function copyText(value: Cell): string {
   if (value === null) return '\\N';
@@ -65,25 +60,42 @@ export function copyText(value: Cell): string {
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-async function insertRows(client: pg.PoolClient, t: { schema: string; table: string; columns: string[] }, rows: Cell[][]) {
-  const width = t.columns.length;
-  // PostgreSQL's bind limit is 65,535 parameters; stay well inside it.
-  const perStatement = Math.max(1, Math.floor(30_000 / width));
-  const head = `INSERT INTO ${tableName(t)} (${t.columns.map(ident).join(', ')}) VALUES `;
+/** A cell as PostgreSQL's text input: arrays as array literals, objects as JSON. */
+export function cellText(value: Exclude<Cell, null>): string {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return arrayLiteral(value as readonly (string | number | boolean | null)[]);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** A one-dimensional array literal (`{"a","b",NULL}`): every element quoted, so commas, braces and spaces are safe. */
+export const arrayLiteral = (items: readonly (string | number | boolean | null)[]): string =>
+  `{${items.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+
+async function inTransaction(client: pg.PoolClient, work: () => Promise<void>) {
   await client.query('BEGIN');
   try {
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const batch = rows.slice(start, start + perStatement);
-      const values: Cell[] = [];
-      const tuples = batch.map((row, r) => {
-        values.push(...row);
-        return `(${row.map((_, c) => `$${r * width + c + 1}`).join(', ')})`;
-      });
-      await client.query(head + tuples.join(', '), values);
-    }
+    await work();
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
+  }
+}
+
+/** Multi-row INSERTs of `rows` on this connection (the caller holds the transaction). */
+export async function insertRows(client: pg.PoolClient, t: { schema: string; table: string; columns: string[] }, rows: Cell[][]) {
+  const width = t.columns.length;
+  // PostgreSQL's bind limit is 65,535 parameters; stay well inside it.
+  const perStatement = Math.max(1, Math.floor(30_000 / width));
+  const head = `INSERT INTO ${tableName(t)} (${t.columns.map(ident).join(', ')}) VALUES `;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const batch = rows.slice(start, start + perStatement);
+    const values: unknown[] = [];
+    const tuples = batch.map((row, r) => {
+      for (const cell of row) values.push(cell === null || cell instanceof Date ? cell : cellText(cell));
+      return `(${row.map((_, c) => `$${r * width + c + 1}`).join(', ')})`;
+    });
+    await client.query(head + tuples.join(', '), values);
   }
 }

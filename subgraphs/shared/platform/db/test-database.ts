@@ -7,6 +7,7 @@ import { env, parseConfig } from '#common/config.js';
 import { onDatabase, runStatements } from '#prisma-engine/pg-admin.mjs';
 
 import { applyMigrations, migrationsDirFor } from './migrate.js';
+import { ensurePlatformTablesAt, type PlatformFeatures } from './platform-tables.js';
 import { provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from './provision.js';
 
 export interface TestDatabase {
@@ -39,7 +40,12 @@ const adminQuery = (url: string, sql: string) => runStatements(url, [sql]);
  * Creates `ih_test_<random>` on `opts.adminUrl ?? TEST_DATABASE_ADMIN_URL ?? postgres@127.0.0.1:5432`,
  * provisions and migrates each of `opts.subgraphs` in it.
  */
-export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?: string }): Promise<TestDatabase> {
+export async function createTestDatabase(opts: {
+  subgraphs: string[];
+  adminUrl?: string;
+  /** The platform tables per subgraph; by default what each declares (a subgraph with feeds gets the feed tables). */
+  platformTables?: Record<string, PlatformFeatures>;
+}): Promise<TestDatabase> {
   const serverAdminUrl = opts.adminUrl ?? testAdminUrl();
   const name = `ih_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverAdminUrl, `CREATE DATABASE "${name}"`);
@@ -58,6 +64,8 @@ export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?:
     await Promise.all(
       opts.subgraphs.map((svc) => applyMigrations({ url: subgraphUrl(adminUrl, svc), schema: svc, migrationsDir: migrationsDirFor(svc) })),
     );
+    const platform = opts.platformTables ?? (await declaredPlatformTables(opts.subgraphs));
+    for (const [svc, features] of Object.entries(platform)) await ensurePlatformTablesAt(subgraphUrl(adminUrl, svc), svc, features);
     if (opts.subgraphs.includes('audit')) await provisionAuditWriter(adminUrl);
   } catch (err) {
     await drop().catch(() => {});
@@ -65,4 +73,10 @@ export async function createTestDatabase(opts: { subgraphs: string[]; adminUrl?:
   }
 
   return { name, adminUrl, urlFor: (svc) => subgraphUrl(adminUrl, svc), drop };
+}
+
+/** What the registry's declarations ask for; imported when needed, so the platform does not depend on the subgraphs statically. */
+async function declaredPlatformTables(names: string[]): Promise<Record<string, PlatformFeatures>> {
+  const { registry } = await import('../../../registry.js');
+  return Object.fromEntries(registry.filter((s) => names.includes(s.name) && s.feeds.length > 0).map((s) => [s.name, { feeds: true }]));
 }

@@ -37,7 +37,10 @@ export interface UnreadableRecord {
   error: FeedError;
 }
 
-/** What a kind's `prepare` makes of one record: rows for its tables, or a rejection. */
+/**
+ * What a kind's `prepare` makes of one record: at most one row per table (cells in the table's
+ * `columns` order; a table left out gets none), or a rejection.
+ */
 export type Prepared = { ok: true; rows: Record<string, Cell[]> } | { ok: false; error: FeedError };
 
 /** A table a feed upserts into, by natural key: `COPY` into a staging table, then one merge (or multi-row inserts on the embedded default). */
@@ -71,6 +74,11 @@ export interface FeedRunContext {
   peers: PeerLookup;
   /** Settings of the run (e.g. currency rates), from configuration. */
   settings: Record<string, unknown>;
+  /**
+   * A JSON package's top-level keys other than its records (`publishedDate`, `uri`, `extensions`, …),
+   * as far as read: the keys before the records array are there for the first batch.
+   */
+  metadata?: Record<string, unknown>;
 }
 
 /** Entities of another subgraph by key, through that subgraph's `_entities` (never its tables). */
@@ -116,7 +124,8 @@ export interface RunSummary {
   client: string;
   startedAt: Date;
   finishedAt: Date;
-  status: 'SUCCEEDED' | 'FAILED' | 'PARTIAL';
+  /** RUNNING only while a run is going (or if its process died): listRuns can show it. */
+  status: 'SUCCEEDED' | 'FAILED' | 'PARTIAL' | 'RUNNING';
   read: number;
   inserted: number;
   updated: number;
