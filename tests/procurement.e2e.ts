@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingsDdl } from '#platform/findings/ddl.js';
 import { replaceFindings } from '#platform/findings/store.js';
 import { makeUscc } from '#platform/validation/index.js';
 import { startStack, type Stack } from './helpers/stack.js';
@@ -35,7 +34,6 @@ function tendersOf(h: { code: string; regionCode: string }, i: number): TenderSp
 
 beforeAll(async () => {
   stack = await startStack();
-  for (const sql of findingsDdl('procurement')) await stack.subgraphs.procurement!.db.pool.query(sql);
   ({ hospitals } = await loadDirectory(stack.subgraphs.directory!.db.pool, { hospitals: 12, departmentsEach: 1, staffEach: 1 }));
   await loadSuppliers(stack.subgraphs.directory!.db.pool, SUPPLIERS, 'DEVICE', () => []);
   const city = hospitals.filter((h) => h.regionCode.startsWith('3305'));

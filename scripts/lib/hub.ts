@@ -4,6 +4,7 @@ import { env, identityKeyVariables, parseConfig } from '#common/config.js';
 import { startEmbeddedPostgres } from '#platform/db/embedded.js';
 import { applyMigrations, migrationsDirFor } from '#platform/db/migrate.js';
 import { ensurePlatformTablesAt } from '#platform/db/platform-tables.js';
+import { platformFeaturesOf } from '#platform/define.js';
 import { createIdentitySigner, type IdentitySigner } from '#common/identity-signature.js';
 import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
 import { listen, type RunningHttpServer } from '#common/http.js';
@@ -225,7 +226,8 @@ export async function prepareDatabases(
   log: Logger,
 ): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
-  for (const { name, feeds } of registry) {
+  for (const def of registry) {
+    const { name } = def;
     const { databaseUrl: explicit, dbPassword } = settings.subgraphs[name] ?? {};
     let url: string;
     if (explicit) url = explicit;
@@ -238,7 +240,7 @@ export async function prepareDatabases(
     const { applied } = await applyMigrations({ url, schema: name, migrationsDir: migrationsDirFor(name) });
     if (applied.length) log.info('migrations applied', { subgraph: name, applied });
     // As the subgraph's own role (its URL), so it owns the platform's tables in its schema.
-    if (feeds.length) await ensurePlatformTablesAt(url, name, { feeds: true });
+    await ensurePlatformTablesAt(url, name, platformFeaturesOf(def));
     urls.set(name, url);
   }
   // The gateway's audit login (auditWriterUrl): needs the audit tables, so after the migrations.

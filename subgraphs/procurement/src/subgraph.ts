@@ -15,6 +15,7 @@ export const procurement = defineSubgraph({
   resolvers,
   createContext,
   seed: procurementSeed,
+  findings: true,
   models: {
     PurchaseOrder: 'PurchaseOrderLine',
     CommitteeSeat: 'CommitteeMember',

@@ -5,6 +5,7 @@ import type { AccessPolicy } from './access/rules.js';
 import { loadSubgraphTypeDefs } from './access/sdl.js';
 import type { Db } from './db/client.js';
 import type { FeedKind } from './feed/types.js';
+import type { PlatformFeatures } from './db/platform-tables.js';
 import { subgraphPaths, type SubgraphPaths } from './paths.js';
 import type { SubgraphSeed } from './seed/types.js';
 import type { RequestContext, SubgraphDefinition } from './subgraph.js';
@@ -34,6 +35,11 @@ export interface HubSubgraphDeclaration<TClient extends PrismaLike, TContext ext
   models?: Record<string, string>;
   /** Its feeds (`npm run feed`, `POST /feeds/<subgraph>/<kind>`); the platform creates feed_run and feed_reject for them. */
   feeds?: FeedKind[];
+  /**
+   * It stores findings (docs/architecture.md, "The domain contract" — Findings as records): the platform
+   * creates its `finding` and `rule_threshold_override` tables (#platform/findings).
+   */
+  findings?: boolean;
 }
 
 /** A hub subgraph as the registry, the tooling and the platform see it. */
@@ -46,6 +52,7 @@ export interface HubSubgraph<
   database: boolean;
   models: Record<string, string>;
   feeds: FeedKind[];
+  findings: boolean;
   paths: SubgraphPaths;
 }
 
@@ -71,6 +78,7 @@ export function defineSubgraph<TClient extends PrismaLike, TContext extends Requ
     database,
     models: decl.models ?? {},
     feeds: decl.feeds ?? [],
+    findings: decl.findings ?? false,
     paths,
     createClient: database ? generatedClient<TClient>(decl.name, paths) : undefined,
   };
@@ -90,3 +98,9 @@ function generatedClient<TClient>(name: string, paths: SubgraphPaths): (adapter:
     return new module.PrismaClient({ adapter });
   };
 }
+
+/** The platform tables a subgraph's declaration asks for (db/platform-tables.ts). */
+export const platformFeaturesOf = (s: Pick<HubSubgraph, 'feeds' | 'findings'>): PlatformFeatures => ({
+  feeds: s.feeds.length > 0,
+  findings: s.findings,
+});

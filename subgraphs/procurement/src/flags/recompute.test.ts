@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { createTestDatabase } from '#platform/db/test-database.js';
-import { findingsDdl } from '#platform/findings/ddl.js';
 import { openSubgraphDb } from '#platform/subgraph.js';
 import { resolveThresholds } from '#platform/rules/thresholds.js';
 import { evaluateAll, procurementThresholds } from '../rules/index.js';
@@ -46,7 +45,6 @@ beforeAll(async () => {
   database = await createTestDatabase({ subgraphs: ['procurement'] });
   db = await openSubgraphDb(procurement, { databaseUrl: database.urlFor('procurement') });
   pool = db.pool;
-  for (const sql of findingsDdl('procurement')) await pool.query(sql);
 });
 afterAll(async () => {
   await db?.close();

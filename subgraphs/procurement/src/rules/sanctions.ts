@@ -7,7 +7,12 @@ import { finding, type ProcurementRule } from './rule.js';
 import { sanctionOn } from './awards.js';
 
 /** The sanction kinds (SanctionKind in the SDL) as the explanations name them. */
-const KIND_NAMES: Record<string, string> = { CREDIT_D: '信用评价 D', DISHONEST: '失信', LISTING_RESTRICTED: '限制挂网', LISTING_SUSPENDED: '中止挂网' };
+const KIND_NAMES: Record<string, string> = {
+  CREDIT_D: '信用评价 D',
+  DISHONEST: '失信',
+  LISTING_RESTRICTED: '限制挂网',
+  LISTING_SUSPENDED: '中止挂网',
+};
 const kindName = (kind: string) => KIND_NAMES[kind] ?? kind;
 
 const describe = (s: SupplierSanctionFact) => ({

@@ -162,3 +162,20 @@ describe('procurement seed, city-year on PostgreSQL', () => {
     expect(Object.fromEntries(rows.map((r) => [r.ocid, Number(r.days)]))).toEqual({ [pos!]: 12, [near!]: 20 });
   });
 });
+
+describe('the flags of the seeded city-year (computed after loading, as the demo shows them)', () => {
+  it('flags every planted positive and none of the near misses, with every code present', async () => {
+    const { rows } = await admin.query<{ code: string; refs: string[]; subject_key: string }>(
+      'SELECT code, refs, subject_key FROM procurement.finding',
+    );
+    // A buyer-level finding (R038 per buyer) is about the hospital itself: its subject, not a ref.
+    const about = (code: string, ref: string) =>
+      rows.some(
+        (f) => f.code === code && (f.refs.includes(ref) || (ref.startsWith('Hospital:') && f.subject_key === `buyer:${ref.slice(9)}`)),
+      );
+    const wrong = manifest.planted.filter((c) => about(c.code, c.ref) !== (c.expect === 'flag'));
+    expect(wrong).toEqual([]);
+    expect(new Set(rows.map((f) => f.code))).toEqual(new Set(PLANTED_CODES));
+    expect(counts.procurement!.finding).toBe(rows.length);
+  });
+});

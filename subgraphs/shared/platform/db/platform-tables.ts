@@ -34,6 +34,7 @@ export async function ensurePlatformTables(pool: pg.Pool, schema: string, featur
 
 /** The same for a URL (the subgraph's own role), with a short-lived pool: start-up and test databases. */
 export async function ensurePlatformTablesAt(url: string, schema: string, features: PlatformFeatures): Promise<void> {
+  if (!features.feeds && !features.findings) return;
   const { default: pgModule } = await import('pg');
   const u = new URL(url);
   u.searchParams.delete('schema');

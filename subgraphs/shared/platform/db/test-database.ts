@@ -77,6 +77,6 @@ export async function createTestDatabase(opts: {
 
 /** What the registry's declarations ask for; imported when needed, so the platform does not depend on the subgraphs statically. */
 async function declaredPlatformTables(names: string[]): Promise<Record<string, PlatformFeatures>> {
-  const { registry } = await import('../../../registry.js');
-  return Object.fromEntries(registry.filter((s) => names.includes(s.name) && s.feeds.length > 0).map((s) => [s.name, { feeds: true }]));
+  const [{ registry }, { platformFeaturesOf }] = await Promise.all([import('../../../registry.js'), import('../define.js')]);
+  return Object.fromEntries(registry.filter((s) => names.includes(s.name)).map((s) => [s.name, platformFeaturesOf(s)]));
 }
