@@ -7,6 +7,8 @@ export interface ComposeSubgraph {
   name: string;
   port: number;
   database: boolean;
+  /** Its feeds: a subgraph with any looks its references up in the others (SUBGRAPH_URL_<NAME>). */
+  feeds?: readonly unknown[];
 }
 
 const upper = (name: string) => name.toUpperCase();
@@ -30,15 +32,21 @@ x-node: &node
     HOST: 0.0.0.0
 `;
 
-function subgraphService(s: ComposeSubgraph): string {
+function subgraphService(s: ComposeSubgraph, all: readonly ComposeSubgraph[]): string {
   const n = upper(s.name);
+  const peers = s.feeds?.length
+    ? all
+        .filter((p) => p.name !== s.name)
+        .map((p) => `      SUBGRAPH_URL_${upper(p.name)}: http://${p.name}:${p.port}/graphql\n`)
+        .join('')
+    : '';
   return `
   ${s.name}:
     <<: *node
     command: node --max-semi-space-size=32 --import tsx scripts/start-subgraph.ts ${s.name}
     environment:
       <<: *env
-${s.database ? `      ${n}_DATABASE_URL: postgresql://${s.name}_svc:\${${n}_DB_PASSWORD}@postgres:5432/postgres?schema=${s.name}\n` : ''}      HUB_IDENTITY_PUBLIC_KEY: \${HUB_IDENTITY_PUBLIC_KEY:?set HUB_IDENTITY_PUBLIC_KEY}
+${s.database ? `      ${n}_DATABASE_URL: postgresql://${s.name}_svc:\${${n}_DB_PASSWORD}@postgres:5432/postgres?schema=${s.name}\n` : ''}${peers}      HUB_IDENTITY_PUBLIC_KEY: \${HUB_IDENTITY_PUBLIC_KEY:?set HUB_IDENTITY_PUBLIC_KEY}
     depends_on:
       db-provision: { condition: service_completed_successfully }
     healthcheck:
@@ -72,7 +80,7 @@ services:
       DATABASE_URL: postgresql://postgres:\${POSTGRES_PASSWORD}@postgres:5432/postgres
 ${passwords}${audit ? '      AUDIT_WRITER_DB_PASSWORD: ${AUDIT_WRITER_DB_PASSWORD:?set AUDIT_WRITER_DB_PASSWORD}\n' : ''}    depends_on:
       postgres: { condition: service_healthy }
-${subgraphs.map(subgraphService).join('')}
+${subgraphs.map((s) => subgraphService(s, subgraphs)).join('')}
   # The realm (roles, clients integrity-hub / hub-console / demo-feed, one test user per role) is
   # imported on first start. Its passwords and the demo-feed secret are development values: change
   # them (and turn off direct access grants on hub-console) before real users log in.

@@ -165,6 +165,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
 
     const running: RunningSubgraph<unknown>[] = [];
     const development = config.NODE_ENV !== 'production';
+    // Feeds look their references up in the other subgraphs (directory hospitals, suppliers…), by URL.
+    const peerUrls = () => new Map(running.map((s) => [s.name, s.url]));
     for (const def of registry) {
       const name = def.name;
       const { port } = config.subgraphs[name]!;
@@ -176,6 +178,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
         development,
         poolSize: config.DB_POOL_SIZE,
         identityKey,
+        feedPeers: { urls: peerUrls, embedded },
       });
       stops.push({ name: `subgraph ${name}`, fn: () => sub.close() });
       running.push(sub);

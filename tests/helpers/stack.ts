@@ -96,6 +96,7 @@ export async function startStack(
         log,
         development: false,
         identityKey: keys.publicKey,
+        feedPeers: { urls: () => new Map(Object.entries(subgraphs).map(([n, s]) => [n, s.url])), embedded: false },
       });
       subgraphs[name] = sub;
       stops.push(() => sub.close());

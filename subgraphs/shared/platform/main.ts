@@ -5,7 +5,7 @@ import { createLogger, type LogLevel } from '#common/logger.js';
 import { startSubgraph, type AnySubgraph, type SubgraphRuntimeOptions } from './subgraph.js';
 
 /** What a subgraph running alone is configured with (every variable is in docs/configuration.md). */
-export interface SubgraphConfig extends Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'development' | 'poolSize' | 'identityKey'> {
+export interface SubgraphConfig extends Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'development' | 'poolSize' | 'identityKey' | 'feedPeers'> {
   port: number;
   host: string;
   logLevel: LogLevel;
@@ -37,6 +37,7 @@ export function loadSubgraphConfig(def: AnySubgraph, source: Record<string, stri
     source,
   );
   const own = config as Record<string, unknown>;
+  const peerUrls = peerUrlsOf(source);
   return {
     databaseUrl: (own[`${prefix}_DATABASE_URL`] ?? config.DATABASE_URL) as string,
     port: own[`${prefix}_PORT`] as number,
@@ -45,7 +46,18 @@ export function loadSubgraphConfig(def: AnySubgraph, source: Record<string, stri
     development: config.NODE_ENV !== 'production',
     poolSize: config.DB_POOL_SIZE,
     identityKey: loadVerificationKey(config),
+    feedPeers: { urls: () => peerUrls, embedded: false },
   };
+}
+
+/** The other subgraphs' URLs for feed look-ups: `SUBGRAPH_URL_<NAME>`, the same variables the gateway reads. */
+function peerUrlsOf(source: Record<string, string | undefined>): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const [key, value] of Object.entries(source)) {
+    const m = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
+    if (m && value) urls.set(m[1]!.toLowerCase(), value);
+  }
+  return urls;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from '#common/request-logging.js';
 import type { FeedKind } from './feed/types.js';
 import { feedRoute, type FeedRunner } from './feed/http.js';
+import { platformFeedRunner } from './feed/runner.js';
 
 /** A subgraph's Prisma client: whatever it generated, plus what the platform calls on shutdown. */
 type Client<T> = T & { $disconnect(): Promise<void> };
@@ -82,8 +83,13 @@ export interface SubgraphRuntimeOptions {
    * Only for third-party conformance suites that call a subgraph directly; refused outside development.
    */
   acceptUnsigned?: boolean;
-  /** Runs the definition's feeds posted through the gateway (feed/http.ts); without it `/feeds/…` is 404. */
+  /** Runs the definition's feeds posted through the gateway (feed/http.ts); without it (or feedPeers) `/feeds/…` is 404. */
   feedRunner?: FeedRunner;
+  /**
+   * The other subgraphs' URLs: with them a subgraph that declares feeds serves them with the platform's
+   * runner (feed/runner.ts) on its own pool — COPY on PostgreSQL, multi-row inserts on the embedded default.
+   */
+  feedPeers?: { urls: () => ReadonlyMap<string, string>; embedded: boolean; settings?: Record<string, unknown> };
 }
 
 export function createSubgraphApollo<TClient, TContext extends RequestContext>(
@@ -135,6 +141,18 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
   if (opts.acceptUnsigned && !opts.development) throw new Error(`subgraph ${def.name}: acceptUnsigned is refused outside development`);
   const verifyIdentity = createIdentityVerifier(opts.identityKey, def.name);
   const vouched = new WeakMap<IncomingMessage, VouchedRequest>();
+  const peers = opts.feedPeers;
+  const feedRunner =
+    opts.feedRunner ??
+    (peers && db.pool
+      ? platformFeedRunner({
+          pool: db.pool,
+          schema: db.schema,
+          method: peers.embedded ? 'insert' : 'copy',
+          peerUrls: peers.urls,
+          settings: peers.settings,
+        })
+      : undefined);
   const server = createGraphQLHttpServer<TContext>({
     apollo,
     log,
@@ -167,8 +185,8 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
       },
     },
     prefixRoutes:
-      def.feeds?.length && opts.feedRunner
-        ? { '/feeds/': feedRoute({ subgraph: def.name, feeds: def.feeds, runner: opts.feedRunner, verifyIdentity, log }) }
+      feedRunner && def.feeds?.length
+        ? { '/feeds/': feedRoute({ subgraph: def.name, feeds: def.feeds, runner: feedRunner, verifyIdentity, log }) }
         : undefined,
   });
   let running: RunningHttpServer;

@@ -9,9 +9,11 @@ export const PEER_BATCH = 500;
 export interface PeerLookupOptions {
   /** Subgraph name → its GraphQL URL. */
   urls: ReadonlyMap<string, string>;
-  /** Signs the feed's caller for each subgraph, as the gateway would (identity-signature.ts). */
-  signer: IdentitySigner;
-  identity: Identity;
+  /**
+   * The `x-hub-identity` header for a subgraph: signed here for the feed's caller with the gateway's key
+   * (`npm run feed`, in process), or the one the gateway signed for that peer (`POST /feeds`, feed/http.ts).
+   */
+  identityFor: ((subgraph: string) => Promise<string>) | { signer: IdentitySigner; identity: Identity };
   /** The HTTP client (tests may count calls); the global fetch by default. */
   fetch?: typeof fetch;
 }
@@ -26,6 +28,9 @@ export interface PeerLookupOptions {
 export function createPeerLookup(opts: PeerLookupOptions): PeerLookup {
   const cache = new Map<string, Record<string, unknown> | null>();
   const doFetch = opts.fetch ?? fetch;
+  const { identityFor } = opts;
+  const headerFor =
+    typeof identityFor === 'function' ? identityFor : (subgraph: string) => identityFor.signer.sign(identityFor.identity, null, subgraph);
   return {
     async entities(subgraph, typename, keys, selection) {
       const url = opts.urls.get(subgraph);
@@ -36,7 +41,7 @@ export function createPeerLookup(opts: PeerLookupOptions): PeerLookup {
       for (let i = 0; i < missing.length; i += PEER_BATCH) {
         const batch = missing.slice(i, i + PEER_BATCH);
         const representations = batch.map((id) => JSON.parse(id.slice(prefix.length)) as Record<string, unknown>);
-        const header = await opts.signer.sign(opts.identity, null, subgraph);
+        const header = await headerFor(subgraph);
         const found = await fetchEntities(doFetch, url, header, typename, representations, selection, subgraph);
         batch.forEach((id, j) => cache.set(id, found[j] ?? null));
       }
