@@ -92,7 +92,7 @@ function target(hub: RunningHub, subgraph: string, kindName: string): FeedTarget
     schema: sub.db.schema,
     method: hub.embedded ? 'insert' : 'copy',
     client: identity.clientId!,
-    peers: createPeerLookup({ urls, signer: hub.signer, identity }),
+    peers: createPeerLookup({ urls, identityFor: { signer: hub.signer, identity } }),
     settings: options.settings ? (JSON.parse(readFileSync(options.settings, 'utf8')) as Record<string, unknown>) : {},
   };
 }
