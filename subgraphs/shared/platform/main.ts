@@ -5,7 +5,10 @@ import { createLogger, type LogLevel } from '#common/logger.js';
 import { startSubgraph, type AnySubgraph, type SubgraphRuntimeOptions } from './subgraph.js';
 
 /** What a subgraph running alone is configured with (every variable is in docs/configuration.md). */
-export interface SubgraphConfig extends Pick<SubgraphRuntimeOptions, 'databaseUrl' | 'development' | 'poolSize' | 'identityKey' | 'feedPeers'> {
+export interface SubgraphConfig extends Pick<
+  SubgraphRuntimeOptions,
+  'databaseUrl' | 'development' | 'poolSize' | 'identityKey' | 'feedPeers'
+> {
   port: number;
   host: string;
   logLevel: LogLevel;

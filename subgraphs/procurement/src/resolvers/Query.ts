@@ -13,6 +13,6 @@ export const Query: QueryResolvers = {
     return repo.findFlags({ ...filter, refs: supplier ? [`Supplier:${supplier}`] : null }, parsePage(page));
   },
   procurementRules: (_, { version }) => ruleCatalogue(version ?? null),
-  procurementFeedRuns: (_, { kind, ...page }, ctx) => feedRuns(ctx, kind ?? null, parsePage(page)),
-  procurementFeedRejects: (_, { runId, ...page }, ctx) => feedRejects(ctx, runId, parsePage(page)),
+  procurementFeedRuns: (_, { kind, ...page }, ctx) => feedRuns(ctx, kind ?? null, page),
+  procurementFeedRejects: (_, { runId, ...page }, ctx) => feedRejects(ctx, runId, page),
 };

@@ -103,6 +103,14 @@ export async function executeRun(
   } catch (err) {
     totals.error = feedErrorOf(err);
   }
+  // Even after a failure: what was loaded until then is in the tables and its derived data must follow.
+  if (target.kind.afterRun && totals.inserted + totals.updated > 0) {
+    try {
+      await target.kind.afterRun(ctx);
+    } catch (err) {
+      totals.error ??= feedErrorOf(err);
+    }
+  }
   totals.status = totals.error ? 'FAILED' : totals.rejected > 0 ? 'PARTIAL' : 'SUCCEEDED';
   target.onProgress?.(progress);
   return totals;

@@ -111,6 +111,12 @@ export interface FeedKind {
    * e.g. recompile OCDS records from their stored releases. Returns nothing; errors fail the run.
    */
   afterMerge?(changedKeys: string[][], ctx: FeedRunContext): Promise<void>;
+  /**
+   * Once, after the last batch, when the run inserted or updated anything (also after a failure, for what
+   * was loaded until then): derived data, e.g. recomputing the flags of the regions and years the run touched.
+   * An error fails the run.
+   */
+  afterRun?(ctx: FeedRunContext): Promise<void>;
   /** Records per batch (default 2,000). */
   batchSize?: number;
 }
