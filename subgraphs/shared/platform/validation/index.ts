@@ -68,6 +68,6 @@ export {
   PROVINCE_ADMINISTERED_CITY_PART,
 } from './region-code.js';
 export type { RegionLevel } from './region-code.js';
-export { validateProductCode, makeDrugCode, makeConsumableCode } from './product-code.js';
+export { validateProductCode, makeDrugCode, makeConsumableCode, genericGroup, GENERIC_GROUP_LENGTH } from './product-code.js';
 export type { ProductKind, ProductCodeResult, WesternDrugCodeParts, PatentDrugCodeParts, ConsumableCodeParts } from './product-code.js';
 export { validatePhone, maskPhone, maskName, COMPOUND_SURNAMES } from './phone.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeConsumableCode, makeDrugCode, validateProductCode } from './product-code.js';
+import { genericGroup, makeConsumableCode, makeDrugCode, validateProductCode } from './product-code.js';
 
 const reason = (s: string, kind?: 'DRUG' | 'CONSUMABLE') => {
   const r = validateProductCode(s, kind);
@@ -151,5 +151,28 @@ describe('makeConsumableCode', () => {
     expect(() => makeConsumableCode({ ...base, material: 100 })).toThrow(RangeError);
     expect(() => makeConsumableCode({ ...base, specModel: 10_000_000 })).toThrow(RangeError);
     expect(() => makeConsumableCode({ ...base, genericName: 0.5 })).toThrow(RangeError);
+  });
+});
+
+describe('genericGroup', () => {
+  it('is class + name code of a 西药 code: forms, strengths and makers of one generic share it', () => {
+    expect(genericGroup('XA10BAE021A010010201650')).toBe('XA10BAE021');
+    expect(genericGroup('XL02BBA326A001010102180')).toBe(genericGroup('XL02BBA326A001020278537'));
+    expect(genericGroup('XL02BBA326A001010102180')).not.toBe(genericGroup('XA10BAE021A010010201650'));
+  });
+  it('is 分类码 + 通用名码 of a 耗材 code', () => {
+    expect(genericGroup('C09100100000000211790000049')).toBe('C091001000');
+    const other = makeConsumableCode({ category: '091001', genericName: 0, material: 3, feature: 7, enterprise: 12, specModel: 1 });
+    expect(genericGroup(other)).toBe('C091001000');
+    const otherName = makeConsumableCode({ category: '091001', genericName: 1, material: 0, feature: 0, enterprise: 21179, specModel: 49 });
+    expect(genericGroup(otherName)).toBe('C091001001');
+  });
+  it('normalises like the validator and is 10 characters for 中成药 too', () => {
+    expect(genericGroup(' xa10bae021a010010201650 ')).toBe('XA10BAE021');
+    expect(genericGroup('ZA04BAX0061020300423')).toBe('ZA04BAX006');
+  });
+  it('throws RangeError on an invalid code', () => {
+    expect(() => genericGroup('XA10BAE021')).toThrow(RangeError);
+    expect(() => genericGroup('')).toThrow(/genericGroup: not a valid/);
   });
 });

@@ -164,3 +164,20 @@ export function makeConsumableCode(parts: ConsumableCodeParts): string {
     `${pad(parts.feature, 3, 'feature')}${pad(parts.enterprise, 5, 'enterprise')}${pad(parts.specModel, 7, 'specModel')}`
   );
 }
+
+/** Length of the substitutable-product prefix of a 医保 code (see {@link genericGroup}). */
+export const GENERIC_GROUP_LENGTH = 10;
+
+/**
+ * 通用名组 — the first 10 characters of a 医保 product code: the products that can replace each other
+ * (医保信息业务编码标准). 西药: `X` + 类别码 5 + 名称码 4, one generic name whatever its form, strength or
+ * maker; 耗材: `C` + 分类码 6 + 医保通用名码 3. 中成药 codes carry a 5-character 名称码, so their 10-character
+ * prefix groups the names that share its first 4 characters (a coarser group; 集采 of 中成药 is by name).
+ * Used to find the 集采-selected alternative of a purchase and an agreed volume's product group.
+ * Throws RangeError unless `code` is a valid product code (validate first).
+ */
+export function genericGroup(code: string): string {
+  const r = validateProductCode(code);
+  if (!r.ok) throw new RangeError(`genericGroup: ${r.reason}`);
+  return r.value.slice(0, GENERIC_GROUP_LENGTH);
+}

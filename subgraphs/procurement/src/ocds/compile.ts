@@ -1,0 +1,89 @@
+/**
+ * Compiling OCDS releases into a record (OCDS 1.1 "Merging",
+ * https://standard.open-contracting.org/1.1/en/schema/merging/): releases are applied in `date` order,
+ * the later release's value wins per field, objects merge recursively, arrays of objects that all carry
+ * an `id` merge by id (same id merged, new ids appended in order of appearance), any other array — and
+ * every field the schema marks `wholeListMerge` — is replaced whole, and a `null` removes the field.
+ * Fields marked `omitWhenMerged` (id, date, tag, publisher, links) are not carried over; the compiled
+ * record has `date` = the latest release's date and `tag: ['compiled']`.
+ *
+ * Decisions: releases with the same `id` count once (the last one given wins, so a re-fed duplicate
+ * changes nothing); equal dates are ordered by release id, so the result never depends on arrival order;
+ * an empty array replaces the list (there is no id to merge by).
+ */
+import { ocdsReference, type OcdsReference } from './codelists.js';
+
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const hasId = (v: Json): v is JsonObject => isObject(v) && (typeof v['id'] === 'string' || typeof v['id'] === 'number');
+
+/** Releases in merge order: one per release id (the last given), by date, then by id. */
+export function mergeOrder(releases: readonly JsonObject[]): JsonObject[] {
+  const byId = new Map<string, JsonObject>();
+  for (const r of releases) byId.set(String(r['id']), r);
+  const time = (r: JsonObject) => Date.parse(String(r['date']));
+  return [...byId.values()].sort((a, b) => time(a) - time(b) || String(a['id']).localeCompare(String(b['id'])));
+}
+
+/** The compiled record of one contracting process (all releases share its `ocid`). */
+export function compileReleases(releases: readonly JsonObject[], ref: OcdsReference = ocdsReference()): JsonObject {
+  const ordered = mergeOrder(releases);
+  const compiled: JsonObject = {};
+  for (const release of ordered) {
+    const fields: JsonObject = {};
+    for (const [k, v] of Object.entries(release)) if (!ref.omitWhenMerged.has(k)) fields[k] = v;
+    mergeObject(compiled, fields, '', ref);
+  }
+  const last = ordered.at(-1);
+  if (last) {
+    compiled['date'] = last['date'] ?? null;
+    compiled['tag'] = ['compiled'];
+  }
+  return compiled;
+}
+
+function mergeObject(target: JsonObject, source: JsonObject, path: string, ref: OcdsReference): void {
+  for (const [key, value] of Object.entries(source)) {
+    const at = path ? `${path}.${key}` : key;
+    if (value === null) {
+      delete target[key];
+    } else if (isObject(value)) {
+      const current = target[key];
+      const into = isObject(current) ? current : {};
+      mergeObject(into, value, at, ref);
+      target[key] = into;
+    } else if (Array.isArray(value)) {
+      target[key] = mergeArray(target[key], value, at, ref);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+function mergeArray(current: Json | undefined, value: Json[], path: string, ref: OcdsReference): Json[] {
+  const byId = value.length > 0 && value.every(hasId) && !ref.wholeListMerge.has(path);
+  if (!byId) return value.map(clone);
+  const result = Array.isArray(current) && current.every(hasId) ? [...(current as JsonObject[])] : [];
+  for (const item of value as JsonObject[]) {
+    const at = result.findIndex((existing) => String(existing['id']) === String(item['id']));
+    const into = at === -1 ? {} : { ...result[at] };
+    mergeObject(into, item, path, ref);
+    if (at === -1) result.push(into);
+    else result[at] = into;
+  }
+  return result;
+}
+
+/** A deep copy, with `null` members of objects dropped (a null removes a field in a compiled record). */
+function clone(value: Json): Json {
+  if (Array.isArray(value)) return value.map(clone);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = clone(v);
+  return out;
+}
