@@ -20,14 +20,17 @@ export interface JsonObject {
 
 export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** An id or date as text (ids may be numbers in the wild). */
+export const idText = (v: Json | undefined): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
 const hasId = (v: Json): v is JsonObject => isObject(v) && (typeof v['id'] === 'string' || typeof v['id'] === 'number');
 
 /** Releases in merge order: one per release id (the last given), by date, then by id. */
 export function mergeOrder(releases: readonly JsonObject[]): JsonObject[] {
   const byId = new Map<string, JsonObject>();
-  for (const r of releases) byId.set(String(r['id']), r);
-  const time = (r: JsonObject) => Date.parse(String(r['date']));
-  return [...byId.values()].sort((a, b) => time(a) - time(b) || String(a['id']).localeCompare(String(b['id'])));
+  for (const r of releases) byId.set(idText(r['id']), r);
+  const time = (r: JsonObject) => Date.parse(idText(r['date']));
+  return [...byId.values()].sort((a, b) => time(a) - time(b) || idText(a['id']).localeCompare(idText(b['id'])));
 }
 
 /** The compiled record of one contracting process (all releases share its `ocid`). */
@@ -68,9 +71,9 @@ function mergeObject(target: JsonObject, source: JsonObject, path: string, ref: 
 function mergeArray(current: Json | undefined, value: Json[], path: string, ref: OcdsReference): Json[] {
   const byId = value.length > 0 && value.every(hasId) && !ref.wholeListMerge.has(path);
   if (!byId) return value.map(clone);
-  const result = Array.isArray(current) && current.every(hasId) ? [...(current as JsonObject[])] : [];
-  for (const item of value as JsonObject[]) {
-    const at = result.findIndex((existing) => String(existing['id']) === String(item['id']));
+  const result: JsonObject[] = Array.isArray(current) && current.every(hasId) ? [...current] : [];
+  for (const item of value.filter(hasId)) {
+    const at = result.findIndex((existing) => idText(existing['id']) === idText(item['id']));
     const into = at === -1 ? {} : { ...result[at] };
     mergeObject(into, item, path, ref);
     if (at === -1) result.push(into);

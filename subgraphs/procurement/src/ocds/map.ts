@@ -7,13 +7,13 @@
  * Hub extensions read here (documented in FEEDS.md): `tender.category` (method.ts),
  * `tender.evaluationCommittee[]` { id, staffId?, name?, role? } — OCDS has no committee —,
  * `bids.details[].statusDetails` (the disqualification reason) and `value.original` (value.ts).
- * A record without a `tender` section yet (e.g. an award release that arrived before the tender
- * notice) maps to no rows: its releases are kept and the rows appear once the tender arrives.
+ * A record whose tender has no method yet (e.g. an award release that arrived before the tender
+ * notice) maps to no rows: its releases are kept and the rows appear once the tender notice arrives.
  */
 import type { Cell } from '#platform/db/bulk.js';
 import type { FeedError } from '#platform/feed/types.js';
 import { monthOf } from '#platform/period.js';
-import { isObject, type JsonObject } from './compile.js';
+import { idText, isObject, type JsonObject } from './compile.js';
 import { clip, instant, list, money, obj, pgArray, text } from './cells.js';
 import { tenderCategory, tenderMethod } from './method.js';
 import { partyUscc } from './parties.js';
@@ -109,9 +109,9 @@ interface Scope {
 /** Rows of one compiled record, or the first reason it cannot be mapped. */
 export function mapRecord(record: JsonObject, facts: DirectoryFacts): Mapped {
   const rows = emptyRows();
-  if (!isObject(record['tender'])) return { ok: true, rows };
   const tender = record['tender'];
-  const ocid = String(record['ocid']);
+  if (!isObject(tender) || (tender['procurementMethod'] == null && tender['procurementMethodDetails'] == null)) return { ok: true, rows };
+  const ocid = idText(record['ocid']);
   const releaseDate = instant(record['date']);
   if (releaseDate === null) return required('date');
   const start = instant(obj(tender['tenderPeriod'])['startDate']);
@@ -119,7 +119,7 @@ export function mapRecord(record: JsonObject, facts: DirectoryFacts): Mapped {
   const tenderRow = mapTender(record, tender, scope, releaseDate);
   if (!Array.isArray(tenderRow)) return tenderRow;
   rows.tender.push(tenderRow);
-  rows.lot = list(tender['lots']).map((l) => [ocid, String(l['id']), text(l['title']), money(l['value'])[0], clip(text(l['status']), 16)]);
+  rows.lot = list(tender['lots']).map((l) => [ocid, idText(l['id']), text(l['title']), money(l['value'])[0], clip(text(l['status']), 16)]);
   const parts = [mapBids(record, scope), mapCommittee(tender, scope), mapAwards(record, scope, facts)];
   for (const [i, part] of parts.entries()) {
     if (!Array.isArray(part)) return part;
@@ -127,7 +127,7 @@ export function mapRecord(record: JsonObject, facts: DirectoryFacts): Mapped {
   }
   rows.contract = list(record['contracts']).map((c) => [
     ocid,
-    String(c['id']),
+    idText(c['id']),
     scope.hospital,
     scope.region,
     text(c['awardID']),
@@ -184,7 +184,7 @@ function mapBids(record: JsonObject, scope: Scope): Cell[][] | Mapped {
     const status = text(bid['status']);
     if (!status) return required(`bids.details[${i}].status`);
     const usccs = list(bid['tenderers']).map((t) => partyUscc(record, t) ?? '');
-    const id = String(bid['id']);
+    const id = idText(bid['id']);
     const reason = status === 'disqualified' ? text(bid['statusDetails']) : null;
     out.push([
       `${scope.ocid}/${id}`,
@@ -220,7 +220,7 @@ function mapCommittee(tender: JsonObject, scope: Scope): Cell[][] | Mapped {
     if (staffId === null && !name) return required(`${field}.staffId`);
     out.push([
       scope.ocid,
-      String(m['id']),
+      idText(m['id']),
       scope.hospital,
       scope.region,
       staffId,
@@ -243,7 +243,7 @@ function mapAwards(record: JsonObject, scope: Scope, facts: DirectoryFacts): Cel
     const status = text(award['status']);
     if (!status) return required(`awards[${i}].status`);
     const usccs = list(award['suppliers']).map((s) => partyUscc(record, s) ?? '');
-    const id = String(award['id']);
+    const id = idText(award['id']);
     out.push([
       `${scope.ocid}/${id}`,
       scope.ocid,
@@ -269,7 +269,7 @@ function mapParty(record: JsonObject, party: JsonObject, ocid: string): Cell[] {
   const contact = obj(party['contactPoint']);
   return [
     ocid,
-    String(party['id']),
+    idText(party['id']),
     text(party['name']) ?? '',
     pgArray(ids(party['roles'])),
     partyUscc(record, party),

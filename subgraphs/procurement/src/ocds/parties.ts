@@ -5,7 +5,7 @@
  * party's `identifier` with scheme CN-USCC (or one given on the reference itself).
  */
 import type { FeedError } from '#platform/feed/types.js';
-import { isObject, type Json, type JsonObject } from './compile.js';
+import { idText, isObject, type Json, type JsonObject } from './compile.js';
 import { list, obj, text } from './cells.js';
 import { USCC_SCHEME } from './validate.js';
 
@@ -25,7 +25,7 @@ const usccOf = (org: JsonObject): string | null => {
 /** The CN-USCC code of an organisation reference, through `parties` by id. */
 export function partyUscc(record: JsonObject, ref: Json | undefined): string | null {
   if (!isObject(ref)) return null;
-  const party = list(record['parties']).find((p) => ref['id'] !== undefined && String(p['id']) === String(ref['id']));
+  const party = list(record['parties']).find((p) => ref['id'] !== undefined && idText(p['id']) === idText(ref['id']));
   return (party && usccOf(party)) ?? usccOf(ref);
 }
 

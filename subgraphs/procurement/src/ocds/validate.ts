@@ -16,7 +16,10 @@ import { checkValue, currencyRates, type CurrencyRates } from './value.js';
 export type ValidatedRelease = { ok: true; release: JsonObject } | { ok: false; error: FeedError };
 
 /** RFC 3339 date-time (the schema's `format: date-time`), with a time zone. */
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+
+/** A real calendar day (Date.parse rolls 2025-02-30 over into March). */
+const isCalendarDay = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 export const USCC_SCHEME = 'CN-USCC';
 const MAX_ID = 128;
 
@@ -37,7 +40,8 @@ function id(value: unknown, field: string, required = true): Check {
 
 export function dateTime(value: unknown, field: string, required = false): Check {
   if (value === undefined || value === null) return required ? err('REQUIRED', field, 'is required') : undefined;
-  if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+  const m = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+  if (!m || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) {
     return err('DATE', field, 'must be an RFC 3339 date-time with a time zone, e.g. 2025-03-01T09:00:00+08:00');
   }
   return undefined;
@@ -66,7 +70,7 @@ function objects(value: unknown, field: string): JsonObject[] | FeedError {
 function organisationIdentifier(org: JsonObject, field: string): Check {
   const identifier = org['identifier'];
   if (!isObject(identifier) || identifier['scheme'] !== USCC_SCHEME) return undefined;
-  const result = validateUscc(String(identifier['id'] ?? ''));
+  const result = validateUscc(typeof identifier['id'] === 'string' ? identifier['id'] : '');
   if (!result.ok) return err('USCC', `${field}.identifier.id`, result.reason);
   identifier['id'] = result.value;
   return undefined;
@@ -75,7 +79,10 @@ function organisationIdentifier(org: JsonObject, field: string): Check {
 function tender(t: unknown, rates: CurrencyRates): Check {
   if (t === undefined || t === null) return undefined;
   if (!isObject(t)) return err('TYPE', 'tender', 'must be an object');
-  const period = (name: string) => (isObject(t[name]) ? (t[name] as JsonObject) : {});
+  const period = (name: string): JsonObject => {
+    const p = t[name];
+    return isObject(p) ? p : {};
+  };
   const lots = objects(t['lots'], 'tender.lots');
   if (!Array.isArray(lots)) return lots;
   return first([
