@@ -32,6 +32,21 @@ export async function bulkLoad(
   }
 }
 
+/**
+ * The same on a client inside the caller's transaction (e.g. a feed replacing a process's rows:
+ * DELETE then load, atomically). Never opens or ends a transaction itself.
+ */
+export async function bulkLoadOn(
+  client: pg.PoolClient,
+  target: { schema: string; table: string; columns: string[] },
+  rows: Cell[][],
+  method: BulkMethod,
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (method === 'copy') await copyRows(client, target, rows);
+  else await insertRows(client, target, rows);
+}
+
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const tableName = (t: { schema: string; table: string }) => `${ident(t.schema)}.${ident(t.table)}`;
 

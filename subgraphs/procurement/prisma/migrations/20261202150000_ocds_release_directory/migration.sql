@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ocds_release" ADD COLUMN     "directory" JSONB NOT NULL DEFAULT '{}';
