@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDecimals } from './decimal.js';
+import { addDecimals, multiplyDecimals } from './decimal.js';
 
 describe('addDecimals', () => {
   it('adds exactly where floating point would not', () => {
@@ -11,5 +11,15 @@ describe('addDecimals', () => {
   });
   it('refuses text that is not a decimal', () => {
     expect(() => addDecimals('1e5', '1')).toThrow(/not a decimal/);
+  });
+});
+
+describe('multiplyDecimals', () => {
+  it('multiplies exactly and rounds half away from zero to the scale', () => {
+    expect(multiplyDecimals('3', '0.335', 2)).toBe('1.01'); // 1.005 in floating point is 1.00499…
+    expect(multiplyDecimals('3', '0.3335', 2)).toBe('1');
+    expect(multiplyDecimals('1.5', '2', 2)).toBe('3');
+    expect(multiplyDecimals('-3', '0.335', 2)).toBe('-1.01');
+    expect(multiplyDecimals('12345678901.123', '1234.5678', 2)).toBe('15241577640465.84');
   });
 });

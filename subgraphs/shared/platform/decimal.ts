@@ -30,3 +30,23 @@ export function addDecimals(a: string, b: string): string {
   const sum = x.value * 10n ** BigInt(scale - x.scale) + y.value * 10n ** BigInt(scale - y.scale);
   return toText(sum, scale);
 }
+
+/**
+ * a × b rounded to `scale` fraction digits, half away from zero (e.g. an order line's amount =
+ * quantity × unit price to the fen: "3" × "0.3335" = "1.0005" → "1"; "3" × "0.335" → "1.01").
+ */
+export function multiplyDecimals(a: string, b: string, scale: number): string {
+  const x = parts(a);
+  const y = parts(b);
+  const productScale = x.scale + y.scale;
+  let product = x.value * y.value;
+  if (productScale > scale) {
+    const divisor = 10n ** BigInt(productScale - scale);
+    const negative = product < 0n;
+    const magnitude = negative ? -product : product;
+    const rounded = (magnitude + divisor / 2n) / divisor;
+    product = negative ? -rounded : rounded;
+    return toText(product, scale);
+  }
+  return toText(product, productScale);
+}

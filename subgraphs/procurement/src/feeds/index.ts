@@ -1,0 +1,9 @@
+// The procurement subgraph's feeds (DESIGN.md §7 "Feeds"), declared in its defineSubgraph: `npm run feed
+// -- procurement <kind> <file>` and POST /feeds/procurement/<kind> run them through runFeed. See FEEDS.md.
+import type { FeedKind } from '#platform/feed/types.js';
+import { agreementsFeed } from './agreements.js';
+import { ocdsFeed } from './ocds.js';
+import { ordersFeed } from './orders.js';
+import { sanctionsFeed } from './sanctions.js';
+
+export const procurementFeeds: FeedKind[] = [ocdsFeed, ordersFeed, agreementsFeed, sanctionsFeed];

@@ -1,0 +1,160 @@
+/**
+ * Feed kind `ocds` — the provincial platform's OCDS 1.1 data (DESIGN.md §7 "Feeds"; issue 10): release
+ * packages and record packages (`json`, records under `releases` / `records`) and JSON lines of releases
+ * or of records / compiled releases (`ndjson`). Each record is validated (src/ocds/validate.ts) and kept
+ * as-is in `ocds_release` (key ocid + release id, so a re-fed file changes nothing); after each merge the
+ * changed processes are compiled from all their stored releases and their rows rebuilt (ocds-store.ts).
+ *
+ * `prepare` compiles each release with the stored and earlier-in-batch releases of its process, so a
+ * release is refused when the process it completes cannot be mapped: no directory hospital for the buyer
+ * (UNKNOWN_HOSPITAL), a tenderer / supplier not in the directory (UNKNOWN_SUPPLIER), a committee member who
+ * is not directory staff (UNKNOWN_STAFF), a contradictory method (METHOD)… The field paths of these
+ * refer to the compiled record (the same as the release's for a process's first release). The directory
+ * answers are kept in the row's `directory` column, so rebuilding never calls the directory again.
+ */
+import type { Cell } from '#platform/db/bulk.js';
+import type { FeedError, FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
+import { compileReleases, idText, type JsonObject } from '../ocds/compile.js';
+import { list, pgArray, text } from '../ocds/cells.js';
+import { mapRecord, type DirectoryFacts } from '../ocds/map.js';
+import { partyUscc, processRefs, type ProcessRefs } from '../ocds/parties.js';
+import { HOSPITAL_SELECTION, lookupByKey, regionOf, registeredOn, STAFF_SELECTION, SUPPLIER_SELECTION, type Entity } from './lookups.js';
+import { recompileProcesses, storedReleases } from './ocds-store.js';
+import { sourceRelease } from './ocds-source.js';
+
+const RELEASE_COLUMNS = ['ocid', 'release_id', 'date', 'tags', 'body', 'directory', 'created_at', 'updated_at'];
+const USCC_FORM = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+const UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Candidate {
+  index: number;
+  ocid: string;
+  releaseId: string;
+  body: JsonObject;
+}
+
+interface Found {
+  hospitals: Map<string, Entity>;
+  suppliers: Map<string, Entity>;
+  staff: Map<string, Entity>;
+}
+
+const reject = (code: string, field: string, message: string): Prepared => ({
+  ok: false,
+  error: { code, field, message: `${field}: ${message}` },
+});
+
+/** The compiled record a release would make of its process, each process's earlier releases given in `before`. */
+function compileWith(c: Candidate, stored: Map<string, { body: JsonObject }[]>, before: Map<string, JsonObject[]>): JsonObject {
+  return compileReleases([...(stored.get(c.ocid) ?? []).map((r) => r.body), ...(before.get(c.ocid) ?? []), c.body]);
+}
+
+async function lookUp(ctx: FeedRunContext, refs: ProcessRefs[]): Promise<Found> {
+  const [hospitals, suppliers, staff] = await Promise.all([
+    lookupByKey(
+      ctx.peers,
+      'Hospital',
+      'code',
+      refs.map((r) => r.buyer).filter((c) => USCC_FORM.test(c)),
+      HOSPITAL_SELECTION,
+    ),
+    lookupByKey(
+      ctx.peers,
+      'Supplier',
+      'uscc',
+      refs.flatMap((r) => r.suppliers.map((s) => s.uscc)).filter((u) => USCC_FORM.test(u)),
+      SUPPLIER_SELECTION,
+    ),
+    lookupByKey(
+      ctx.peers,
+      'Staff',
+      'id',
+      refs.flatMap((r) => r.staff.map((s) => s.id)).filter((id) => UUID_FORM.test(id)),
+      STAFF_SELECTION,
+    ),
+  ]);
+  return { hospitals, suppliers, staff };
+}
+
+/** The directory facts of a compiled record, or the first reference the directory does not know. */
+function factsOf(refs: ProcessRefs, found: Found): DirectoryFacts | FeedError {
+  const regionCode = regionOf(found.hospitals.get(refs.buyer));
+  if (!regionCode) return { code: 'UNKNOWN_HOSPITAL', field: 'buyer', message: `buyer: ${refs.buyer} is not a directory hospital` };
+  const registered: DirectoryFacts['registeredOn'] = {};
+  for (const { uscc, field } of refs.suppliers) {
+    const supplier = found.suppliers.get(uscc);
+    if (!supplier) return { code: 'UNKNOWN_SUPPLIER', field, message: `${field}: ${uscc} is not a directory supplier` };
+    registered[uscc] = registeredOn(supplier);
+  }
+  for (const { id, field } of refs.staff) {
+    if (!found.staff.has(id)) return { code: 'UNKNOWN_STAFF', field, message: `${field}: ${id} is not a directory staff member` };
+  }
+  return { hospital: { code: refs.buyer, regionCode }, registeredOn: registered };
+}
+
+function releaseRow(c: Candidate, facts: DirectoryFacts, now: Date): Cell[] {
+  // only the release's own suppliers: the column then depends on this release alone (re-feeding is a no-op)
+  const own = new Set(list(c.body['parties']).map((p) => partyUscc(c.body, p)));
+  const dates = Object.fromEntries(Object.entries(facts.registeredOn).filter(([uscc]) => own.has(uscc)));
+  const tags = Array.isArray(c.body['tag']) ? c.body['tag'].flatMap((t) => text(t) ?? []) : [];
+  const directory = { hospital: facts.hospital, registeredOn: dates };
+  return [
+    c.ocid,
+    c.releaseId,
+    new Date(idText(c.body['date'])),
+    pgArray(tags),
+    JSON.stringify(c.body),
+    JSON.stringify(directory),
+    now,
+    now,
+  ];
+}
+
+function check(c: Candidate, compiled: JsonObject, found: Found, now: Date): Prepared {
+  const refs = processRefs(compiled);
+  if ('code' in refs) return { ok: false, error: refs };
+  const facts = factsOf(refs, found);
+  if ('code' in facts) return { ok: false, error: facts };
+  const mapped = mapRecord(compiled, facts);
+  if (!mapped.ok) return mapped;
+  return { ok: true, rows: { ocds_release: releaseRow(c, facts, now) } };
+}
+
+async function prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Prepared[]> {
+  const out = new Array<Prepared>(records.length);
+  const candidates: Candidate[] = [];
+  records.forEach((r, index) => {
+    const s = sourceRelease(r.value, ctx.settings);
+    if (!s.ok) out[index] = { ok: false, error: s.error };
+    else candidates.push({ index, ocid: idText(s.body['ocid']), releaseId: s.releaseId, body: s.body });
+  });
+  const stored = await storedReleases(ctx.pool, ctx.schema, [...new Set(candidates.map((c) => c.ocid))]);
+  // every reference any of them could need, for one directory call per typename
+  const seen = new Map<string, JsonObject[]>();
+  const refs = candidates.flatMap((c) => {
+    const r = processRefs(compileWith(c, stored, seen));
+    seen.set(c.ocid, [...(seen.get(c.ocid) ?? []), c.body]);
+    return 'code' in r ? [] : [r];
+  });
+  const found = await lookUp(ctx, refs);
+  const accepted = new Map<string, JsonObject[]>();
+  const now = new Date();
+  for (const c of candidates) {
+    const result = check(c, compileWith(c, stored, accepted), found, now);
+    if (result.ok) accepted.set(c.ocid, [...(accepted.get(c.ocid) ?? []), c.body]);
+    out[c.index] = result;
+  }
+  return out;
+}
+
+export const ocdsFeed: FeedKind = {
+  kind: 'ocds',
+  description: 'OCDS 1.1 发布 (release / record packages, JSON lines) — tenders, bids, awards and contracts of the provincial platform',
+  formats: ['ndjson', 'json'],
+  arrayKeys: ['releases', 'records'],
+  tables: [
+    { name: 'ocds_release', columns: RELEASE_COLUMNS, key: ['ocid', 'release_id'], insertOnly: ['created_at'], touch: ['updated_at'] },
+  ],
+  prepare,
+  afterMerge: recompileProcesses,
+};
