@@ -39,11 +39,6 @@ interface Found {
   staff: Map<string, Entity>;
 }
 
-const reject = (code: string, field: string, message: string): Prepared => ({
-  ok: false,
-  error: { code, field, message: `${field}: ${message}` },
-});
-
 /** The compiled record a release would make of its process, each process's earlier releases given in `before`. */
 function compileWith(c: Candidate, stored: Map<string, { body: JsonObject }[]>, before: Map<string, JsonObject[]>): JsonObject {
   return compileReleases([...(stored.get(c.ocid) ?? []).map((r) => r.body), ...(before.get(c.ocid) ?? []), c.body]);

@@ -80,7 +80,7 @@ describe('mapRecord', () => {
       ocid: 'ocds-hub-0001',
       party_id: 'a',
       name: '甲公司',
-      roles: '{"tenderer"}',
+      roles: '{"tenderer","supplier"}',
       uscc: SUPPLIER_A,
       address: '浙江省 杭州市 甲公司路 1 号',
       contact_name: '张三',

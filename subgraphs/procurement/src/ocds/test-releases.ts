@@ -75,6 +75,9 @@ export function awardRelease(ocid = 'ocds-hub-0001', over: JsonObject = {}): Jso
     id: `${ocid}-award`,
     date: '2025-04-02T15:00:00+08:00',
     tag: ['award'],
+    // publishers repeat the buyer and the parties a release refers to
+    buyer: { id: 'buyer', name: '杭州市第一人民医院' },
+    parties: [party('buyer', HOSPITAL, ['buyer'], '杭州市第一人民医院'), party('a', SUPPLIER_A, ['tenderer', 'supplier'], '甲公司')],
     tender: { id: 't1', status: 'complete' },
     awards: [
       {
