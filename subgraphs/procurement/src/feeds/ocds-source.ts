@@ -20,7 +20,7 @@ const prefixed = (error: FeedError, prefix: string): FeedError => ({
 });
 
 function compiledRelease(value: JsonObject, settings: Record<string, unknown>, prefix?: string): SourceRelease {
-  const body = { id: COMPILED_RELEASE_ID, tag: ['compiled'], ...value };
+  const body = { ...value, id: value['id'] ?? COMPILED_RELEASE_ID, tag: value['tag'] ?? ['compiled'] };
   const r = validateRelease(body, settings);
   if (!r.ok) return { ok: false, error: prefix ? prefixed(r.error, prefix) : r.error };
   return { ok: true, releaseId: COMPILED_RELEASE_ID, body: r.release };

@@ -173,6 +173,8 @@ describe('ocds prepare', () => {
     ]);
     expect(releaseRow(embedded).slice(0, 4)).toEqual(['o1', 'compiled', new Date('2025-04-02T07:00:00Z'), '{"compiled"}']);
     expect(releaseRow(compiledOnly).slice(0, 2)).toEqual(['o2', 'compiled']);
+    const [line] = await prepare([{ ...tenderRelease('o4'), id: null, tag: ['compiled'] }]); // a JSON line of a compiled release
+    expect(releaseRow(line).slice(0, 2)).toEqual(['o4', 'compiled']);
     const [bad] = await prepare([{ ocid: 'o3', releases: [setAt(tenderRelease('o3'), 'tender.status', 'open')] }]);
     expect(errorOf(bad)).toEqual({ code: 'CODELIST', field: 'releases[0].tender.status' });
   });
