@@ -194,10 +194,19 @@ describe('ocds afterMerge', () => {
     const rows = await tables('o1');
     expect(rows.tender).toEqual([
       {
-        ocid: 'o1', hospital_code: HOSPITAL, region_code: '330100', title: 'CT 设备采购', category: 'EQUIPMENT', method: 'OPEN_TENDERING',
-        status: 'complete', budget: '5000000.00', month: '2025-03', award_date: new Date('2025-04-02T07:00:00Z'), release_date: new Date('2025-04-02T07:00:00Z'),
+        ocid: 'o1',
+        hospital_code: HOSPITAL,
+        region_code: '330100',
+        title: 'CT 设备采购',
+        category: 'EQUIPMENT',
+        method: 'OPEN_TENDERING',
+        status: 'complete',
+        budget: '5000000.00',
+        month: '2025-03',
+        award_date: new Date('2025-04-02T07:00:00Z'),
+        release_date: new Date('2025-04-02T07:00:00Z'),
       },
-    ]); // prettier-ignore
+    ]);
     expect(rows.bid).toEqual([
       {
         bid_id: 'bid-a',

@@ -45,10 +45,27 @@ export const ORDER_ALIASES: Record<string, string> = {
 };
 
 const TABLE_COLUMNS = [
-  'key', 'order_no', 'line_no', 'hospital_code', 'region_code', 'product_code', 'product_kind', 'generic_group', 'supplier_uscc',
-  'manufacturer_uscc', 'quantity', 'unit_price', 'amount', 'ordered_at', 'vbp_selected', 'listed_price', 'invoices', 'month',
-  'created_at', 'updated_at',
-]; // prettier-ignore
+  'key',
+  'order_no',
+  'line_no',
+  'hospital_code',
+  'region_code',
+  'product_code',
+  'product_kind',
+  'generic_group',
+  'supplier_uscc',
+  'manufacturer_uscc',
+  'quantity',
+  'unit_price',
+  'amount',
+  'ordered_at',
+  'vbp_selected',
+  'listed_price',
+  'invoices',
+  'month',
+  'created_at',
+  'updated_at',
+];
 
 interface OrderLine {
   orderNo: string;
@@ -94,10 +111,19 @@ export function parseOrderLine(row: unknown): Parsed<OrderLine> {
   return {
     ok: true,
     value: {
-      orderNo: v(p.orderNo), lineNo: v(p.lineNo), hospital: v(p.hospital)!, product: v(p.product).code, supplier: v(p.supplier)!,
-      manufacturer: v(p.manufacturer), quantity: v(p.quantity), unitPrice: v(p.unitPrice), orderedAt: v(p.orderedAt),
-      vbpSelected: v(p.vbpSelected), listedPrice: v(p.listedPrice), invoices,
-    }, // prettier-ignore
+      orderNo: v(p.orderNo),
+      lineNo: v(p.lineNo),
+      hospital: v(p.hospital)!,
+      product: v(p.product).code,
+      supplier: v(p.supplier)!,
+      manufacturer: v(p.manufacturer),
+      quantity: v(p.quantity),
+      unitPrice: v(p.unitPrice),
+      orderedAt: v(p.orderedAt),
+      vbpSelected: v(p.vbpSelected),
+      listedPrice: v(p.listedPrice),
+      invoices,
+    },
   };
 }
 
@@ -123,11 +149,27 @@ function orderRow(line: OrderLine, found: Lookups, now: Date): Prepared {
     return reject('MANUFACTURER', 'manufacturer_uscc', `the directory's manufacturer of ${line.product} is ${maker}`);
   }
   const row: Cell[] = [
-    `${line.orderNo}/${line.lineNo}`, line.orderNo, line.lineNo, line.hospital, region, line.product, String(product['kind']),
-    genericGroup(line.product), line.supplier, line.manufacturer ?? maker, line.quantity, line.unitPrice,
-    multiplyDecimals(line.quantity, line.unitPrice, 2), line.orderedAt, line.vbpSelected, line.listedPrice, pgArray(line.invoices),
-    monthOf(line.orderedAt), now, now,
-  ]; // prettier-ignore
+    `${line.orderNo}/${line.lineNo}`,
+    line.orderNo,
+    line.lineNo,
+    line.hospital,
+    region,
+    line.product,
+    String(product['kind']),
+    genericGroup(line.product),
+    line.supplier,
+    line.manufacturer ?? maker,
+    line.quantity,
+    line.unitPrice,
+    multiplyDecimals(line.quantity, line.unitPrice, 2),
+    line.orderedAt,
+    line.vbpSelected,
+    line.listedPrice,
+    pgArray(line.invoices),
+    monthOf(line.orderedAt),
+    now,
+    now,
+  ];
   return { ok: true, rows: { purchase_order_line: row } };
 }
 

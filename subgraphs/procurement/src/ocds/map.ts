@@ -17,70 +17,9 @@ import { idText, isObject, type JsonObject } from './compile.js';
 import { clip, instant, list, money, obj, pgArray, text } from './cells.js';
 import { tenderCategory, tenderMethod } from './method.js';
 import { partyUscc } from './parties.js';
+import type { ProcessRows } from './tables.js';
 
-export const PROCESS_TABLES = {
-  tender: [
-    'ocid',
-    'hospital_code',
-    'region_code',
-    'title',
-    'category',
-    'method',
-    'ocds_method',
-    'method_details',
-    'award_criteria',
-    'budget',
-    'currency',
-    'status',
-    'classification',
-    'tender_start',
-    'tender_end',
-    'bid_opening',
-    'award_date',
-    'contract_date',
-    'number_of_tenderers',
-    'month',
-    'release_date',
-  ],
-  lot: ['ocid', 'lot_id', 'title', 'value', 'status'],
-  bid: [
-    'key',
-    'ocid',
-    'bid_id',
-    'hospital_code',
-    'region_code',
-    'lot_id',
-    'tenderer_usccs',
-    'amount',
-    'currency',
-    'received_at',
-    'status',
-    'disqualify_reason',
-    'month',
-  ],
-  committee_member: ['ocid', 'member_id', 'hospital_code', 'region_code', 'staff_id', 'expert_name', 'role'],
-  award: [
-    'key',
-    'ocid',
-    'award_id',
-    'hospital_code',
-    'region_code',
-    'lot_id',
-    'supplier_usccs',
-    'value',
-    'currency',
-    'date',
-    'status',
-    'related_bids',
-    'supplier_registered_on',
-    'month',
-  ],
-  contract: ['ocid', 'contract_id', 'hospital_code', 'region_code', 'award_id', 'value', 'currency', 'date_signed', 'status', 'amendments'],
-  party: ['ocid', 'party_id', 'name', 'roles', 'uscc', 'address', 'contact_name', 'telephone', 'email'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type ProcessTable = keyof typeof PROCESS_TABLES;
-export type ProcessRows = Record<ProcessTable, Cell[][]>;
+export { PROCESS_TABLES, type ProcessRows, type ProcessTable } from './tables.js';
 
 /** What the directory said when the releases were fed: the buyer's region, the suppliers' 成立日期. */
 export interface DirectoryFacts {

@@ -1,0 +1,67 @@
+// The process tables an OCDS record is mapped to, with their columns in the order of the migration
+// 20261202140000_init (rows are Cell arrays in this order). Timestamps with defaults are left to the database.
+import type { Cell } from '#platform/db/bulk.js';
+
+export const PROCESS_TABLES = {
+  tender: [
+    'ocid',
+    'hospital_code',
+    'region_code',
+    'title',
+    'category',
+    'method',
+    'ocds_method',
+    'method_details',
+    'award_criteria',
+    'budget',
+    'currency',
+    'status',
+    'classification',
+    'tender_start',
+    'tender_end',
+    'bid_opening',
+    'award_date',
+    'contract_date',
+    'number_of_tenderers',
+    'month',
+    'release_date',
+  ],
+  lot: ['ocid', 'lot_id', 'title', 'value', 'status'],
+  bid: [
+    'key',
+    'ocid',
+    'bid_id',
+    'hospital_code',
+    'region_code',
+    'lot_id',
+    'tenderer_usccs',
+    'amount',
+    'currency',
+    'received_at',
+    'status',
+    'disqualify_reason',
+    'month',
+  ],
+  committee_member: ['ocid', 'member_id', 'hospital_code', 'region_code', 'staff_id', 'expert_name', 'role'],
+  award: [
+    'key',
+    'ocid',
+    'award_id',
+    'hospital_code',
+    'region_code',
+    'lot_id',
+    'supplier_usccs',
+    'value',
+    'currency',
+    'date',
+    'status',
+    'related_bids',
+    'supplier_registered_on',
+    'month',
+  ],
+  contract: ['ocid', 'contract_id', 'hospital_code', 'region_code', 'award_id', 'value', 'currency', 'date_signed', 'status', 'amendments'],
+  party: ['ocid', 'party_id', 'name', 'roles', 'uscc', 'address', 'contact_name', 'telephone', 'email'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ProcessTable = keyof typeof PROCESS_TABLES;
+export type ProcessRows = Record<ProcessTable, Cell[][]>;
