@@ -162,6 +162,23 @@ describe('ocds prepare', () => {
     expect((await prepare([{ ...update, ocid: 'o-new' }])).map(errorOf)).toEqual([{ code: 'UNKNOWN_HOSPITAL', field: 'buyer' }]);
   });
 
+  it('does not compile a release with a refused earlier release of the same batch', async () => {
+    const refused = setAt(tenderRelease('o1'), 'parties[2].identifier.id', '91330100000000131' + '5');
+    const update = {
+      ocid: 'o1',
+      id: 'o1-upd',
+      date: '2025-03-05T09:00:00+08:00',
+      tag: ['tenderUpdate'],
+      tender: { id: 't1', title: '更正' },
+    };
+    const results = await prepare([refused, update, tenderRelease('o2')]);
+    expect(results.map(errorOf)).toEqual([
+      { code: 'UNKNOWN_SUPPLIER', field: 'bids.details[1].tenderers[0]' },
+      { code: 'UNKNOWN_HOSPITAL', field: 'buyer' },
+      undefined,
+    ]);
+  });
+
   it('stores a record of embedded releases, and a record with only a compiledRecord, as the compiled release', async () => {
     const [embedded, compiledOnly] = await prepare([
       { ocid: 'o1', releases: [awardRelease('o1'), tenderRelease('o1')] },

@@ -124,21 +124,28 @@ async function prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Pr
     else candidates.push({ index, ocid: idText(s.body['ocid']), releaseId: s.releaseId, body: s.body });
   });
   const stored = await storedReleases(ctx.pool, ctx.schema, [...new Set(candidates.map((c) => c.ocid))]);
-  // every reference any of them could need, for one directory call per typename
+  // compiled with every earlier release of the batch: the references any of them could need, for one
+  // directory call per typename; reused unless an earlier release of the same process is refused
   const seen = new Map<string, JsonObject[]>();
-  const refs = candidates.flatMap((c) => {
-    const r = processRefs(compileWith(c, stored, seen));
+  const compiled = candidates.map((c) => {
+    const record = compileWith(c, stored, seen);
     seen.set(c.ocid, [...(seen.get(c.ocid) ?? []), c.body]);
-    return 'code' in r ? [] : [r];
+    return record;
   });
-  const found = await lookUp(ctx, refs);
+  const found = await lookUp(
+    ctx,
+    compiled.map(processRefs).filter((r): r is ProcessRefs => !('code' in r)),
+  );
   const accepted = new Map<string, JsonObject[]>();
+  const refused = new Set<string>();
   const now = new Date();
-  for (const c of candidates) {
-    const result = check(c, compileWith(c, stored, accepted), found, now);
+  candidates.forEach((c, i) => {
+    const record = refused.has(c.ocid) ? compileWith(c, stored, accepted) : compiled[i]!;
+    const result = check(c, record, found, now);
     if (result.ok) accepted.set(c.ocid, [...(accepted.get(c.ocid) ?? []), c.body]);
+    else refused.add(c.ocid);
     out[c.index] = result;
-  }
+  });
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileReleases, mergeOrder, type JsonObject } from './compile.js';
+import { compileReleases, copyJson, mergeOrder, type JsonObject } from './compile.js';
 import { awardRelease, contractRelease, tenderRelease } from './test-releases.js';
 
 const release = (id: string, date: string, body: JsonObject): JsonObject => ({ ocid: 'o1', id, date, tag: ['tender'], ...body });
@@ -84,5 +84,17 @@ describe('compileReleases', () => {
     expect((compileReleases([a, b])['tender'] as JsonObject)['title']).toBe('from b');
     expect((compileReleases([b, a])['tender'] as JsonObject)['title']).toBe('from b');
     expect(a['tender']).toEqual({ title: 'from b' });
+  });
+
+  it('drops __proto__ members instead of touching any prototype', () => {
+    const hostile = JSON.parse(
+      '{"ocid":"o1","id":"r1","date":"2025-01-01T00:00:00Z","tender":{"__proto__":{"polluted":true},"title":"A"}}',
+    ) as JsonObject;
+    const compiled = compileReleases([hostile]);
+    expect(copyJson(hostile)).toEqual({ ...hostile, tender: { title: 'A' } });
+    // objects made by the module (the test file may run in another realm)
+    expect('polluted' in compiled).toBe(false);
+    expect('polluted' in (compiled['tender'] as JsonObject)).toBe(false);
+    expect(compiled['tender']).toEqual({ title: 'A' });
   });
 });

@@ -10,7 +10,7 @@
 import type { FeedError } from '#platform/feed/types.js';
 import { validateUscc } from '#platform/validation/uscc.js';
 import { ocdsReference, type CodelistName } from './codelists.js';
-import { isObject, type JsonObject } from './compile.js';
+import { copyJson, isObject, type JsonObject } from './compile.js';
 import { checkValue, currencyRates, type CurrencyRates } from './value.js';
 
 export type ValidatedRelease = { ok: true; release: JsonObject } | { ok: false; error: FeedError };
@@ -128,7 +128,7 @@ function bids(release: JsonObject, rates: CurrencyRates): Check {
  */
 export function validateRelease(value: unknown, settings: Record<string, unknown> = {}): ValidatedRelease {
   if (!isObject(value)) return { ok: false, error: { code: 'TYPE', message: 'a release must be a JSON object' } };
-  const release = structuredClone(value);
+  const release = copyJson(value) as JsonObject;
   const rates = currencyRates(settings);
   const error = first([
     id(release['ocid'], 'ocid'),
