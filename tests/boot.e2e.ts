@@ -11,6 +11,7 @@ import { createGateway, type Gateway } from '../gateway/src/server.js';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../gateway/src/dev-idp/index.js';
 import { directory } from '../subgraphs/directory/src/subgraph.js';
 import { audit } from '../subgraphs/audit/src/subgraph.js';
+import { procurement } from '../subgraphs/procurement/src/subgraph.js';
 import { gql } from './helpers/graphql.js';
 import { testKeys } from './helpers/identities.js';
 
@@ -25,6 +26,7 @@ let idp: DevIdentityProvider;
 let gateway: Gateway;
 let http: RunningHttpServer;
 let auditSub: RunningSubgraph<unknown>;
+let procurementSub: RunningSubgraph<unknown>;
 let directoryPort: number;
 const started: RunningSubgraph<unknown>[] = [];
 
@@ -39,12 +41,20 @@ const freePort = () =>
   });
 
 beforeAll(async () => {
-  database = await createTestDatabase({ subgraphs: ['directory', 'audit'] });
+  database = await createTestDatabase({ subgraphs: ['directory', 'procurement', 'audit'] });
   idp = await startDevIdentityProvider({ port: 0, nodeEnv: 'test' });
   idp.addAccount({ username: 'sup', password: 'x', roles: ['supervisor'], regionCode: '330000' });
   idp.addAccount({ username: 'auditor', password: 'x', roles: ['audit-admin'] });
   auditSub = await startSubgraph(audit, {
     databaseUrl: database.urlFor('audit'),
+    port: 0,
+    log,
+    development: false,
+    identityKey: testKeys.publicKey,
+  });
+  // Every other subgraph of the supergraph is up: readiness then depends on the directory alone.
+  procurementSub = await startSubgraph(procurement, {
+    databaseUrl: database.urlFor('procurement'),
     port: 0,
     log,
     development: false,
@@ -59,6 +69,7 @@ beforeAll(async () => {
     KEYCLOAK_AUDIENCE: idp.audience,
     SUBGRAPH_URL_DIRECTORY: `http://127.0.0.1:${directoryPort}/graphql`,
     SUBGRAPH_URL_AUDIT: auditSub.url,
+    SUBGRAPH_URL_PROCUREMENT: procurementSub.url,
     AUDIT_WRITER_DATABASE_URL: auditWriterUrl(database.adminUrl),
   });
   gateway = await createGateway(config, log, { signingKey: testKeys.privateKey });
@@ -67,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await http?.close(500);
   await gateway?.stop();
-  for (const s of [...started, auditSub]) await s?.close();
+  for (const s of [...started, auditSub, procurementSub]) await s?.close();
   await idp?.stop();
   await database?.drop();
 });

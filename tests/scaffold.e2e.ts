@@ -66,10 +66,10 @@ describe('npm run new:subgraph', () => {
       expect(existsSync(path.join(copy, 'subgraphs/sample', file)), file).toBe(true);
     }
     expect(readFileSync(path.join(copy, 'subgraphs/registry.ts'), 'utf8')).toMatch(
-      /const subgraphs = \[directory, sample, audit\] as const;/,
+      /const subgraphs = \[directory, procurement, sample, audit\] as const;/,
     );
     expect(readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8')).toMatch(
-      /SAMPLE @join__graph\(name: "sample", url: "http:\/\/localhost:4002\/graphql"\)/,
+      /SAMPLE @join__graph\(name: "sample", url: "http:\/\/localhost:4003\/graphql"\)/,
     );
     expect(readFileSync(path.join(copy, 'docker-compose.yml'), 'utf8')).toContain('scripts/start-subgraph.ts sample');
     // A second run refuses to overwrite it.
@@ -99,7 +99,7 @@ describe('npm run new:subgraph', () => {
   it('its migration is what Prisma makes of its schema (the CLI checks, offline)', async () => {
     const res = await inCopy('bash', ['scripts/db-check.sh']);
     expect(res.code, res.output).toBe(0);
-    expect(res.output).toContain('db-check passed: directory sample audit');
+    expect(res.output).toContain('db-check passed: directory procurement sample audit');
   });
 
   it("migrates and seeds with the hub: its seed builds on the directory's facts", async () => {

@@ -3,6 +3,7 @@ import { defineSubgraph } from '#platform/define.js';
 import { createContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
 import { procurementSeed } from './seed/index.js';
+import { procurementFeeds } from './feeds/index.js';
 
 /**
  * Procurement: tenders, bids, awards, contracts and purchase orders from the provincial platform,
@@ -16,6 +17,7 @@ export const procurement = defineSubgraph({
   createContext,
   seed: procurementSeed,
   findings: true,
+  feeds: procurementFeeds,
   models: {
     PurchaseOrder: 'PurchaseOrderLine',
     CommitteeSeat: 'CommitteeMember',

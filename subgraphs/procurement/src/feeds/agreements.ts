@@ -74,6 +74,7 @@ export const agreementsFeed: FeedKind = {
   description: '集采协议量 — volume-based procurement agreed quantities per hospital, generic group and year',
   formats: ['csv'],
   csvColumns: AGREEMENT_COLUMNS,
+  csvAliases: AGREEMENT_ALIASES,
   tables: [
     {
       name: 'vbp_agreement',

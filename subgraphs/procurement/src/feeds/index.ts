@@ -5,5 +5,7 @@ import { agreementsFeed } from './agreements.js';
 import { ocdsFeed } from './ocds.js';
 import { ordersFeed } from './orders.js';
 import { sanctionsFeed } from './sanctions.js';
+import { withFlags } from './flags.js';
 
-export const procurementFeeds: FeedKind[] = [ocdsFeed, ordersFeed, agreementsFeed, sanctionsFeed];
+/** Each keeps the red flags of what it touched current (flags.ts). */
+export const procurementFeeds: FeedKind[] = [ocdsFeed, ordersFeed, agreementsFeed, sanctionsFeed].map(withFlags);

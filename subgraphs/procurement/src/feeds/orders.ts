@@ -208,6 +208,7 @@ export const ordersFeed: FeedKind = {
   description: '采购订单明细 (阳光采购平台导出) — purchase-order lines from the provincial platform',
   formats: ['csv'],
   csvColumns: ORDER_COLUMNS,
+  csvAliases: ORDER_ALIASES,
   tables: [
     {
       name: 'purchase_order_line',

@@ -77,6 +77,7 @@ export const sanctionsFeed: FeedKind = {
   description: '信用惩戒 — suppliers under credit sanction (信用评价 D, 失信, 限制 / 中止挂网)',
   formats: ['csv'],
   csvColumns: SANCTION_COLUMNS,
+  csvAliases: SANCTION_ALIASES,
   tables: [
     {
       name: 'supplier_sanction',

@@ -20,7 +20,7 @@ export const COLUMNS = {
   ],
   contract: ['ocid', 'contract_id', 'hospital_code', 'region_code', 'award_id', 'value', 'currency', 'date_signed', 'status', 'amendments'],
   party: ['ocid', 'party_id', 'name', 'roles', 'uscc', 'address', 'contact_name', 'telephone', 'email'],
-  ocds_release: ['ocid', 'release_id', 'date', 'tags', 'body', 'created_at', 'updated_at'],
+  ocds_release: ['ocid', 'release_id', 'date', 'tags', 'body', 'directory', 'created_at', 'updated_at'],
   purchase_order_line: [
     'key', 'order_no', 'line_no', 'hospital_code', 'region_code', 'product_code', 'product_kind', 'generic_group',
     'supplier_uscc', 'manufacturer_uscc', 'quantity', 'unit_price', 'amount', 'ordered_at', 'vbp_selected', 'listed_price',
@@ -70,6 +70,11 @@ export function processRows(p: Process, now: Date, out: Rows): void {
     p.contractDate,
     pgArray(['tender', 'award', 'contract']),
     JSON.stringify(toRelease(p)),
+    // What the directory says of the buyer and the winner, as the ocds feed keeps it: a later release recompiles without a look-up.
+    JSON.stringify({
+      hospital: { code: p.hospitalCode, regionCode: p.regionCode },
+      registeredOn: { [winner.supplier]: p.winnerRegisteredOn },
+    }),
     now,
     now,
   ]);

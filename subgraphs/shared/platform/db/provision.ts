@@ -84,7 +84,8 @@ async function raceTolerant(client: pg.ClientBase, sql: string, attempts = 5): P
  * - login role `<svc>_svc` (with `password`, `<SVC>_DB_PASSWORD`, when one is given; roles are
  *   cluster-wide, so parallel callers creating it at once are tolerated);
  * - schema `<svc>` owned by that role;
- * - PUBLIC loses every privilege on schema public and on the database; the role gets CONNECT.
+ * - PUBLIC loses every privilege on schema public and on the database; the role gets CONNECT, and
+ *   TEMPORARY for the feeds' staging tables.
  */
 export async function provisionSubgraphSchema(adminUrl: string, svc: string, password?: string): Promise<void> {
   assertSubgraphName(svc);
@@ -97,6 +98,8 @@ export async function provisionSubgraphSchema(adminUrl: string, svc: string, pas
     ]);
     if (schema.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(svc)} AUTHORIZATION ${ident(role)}`);
     else if (schema.rows[0]!.owner !== role) await client.query(`ALTER SCHEMA ${ident(svc)} OWNER TO ${ident(role)}`);
+    // Feeds stage their rows in session-private temporary tables (feed/merge.ts): no access to anyone else's data.
+    await raceTolerant(client, `GRANT TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
 
     const { rows } = await client.query<{ has_public: boolean }>(
       "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') AS has_public",

@@ -54,6 +54,7 @@ export async function runFeed(opts: RunFeedOptions): Promise<RunSummary> {
   const records = readRecords(counted(source.stream, progress, opts), source.format, {
     arrayKeys: kind.arrayKeys,
     columns: kind.csvColumns,
+    aliases: kind.csvAliases,
     onMetadata: (key, value) => (metadata[key] = value),
     onHeader: (header) => (csvHeader = header),
   });

@@ -102,6 +102,8 @@ export interface FeedKind {
   arrayKeys?: string[];
   /** For `csv`: the header the file must carry (order free, names exact). */
   csvColumns?: string[];
+  /** For `csv`: another accepted heading per column (canonical → alias), e.g. the platform export's Chinese one. */
+  csvAliases?: Record<string, string>;
   /** Tables written, in load order; `prepare` returns rows keyed by these names. */
   tables: FeedTable[];
   /** Validate and map a batch of records (same order and length). May look up peers; never writes. */

@@ -5,6 +5,8 @@ import { clip, textChunks, unreadable } from './text.js';
 export interface CsvReadOptions {
   /** Columns the header must carry (order free, names exact); more are allowed. */
   columns?: readonly string[];
+  /** Another accepted name per column (canonical → alias, e.g. the platform export's Chinese heading): read as the canonical name. */
+  aliases?: Readonly<Record<string, string>>;
   /** Called with the header once it is read (kept with the run, so a replay can re-read rows). */
   onHeader?: (header: string[]) => void;
 }
@@ -26,7 +28,7 @@ export async function* readCsv(
   const toRecord = (row: CsvRow): SourceRecord | UnreadableRecord | null => {
     if (row.fields.length === 1 && row.fields[0] === '' && !row.quoted) return null; // blank line
     if (!header) {
-      header = checkHeader(row.fields, opts.columns ?? []);
+      header = checkHeader(canonical(row.fields, opts.aliases), opts.columns ?? []);
       opts.onHeader?.(header);
       return null;
     }
@@ -55,6 +57,13 @@ export function csvRecord(header: readonly string[], row: CsvRow, recordNo: numb
   const value: Record<string, string> = {};
   header.forEach((name, i) => (value[name] = row.fields[i]!));
   return { recordNo, line: row.line, raw: row.raw, value };
+}
+
+/** Header names with each alias replaced by its canonical column name. */
+function canonical(fields: string[], aliases: Readonly<Record<string, string>> | undefined): string[] {
+  if (!aliases) return fields;
+  const byAlias = new Map(Object.entries(aliases).map(([column, alias]) => [alias, column]));
+  return fields.map((f) => byAlias.get(f) ?? f);
 }
 
 function checkHeader(fields: string[], required: readonly string[]): string[] {
