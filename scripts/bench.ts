@@ -30,6 +30,7 @@ import { gql } from '#testing/graphql.js';
 import { replaceSection, writeDocumentKeepingSections } from './lib/doc-section.js';
 import { CONSOLE_SECTION, parseConsoleOptions, runConsoleLoad } from './lib/console-load.js';
 import { BATCHING_SECTION, batchingMarkdown, measureEntities, measureNested } from './lib/batching.js';
+import { PROCUREMENT_SECTION, runProcurementBench } from './lib/bench-procurement.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 /** Throughput with concurrent clients (all processes share the machine's cores). */
@@ -178,7 +179,8 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function main() {
   const only = process.env.BENCH_ONLY;
-  if (only && only !== 'console' && only !== 'batching') throw new Error(`BENCH_ONLY: unknown part "${only}" (known: console, batching)`);
+  if (only && !['console', 'batching', 'procurement'].includes(only))
+    throw new Error(`BENCH_ONLY: unknown part "${only}" (known: console, batching, procurement)`);
   const consoleOptions = parseConsoleOptions(process.env);
   const log = createLogger({ level: 'silent' });
   console.log('starting the stack on a scratch PostgreSQL database…');
@@ -198,6 +200,12 @@ async function main() {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     console.log(`city seed: ${fmt(seedSeconds)} s`, seeded.directory);
     await directory.db.pool.query('ANALYZE');
+    if (only === 'procurement') {
+      const markdown = await runProcurementBench(stack);
+      if (process.env.BENCH_WRITE_DOCS !== '0') replaceSection('docs/benchmarks.md', PROCUREMENT_SECTION, markdown);
+      console.log(`\n${markdown}`);
+      return;
+    }
     if (only === 'console') {
       const c = await runConsoleLoad(stack, consoleOptions);
       if (process.env.BENCH_WRITE_DOCS !== '0') replaceSection('docs/benchmarks.md', CONSOLE_SECTION, c.markdown);
@@ -265,6 +273,9 @@ async function main() {
     const consoleLoad = await runConsoleLoad(stack, consoleOptions);
     console.log(`\nsupervisor console under load:\n${consoleLoad.table}\n`);
 
+    console.log('procurement: the city-year seeded, its flags, its figures through the gateway, the feeds…');
+    const procurementMarkdown = await runProcurementBench(stack);
+
     console.log('province seed (20 cities)…');
     const provinceStarted = performance.now();
     const province = await seedDirectory('province');
@@ -326,6 +337,10 @@ Throughput ratio gateway / direct: ${fmt(g.rps / d.rps, 2)}. The gateway and the
 <!-- BEGIN ${CONSOLE_SECTION} -->
 ${consoleLoad.markdown}
 <!-- END ${CONSOLE_SECTION} -->
+
+<!-- BEGIN ${PROCUREMENT_SECTION} -->
+${procurementMarkdown}
+<!-- END ${PROCUREMENT_SECTION} -->
 
 <!-- BEGIN ${BATCHING_SECTION} -->
 ${batchingMarkdown(entities, nested)}

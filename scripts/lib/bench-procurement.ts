@@ -5,8 +5,18 @@
  *   - `HospitalPeriod.procurement` for the city's 60 hospitals × 12 months through the gateway (p50/p95);
  *   - the feeds' throughput (feed-bench.ts): OCDS releases/s with validation, order-CSV lines/s, peak RSS.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
+import { createIdentitySigner } from '#common/identity-signature.js';
+import { createPeerLookup } from '#platform/feed/peers.js';
+import { runSeeds } from '#platform/seed/run.js';
 import { gql } from '#testing/graphql.js';
+import { identityOf } from '#testing/identities.js';
+import { DEFAULT_USER, type Stack } from '#testing/stack.js';
+import { subgraphNamed } from '../../subgraphs/registry.js';
+import { feedFile, feedRows, writeOcdsFile, writeOrdersFile } from './feed-bench.js';
 import { recomputeFlags, type Recomputation } from '../../subgraphs/procurement/src/flags/recompute.js';
 
 export const PROCUREMENT_SECTION = 'bench:procurement';
@@ -102,4 +112,51 @@ On the city seed (${Object.entries(parts.seeded)
 | the same again (nothing changed: ${again.inserted} new, ${again.updated} updated, ${again.removed} removed) | ${fmt(again.seconds, 2)} s | — |
 | \`HospitalPeriod.procurement\` for ${f.hospitals} hospitals × 12 months through the gateway (${f.kb} kB, ${f.statements} procurement SQL statements), p50 / p95 of ${f.requests} sequential requests | ${fmt(f.p50)} / **${fmt(f.p95)} ms** | — |
 ${parts.feeds ?? ''}`;
+}
+
+/**
+ * The whole procurement part on a stack whose directory holds the city seed: seed procurement (the
+ * city-year, planted cases, flags), measure the flags, the figures and the feeds; the section's markdown.
+ */
+export async function runProcurementBench(stack: Stack): Promise<string> {
+  const procurement = stack.subgraphs.procurement!;
+  const target = (name: string) => ({ name, pool: stack.subgraphs[name]!.db.pool, method: 'copy' as const });
+  const seeded = await runSeeds(
+    [
+      { target: target('directory'), seed: subgraphNamed('directory').seed!, factsOnly: true },
+      { target: target('procurement'), seed: subgraphNamed('procurement').seed! },
+    ],
+    { scale: 'city', reset: true, progress: false },
+  );
+  await procurement.db.pool.query('ANALYZE');
+  const city = (
+    await procurement.db.pool.query<{ c: string }>(`SELECT substr(region_code, 1, 4) || '00' AS c FROM procurement.tender LIMIT 1`)
+  ).rows[0]!.c;
+  const flags = await measureFlags(procurement.db, city, 2025);
+  console.log(`flags: ${flags.first.flags} in ${flags.first.seconds.toFixed(2)} s`);
+  const headers = { authorization: `Bearer ${await stack.token(DEFAULT_USER)}` };
+  const figures = await measureFigures(stack.gatewayUrl, headers, city, procurement.db.stats);
+  console.log(`figures: p95 ${figures.p95.toFixed(1)} ms`);
+  const peers = createPeerLookup({
+    urls: new Map(Object.entries(stack.subgraphs).map(([n, s]) => [n, s.url])),
+    identityFor: {
+      signer: createIdentitySigner(stack.identityKeys.privateKey, 3_600),
+      identity: identityOf(['machine-client'], { regionCode: '330000' }),
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ih-feed-bench-'));
+  try {
+    const ocdsFile = join(dir, 'releases.ndjson');
+    await writeOcdsFile(procurement.db.pool, ocdsFile, Number(process.env.BENCH_OCDS_MB ?? 200));
+    const ocds = await feedFile(procurement.db, peers, 'ocds', ocdsFile);
+    console.log(`ocds: ${ocds.perSecond.toFixed(0)} releases/s, peak RSS ${ocds.peakRssMb.toFixed(0)} MB`);
+    const ocdsAgain = await feedFile(procurement.db, peers, 'ocds', ocdsFile);
+    const ordersFile = join(dir, 'orders.csv');
+    await writeOrdersFile(procurement.db.pool, ordersFile, Number(process.env.BENCH_ORDER_LINES ?? 500_000));
+    const orders = await feedFile(procurement.db, peers, 'orders', ordersFile);
+    console.log(`orders: ${orders.perSecond.toFixed(0)} lines/s`);
+    return procurementMarkdown({ flags, figures, seeded: seeded.procurement ?? {}, feeds: feedRows({ ocds, ocdsAgain, orders }) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,6 +6,9 @@ import { recomputeFlags } from '../flags/recompute.js';
 /** A city and year whose flags a run's rows can change (`330500|2025`). */
 type Touch = string;
 const cityOf = (regionCode: string) => `${regionCode.slice(0, 4)}00`;
+/** A scalar cell as text (dates as ISO 8601). */
+const text = (cell: Cell): string =>
+  cell instanceof Date ? cell.toISOString() : typeof cell === 'string' || typeof cell === 'number' ? String(cell) : '';
 
 /** What a row of each kind's first table touches; sanctions name suppliers, whose cities are looked up after the run. */
 const TOUCHES: Record<string, (row: Cell[], column: (name: string) => Cell) => { touches?: Touch[]; suppliers?: string[] }> = {
@@ -14,12 +17,12 @@ const TOUCHES: Record<string, (row: Cell[], column: (name: string) => Cell) => {
     const cell = column('directory');
     const directory = (typeof cell === 'string' ? JSON.parse(cell) : cell) as { hospital?: { regionCode?: string } } | null;
     const region = directory?.hospital?.regionCode;
-    const year = Number(monthOf(new Date(String(column('date')))).slice(0, 4));
+    const year = Number(monthOf(new Date(text(column('date')))).slice(0, 4));
     return region ? { touches: [`${cityOf(region)}|${year}`, `${cityOf(region)}|${year - 1}`] } : {};
   },
-  orders: (_row, column) => ({ touches: [`${cityOf(String(column('region_code')))}|${String(column('month')).slice(0, 4)}`] }),
-  agreements: (_row, column) => ({ touches: [`${cityOf(String(column('region_code')))}|${String(column('year'))}`] }),
-  sanctions: (_row, column) => ({ suppliers: [String(column('supplier_uscc'))] }),
+  orders: (_row, column) => ({ touches: [`${cityOf(text(column('region_code')))}|${text(column('month')).slice(0, 4)}`] }),
+  agreements: (_row, column) => ({ touches: [`${cityOf(text(column('region_code')))}|${text(column('year'))}`] }),
+  sanctions: (_row, column) => ({ suppliers: [text(column('supplier_uscc'))] }),
 };
 
 /** Cities and years where a supplier was awarded or sold: a sanction can flag those. */

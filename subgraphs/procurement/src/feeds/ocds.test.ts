@@ -57,7 +57,7 @@ async function store(prepared: Prepared[]): Promise<string[][]> {
        WHERE (ocds_release.body, ocds_release.directory) IS DISTINCT FROM (EXCLUDED.body, EXCLUDED.directory)`,
       row,
     );
-    if (rowCount) changed.push([String(row[0]), String(row[1])]);
+    if (rowCount) changed.push([row[0] as string, row[1] as string]);
   }
   return changed;
 }
@@ -107,7 +107,7 @@ describe('ocds prepare', () => {
     const [r] = await prepare([setAt(tenderRelease('o1'), 'tender.value', { amount: 100, currency: 'USD' })], directory(), {
       currencyRates: { USD: 7.1 },
     });
-    const body = JSON.parse(String(releaseRow(r)[4])) as { tender: { value: unknown } };
+    const body = JSON.parse(releaseRow(r)[4] as string) as { tender: { value: unknown } };
     expect(body.tender.value).toEqual({ amount: 710, currency: 'CNY', original: { amount: 100, currency: 'USD', rate: 7.1 } });
   });
 

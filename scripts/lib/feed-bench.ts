@@ -1,0 +1,128 @@
+/**
+ * Feed throughput for `npm run bench` (bench-procurement.ts): the procurement feeds on real
+ * PostgreSQL through the platform's runFeed, as `npm run feed` and `POST /feeds` run them.
+ *   - OCDS: the seeded city's releases copied under new ocids into one NDJSON file of ≈ 200 MB, fed
+ *     once (new processes: validated, looked up in the directory, merged, compiled, flags recomputed),
+ *     then again (0 new, 0 updated); releases/s and the process's peak RSS while it runs (flat memory).
+ *   - Orders: the seeded order lines copied under new order numbers into a CSV of 500,000 lines.
+ */
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { once } from 'node:events';
+import type pg from 'pg';
+import type { PeerLookup, RunSummary } from '#platform/feed/types.js';
+import { runFeed } from '#platform/feed/run.js';
+import { procurementFeeds } from '../../subgraphs/procurement/src/feeds/index.js';
+
+export interface FeedBenchRun {
+  kind: string;
+  records: number;
+  mb: number;
+  seconds: number;
+  perSecond: number;
+  peakRssMb: number;
+  baseRssMb: number;
+  summary: RunSummary;
+}
+
+const kindNamed = (name: string) => procurementFeeds.find((k) => k.kind === name)!;
+
+async function write(file: string, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
+  const out = createWriteStream(file);
+  for await (const line of lines) if (!out.write(line)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+/** ≈ `targetMb` of NDJSON releases: each seeded release again and again under a new ocid (and release id). */
+export async function writeOcdsFile(pool: pg.Pool, file: string, targetMb: number): Promise<number> {
+  const { rows } = await pool.query<{ body: Record<string, unknown> }>('SELECT body FROM procurement.ocds_release ORDER BY ocid');
+  const texts = rows.map((r) => JSON.stringify(r.body));
+  const perRound = texts.reduce((n, t) => n + t.length + 1, 0);
+  const rounds = Math.max(1, Math.ceil((targetMb * 2 ** 20) / perRound));
+  let count = 0;
+  await write(
+    file,
+    (function* () {
+      for (let round = 0; round < rounds; round++)
+        for (const text of texts) {
+          count += 1;
+          yield text.replaceAll('"ocds-hub001-', `"ocds-bench${round}-`) + '\n';
+        }
+    })(),
+  );
+  return count;
+}
+
+/** `lines` order lines in the orders feed's CSV, from the seeded lines under new order numbers. */
+export async function writeOrdersFile(pool: pg.Pool, file: string, lines: number): Promise<number> {
+  const { rows } = await pool.query<Record<string, string | null>>(
+    `SELECT hospital_code, product_code, supplier_uscc, manufacturer_uscc, quantity::text, unit_price::text,
+            to_char(ordered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS') AS ordered_at,
+            CASE WHEN vbp_selected THEN 'true' ELSE 'false' END AS vbp_selected, listed_price::text, array_to_string(invoices, '|') AS invoices
+     FROM procurement.purchase_order_line ORDER BY key`,
+  );
+  const header = kindNamed('orders').csvColumns!.join(',');
+  await write(
+    file,
+    (function* () {
+      yield `${header}\n`;
+      for (let i = 0; i < lines; i++) {
+        const r = rows[i % rows.length]!;
+        yield `BENCH${Math.floor(i / 10)},${(i % 10) + 1},${r.hospital_code},${r.product_code},${r.supplier_uscc},${r.manufacturer_uscc ?? ''},${r.quantity},${r.unit_price},${r.ordered_at},${r.vbp_selected},${r.listed_price ?? ''},${r.invoices}\n`;
+      }
+    })(),
+  );
+  return lines;
+}
+
+/** Feed one file, sampling the RSS every 50 ms. */
+export async function feedFile(
+  db: { pool: pg.Pool; schema: string },
+  peers: PeerLookup,
+  kind: string,
+  file: string,
+): Promise<FeedBenchRun> {
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  try {
+    const summary = await runFeed({
+      subgraph: 'procurement',
+      kind: kindNamed(kind),
+      pool: db.pool,
+      schema: db.schema,
+      method: 'copy',
+      client: 'bench',
+      peers,
+      source: { name: file, stream: createReadStream(file), format: kind === 'ocds' ? 'ndjson' : 'csv' },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (summary.status !== 'SUCCEEDED')
+      throw new Error(`feed bench ${kind}: ${summary.status} ${JSON.stringify(summary.error)} (${summary.rejected} rejected)`);
+    return {
+      kind,
+      records: summary.read,
+      mb: statSync(file).size / 2 ** 20,
+      seconds,
+      perSecond: summary.read / seconds,
+      peakRssMb: peak / 2 ** 20,
+      baseRssMb: base / 2 ** 20,
+      summary,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; orders: FeedBenchRun }): string {
+  const row = (label: string, r: FeedBenchRun, target: string) =>
+    `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB | ${target} |`;
+  return [
+    row('OCDS feed (NDJSON releases, validation, directory look-ups, merge, compile, flags)', runs.ocds, '≥ 5,000 releases/s'),
+    row('the same file again', runs.ocdsAgain, '0 new, 0 updated'),
+    row('orders feed (CSV)', runs.orders, '≥ 50,000 lines/s'),
+  ].join('\n');
+}
