@@ -10,7 +10,10 @@ import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { randomUUID } from 'node:crypto';
 import { ConfigError } from '#common/config.js';
+import { feedHttpStatus } from '#platform/feed/http.js';
+import { feedAuditEntry } from '../gateway/src/feed-audit.js';
 import type { Identity } from '#common/identity.js';
 import { createLogger } from '#common/logger.js';
 import { createPeerLookup } from '#platform/feed/peers.js';
@@ -71,7 +74,7 @@ function feedSubgraph(hub: RunningHub, name: string) {
   return { def, sub: hub.subgraphs.find((s) => s.name === name)! };
 }
 
-function target(hub: RunningHub, subgraph: string, kindName: string): FeedTarget {
+function target(hub: RunningHub, subgraph: string, kindName: string): FeedTarget & { identity: Identity } {
   const { def, sub } = feedSubgraph(hub, subgraph);
   const kind = def.feeds.find((k) => k.kind === kindName);
   if (!kind) throw new UsageError(`subgraph ${subgraph} has no feed ${kindName} (it has ${def.feeds.map((k) => k.kind).join(', ')})`);
@@ -92,9 +95,16 @@ function target(hub: RunningHub, subgraph: string, kindName: string): FeedTarget
     schema: sub.db.schema,
     method: hub.embedded ? 'insert' : 'copy',
     client: identity.clientId!,
+    identity,
     peers: createPeerLookup({ urls, identityFor: { signer: hub.signer, identity } }),
     settings: options.settings ? (JSON.parse(readFileSync(options.settings, 'utf8')) as Record<string, unknown>) : {},
   };
+}
+
+/** One audit entry per run, as the gateway writes for `POST /feeds` (gateway/src/feed-audit.ts). */
+function audit(hub: RunningHub, t: FeedTarget & { identity: Identity }, started: number, run: RunSummary): void {
+  const attempt = { requestId: randomUUID(), started, ip: null, identity: t.identity, feed: { subgraph: t.subgraph, kind: t.kind.kind } };
+  hub.audit.append(feedAuditEntry(attempt, { status: feedHttpStatus(run), answer: run }));
 }
 
 /** `-`, a file, or every regular file of a directory in name order: one run each. */
@@ -117,12 +127,14 @@ async function load(hub: RunningHub, cmd: Extract<FeedCommand, { command: 'run' 
     if (!format) throw new UsageError(`${file.name}: cannot tell its format from the extension; give --format`);
     const bar = !options.json && process.stderr.isTTY && file.size > 0 ? new cliProgress.SingleBar({ stream: process.stderr }) : null;
     bar?.start(file.size, 0);
+    const started = performance.now();
     const run = await runFeed({
       ...feedTarget,
       source: { name: file.name, stream: file.path ? createReadStream(file.path) : process.stdin, format },
       onProgress: (p) => bar?.update(p.bytes),
     });
     bar?.stop();
+    audit(hub, feedTarget, started, run);
     runs.push(run);
     if (!options.json) console.log(formatSummary(run));
   }
@@ -169,7 +181,10 @@ async function showRejects(hub: RunningHub, runId: string): Promise<number> {
 
 async function replay(hub: RunningHub, runId: string): Promise<number> {
   const { run } = await findRun(hub, runId);
-  const summary = await replayRun({ ...target(hub, run.subgraph, run.kind), runId });
+  const feedTarget = target(hub, run.subgraph, run.kind);
+  const started = performance.now();
+  const summary = await replayRun({ ...feedTarget, runId });
+  audit(hub, feedTarget, started, summary);
   console.log(options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
   return exitCodeOf([summary]);
 }

@@ -5,6 +5,7 @@ import { startEmbeddedPostgres } from '#platform/db/embedded.js';
 import { applyMigrations, migrationsDirFor } from '#platform/db/migrate.js';
 import { ensurePlatformTablesAt } from '#platform/db/platform-tables.js';
 import { platformFeaturesOf } from '#platform/define.js';
+import type { AuditSink } from '../../gateway/src/audit.js';
 import { createIdentitySigner, type IdentitySigner } from '#common/identity-signature.js';
 import { auditWriterUrl, provisionAuditWriter, provisionSubgraphSchema, subgraphUrl } from '#platform/db/provision.js';
 import { listen, type RunningHttpServer } from '#common/http.js';
@@ -126,6 +127,8 @@ export interface RunningHub {
   idp: DevIdentityProvider | null;
   /** Signs identities for the subgraphs with the gateway's key: in-process callers (`npm run feed`'s peer look-ups). */
   signer: IdentitySigner;
+  /** The gateway's audit log: in-process operations (`npm run feed`'s runs) are audited there too. */
+  audit: AuditSink;
   stop(): Promise<void>;
 }
 
@@ -209,7 +212,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     const http: RunningHttpServer = await listen(gateway.server, gatewayConfig.PORT, gatewayConfig.HOST);
     stops.push({ name: 'gateway http', fn: () => http.close(gatewayConfig.SHUTDOWN_GRACE_MS) });
     const signer = createIdentitySigner(signingKey);
-    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, idp, signer, stop };
+    return { gatewayUrl: http.url, databaseUrl: adminUrl, embedded, seeded, subgraphs: running, idp, signer, audit: gateway.audit, stop };
   } catch (err) {
     await stop();
     throw err;

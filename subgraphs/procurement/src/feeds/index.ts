@@ -1,5 +1,5 @@
 // The procurement subgraph's feeds (DESIGN.md §7 "Feeds"), declared in its defineSubgraph: `npm run feed
-// -- procurement <kind> <file>` and POST /feeds/procurement/<kind> run them through runFeed. See FEEDS.md.
+// -- procurement <kind> <file>` and POST /feeds/procurement/<kind> run them through runFeed. See the README, "Procurement — Feeds".
 import type { FeedKind } from '#platform/feed/types.js';
 import { agreementsFeed } from './agreements.js';
 import { ocdsFeed } from './ocds.js';

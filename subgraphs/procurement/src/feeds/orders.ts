@@ -2,7 +2,7 @@
  * Feed kind `orders` — purchase-order lines exported by the provincial platform (阳光采购平台, seed 002;
  * 004 item 13: buy on the platform, selected products first). One CSV row per order line; the canonical
  * header is the English one below (order free), and the platform's Chinese header names are accepted
- * for each column (ORDER_ALIASES). Columns and rules are listed in FEEDS.md.
+ * for each column (ORDER_ALIASES). Columns and rules are listed in the README ("Procurement — Feeds").
  */
 import type { Cell } from '#platform/db/bulk.js';
 import { multiplyDecimals } from '#platform/decimal.js';

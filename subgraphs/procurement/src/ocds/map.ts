@@ -4,7 +4,7 @@
  * buyer's hospital_code and region_code (row scope); `month` is the Asia/Shanghai month of
  * tenderPeriod.startDate, or of the record's date when there is none.
  *
- * Hub extensions read here (documented in FEEDS.md): `tender.category` (method.ts),
+ * Hub extensions read here (documented in the README, "Procurement — Feeds"): `tender.category` (method.ts),
  * `tender.evaluationCommittee[]` { id, staffId?, name?, role? } — OCDS has no committee —,
  * `bids.details[].statusDetails` (the disqualification reason) and `value.original` (value.ts).
  * A record whose tender has no method yet (e.g. an award release that arrived before the tender

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { indexFacts, type CommitteeMemberFact } from './facts.js';
 import { isActive, liveTenders } from './cardinal.js';
 import type { Thresholds } from './params.js';
@@ -11,15 +12,21 @@ interface Seat {
   date: Date;
 }
 
-/** A member across tenders: hospital staff by id, an outside expert (评标专家) by name. */
+/**
+ * A member across tenders: hospital staff by id, an outside expert (评标专家) by a digest of the name — the
+ * finding (read by analysts too) never carries the name; who it is stays in the committee (Tender.committee).
+ */
 const memberKey = (m: CommitteeMemberFact): string | null =>
-  m.staffId !== null ? `staff:${m.staffId}` : m.expertName !== null ? `expert:${m.expertName}` : null;
+  m.staffId !== null
+    ? `staff:${m.staffId}`
+    : m.expertName !== null
+      ? `expert:${createHash('sha256').update(m.expertName).digest('hex').slice(0, 16)}`
+      : null;
 
 /**
  * PROC_COMMITTEE_REPEAT — the same evaluation-committee member on ≥ N (3) tenders of one hospital won by
  * the same supplier within 365 days (OCP Red flags for integrity 2016, "same evaluator repeatedly awards the
  * same bidder"; 招标投标法实施条例 art. 46 — 评标委员会成员的确定应随机、回避; seed 000 关键岗位). The date is the award date.
- * Evidence names an expert (personal data): resolvers must mask it for roles that may not see committee names.
  */
 export const committeeRepeat: ProcurementRule<Thresholds<'PROC_COMMITTEE_REPEAT'>['params']> = {
   code: 'PROC_COMMITTEE_REPEAT',
