@@ -11,7 +11,8 @@ import { once } from 'node:events';
 import type pg from 'pg';
 import type { PeerLookup, RunSummary } from '#platform/feed/types.js';
 import { runFeed } from '#platform/feed/run.js';
-import { procurementFeeds } from '../../subgraphs/procurement/src/feeds/index.js';
+import { ocdsFeed } from '../../subgraphs/procurement/src/feeds/ocds.js';
+import { ordersFeed } from '../../subgraphs/procurement/src/feeds/orders.js';
 
 export interface FeedBenchRun {
   kind: string;
@@ -24,7 +25,12 @@ export interface FeedBenchRun {
   summary: RunSummary;
 }
 
-const kindNamed = (name: string) => procurementFeeds.find((k) => k.kind === name)!;
+/**
+ * The kinds without their flag recomputation (feeds/flags.ts): the feed's own throughput. Recomputing a
+ * city-year's flags is measured on its own (bench-procurement.ts); the bench's files multiply one city's
+ * year many times over, which no real city-year is.
+ */
+const kindNamed = (name: string) => (name === 'ocds' ? ocdsFeed : ordersFeed);
 
 async function write(file: string, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
   const out = createWriteStream(file);
@@ -121,7 +127,7 @@ export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; or
   const row = (label: string, r: FeedBenchRun, target: string) =>
     `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB | ${target} |`;
   return [
-    row('OCDS feed (NDJSON releases, validation, directory look-ups, merge, compile, flags)', runs.ocds, '≥ 5,000 releases/s'),
+    row('OCDS feed (NDJSON releases: validation, directory look-ups, merge, compile into the process tables)', runs.ocds, '≥ 5,000 releases/s'),
     row('the same file again', runs.ocdsAgain, '0 new, 0 updated'),
     row('orders feed (CSV)', runs.orders, '≥ 50,000 lines/s'),
   ].join('\n');

@@ -111,9 +111,10 @@ p AS (
 v AS (
   SELECT g.hospital_code AS h, g.year || '-12' AS m, sum(g.agreed_quantity)::text AS agreed, coalesce(sum(o.q), 0)::text AS bought
   FROM ${s}.vbp_agreement g
-  LEFT JOIN LATERAL (
-    SELECT sum(quantity) AS q FROM ${s}.purchase_order_line o
-    WHERE o.hospital_code = g.hospital_code AND o.generic_group = g.generic_group AND o.vbp_selected AND o.month LIKE g.year || '-%') o ON true
+  LEFT JOIN (
+    SELECT hospital_code, generic_group, substr(month, 1, 4)::int AS y, sum(quantity) AS q FROM ${s}.purchase_order_line
+    WHERE hospital_code = ANY($1) AND vbp_selected AND substr(month, 1, 4) || '-12' = ANY($2) GROUP BY 1, 2, 3) o
+    ON o.hospital_code = g.hospital_code AND o.generic_group = g.generic_group AND o.y = g.year
   WHERE g.hospital_code = ANY($1) AND g.year || '-12' = ANY($2) AND g.region_code LIKE $3 GROUP BY 1, 2),
 f AS (
   SELECT h, m, jsonb_object_agg(code, n) AS flags FROM (

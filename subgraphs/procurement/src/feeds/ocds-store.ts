@@ -11,6 +11,13 @@ import { emptyRows, mapRecord, PROCESS_TABLES, type DirectoryFacts, type Process
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Per run: the process rows the last batch's `prepare` compiled (stored releases and the batch's own),
+ * by ocid — what the merge is about to make true, so afterMerge writes them without reading and
+ * compiling every release again. Taken (and dropped) by that batch's afterMerge.
+ */
+export const preparedRows = new Map<string, Map<string, ProcessRows>>();
+
 /** The stored releases of `ocids`, by ocid, in merge order. */
 export async function storedReleases(
   pool: pg.Pool,
@@ -64,8 +71,16 @@ export async function processRows(pool: pg.Pool, schema: string, ocids: string[]
  */
 export async function recompileProcesses(changedKeys: string[][], ctx: FeedRunContext): Promise<void> {
   const ocids = [...new Set(changedKeys.map((k) => k[0]).filter((o): o is string => typeof o === 'string'))];
+  const prepared = preparedRows.get(ctx.runId);
+  preparedRows.delete(ctx.runId);
   if (ocids.length === 0) return;
-  const rows = await processRows(ctx.pool, ctx.schema, ocids);
+  const rows = emptyRows();
+  const add = (more: ProcessRows) => {
+    for (const table of Object.keys(rows) as ProcessTable[]) for (const row of more[table]) rows[table].push(row);
+  };
+  const missing = ocids.filter((ocid) => !prepared?.has(ocid));
+  for (const ocid of ocids) if (prepared?.has(ocid)) add(prepared.get(ocid)!);
+  if (missing.length) add(await processRows(ctx.pool, ctx.schema, missing));
   const client = await ctx.pool.connect();
   try {
     await client.query('BEGIN');

@@ -16,10 +16,10 @@ import type { Cell } from '#platform/db/bulk.js';
 import type { FeedError, FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { compileReleases, idText, type JsonObject } from '../ocds/compile.js';
 import { list, pgArray, text } from '../ocds/cells.js';
-import { mapRecord, type DirectoryFacts } from '../ocds/map.js';
+import { mapRecord, type DirectoryFacts, type ProcessRows } from '../ocds/map.js';
 import { partyUscc, processRefs, type ProcessRefs } from '../ocds/parties.js';
 import { HOSPITAL_SELECTION, lookupByKey, regionOf, registeredOn, STAFF_SELECTION, SUPPLIER_SELECTION, type Entity } from './lookups.js';
-import { recompileProcesses, storedReleases } from './ocds-store.js';
+import { preparedRows, recompileProcesses, storedReleases } from './ocds-store.js';
 import { sourceRelease } from './ocds-source.js';
 
 const RELEASE_COLUMNS = ['ocid', 'release_id', 'date', 'tags', 'body', 'directory', 'created_at', 'updated_at'];
@@ -105,13 +105,14 @@ function releaseRow(c: Candidate, facts: DirectoryFacts, now: Date): Cell[] {
   ];
 }
 
-function check(c: Candidate, compiled: JsonObject, found: Found, now: Date): Prepared {
+function check(c: Candidate, compiled: JsonObject, found: Found, now: Date, mappedRows?: Map<string, ProcessRows>): Prepared {
   const refs = processRefs(compiled);
   if ('code' in refs) return { ok: false, error: refs };
   const facts = factsOf(refs, found);
   if ('code' in facts) return { ok: false, error: facts };
   const mapped = mapRecord(compiled, facts);
   if (!mapped.ok) return mapped;
+  mappedRows?.set(c.ocid, mapped.rows);
   return { ok: true, rows: { ocds_release: releaseRow(c, facts, now) } };
 }
 
@@ -139,9 +140,15 @@ async function prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Pr
   const accepted = new Map<string, JsonObject[]>();
   const refused = new Set<string>();
   const now = new Date();
+  // The process rows as this batch leaves each process: afterMerge writes them without compiling again.
+  const mapped = new Map<string, ProcessRows>();
+  preparedRows.delete(ctx.runId);
+  // A run that failed between prepare and afterMerge leaves its entry: keep only the latest few runs.
+  for (const stale of [...preparedRows.keys()].slice(0, Math.max(0, preparedRows.size - 15))) preparedRows.delete(stale);
+  preparedRows.set(ctx.runId, mapped);
   candidates.forEach((c, i) => {
     const record = refused.has(c.ocid) ? compileWith(c, stored, accepted) : compiled[i]!;
-    const result = check(c, record, found, now);
+    const result = check(c, record, found, now, mapped);
     if (result.ok) accepted.set(c.ocid, [...(accepted.get(c.ocid) ?? []), c.body]);
     else refused.add(c.ocid);
     out[c.index] = result;
@@ -159,4 +166,6 @@ export const ocdsFeed: FeedKind = {
   ],
   prepare,
   afterMerge: recompileProcesses,
+  // Larger batches: fewer statements per record; memory still holds one batch (≈ 25 MB of releases).
+  batchSize: 5_000,
 };

@@ -209,6 +209,8 @@ export const ordersFeed: FeedKind = {
   formats: ['csv'],
   csvColumns: ORDER_COLUMNS,
   csvAliases: ORDER_ALIASES,
+  // Larger batches: fewer statements per record; memory still holds one batch (≈ 25 MB of releases).
+  batchSize: 5_000,
   tables: [
     {
       name: 'purchase_order_line',
