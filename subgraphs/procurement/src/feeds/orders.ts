@@ -209,7 +209,7 @@ export const ordersFeed: FeedKind = {
   formats: ['csv'],
   csvColumns: ORDER_COLUMNS,
   csvAliases: ORDER_ALIASES,
-  // Larger batches: fewer statements per record; memory still holds one batch (≈ 25 MB of releases).
+  // Larger batches: fewer statements per line; memory still holds one batch (a few MB).
   batchSize: 5_000,
   tables: [
     {

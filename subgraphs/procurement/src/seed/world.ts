@@ -122,7 +122,7 @@ function backgroundTender(env: Env, tally: Tally, hospital: HospitalFact, pools:
   const m = method(rng, budget);
   if (m === 'SINGLE_SOURCE') budget = Math.min(budget, rng.int(50, 500) * 1000);
   const open = m === 'OPEN_TENDERING' || m === 'INVITED_TENDERING';
-  const n = m === 'SINGLE_SOURCE' ? 1 : open ? rng.int(3, 8) : rng.int(3, 5);
+  const n = m === 'SINGLE_SOURCE' ? 1 : open ? rng.int(9, 18) : rng.int(4, 7);
   const bidders = pickDistinct(rng, pools.get(category)!, n);
   const winner = chooseWinner(rng, tally, bidders);
   const bids =
