@@ -188,6 +188,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<RunningH
     }
 
     const seeded = config.HUB_SEED === 'auto' ? await seedEmpty(running, config.HUB_SEED_SCALE, embedded, log) : {};
+    // The demo's generated world is garbage now: give it back before serving (`npm start` runs with --expose-gc).
+    if (Object.keys(seeded).length) (globalThis as { gc?: () => void }).gc?.();
 
     // No realm configured: the development provider (refused in production) with one demo user per role.
     let idp: DevIdentityProvider | null = null;

@@ -166,6 +166,6 @@ export const ocdsFeed: FeedKind = {
   ],
   prepare,
   afterMerge: recompileProcesses,
-  // Larger batches: fewer statements per record; memory still holds one batch (≈ 25 MB of releases).
-  batchSize: 5_000,
+  // A batch's releases live several times over (raw, parsed, compiled, rows): 1,000 keeps a run near 300 MB.
+  batchSize: 1_000,
 };

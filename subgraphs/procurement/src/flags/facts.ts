@@ -120,31 +120,42 @@ export async function loadFacts(
   const processes = `(SELECT ocid FROM ${s}.tender WHERE ${inScope})`;
   const q = async <T>(sql: string, values: unknown[] = params) => (await pool.query(sql, values)).rows as T[];
   const years = [...new Set(opts.months.map((m) => Number(m.slice(0, 4))))];
-  const [tenders, lots, bids, committeeMembers, awards, contracts, parties, orderLines, vbpAgreements, sanctions] = await Promise.all([
-    q<ProcurementFacts['tenders'][number]>(`${select(schema, TABLES.tenders)} WHERE x.${inScope.replace(' AND ', ' AND x.')}`),
-    q<ProcurementFacts['lots'][number]>(`${select(schema, TABLES.lots)} WHERE x.ocid IN ${processes}`),
-    q<ProcurementFacts['bids'][number]>(`${select(schema, TABLES.bids)} WHERE x.ocid IN ${processes}`),
-    q<ProcurementFacts['committeeMembers'][number]>(`${select(schema, TABLES.committeeMembers)} WHERE x.ocid IN ${processes}`),
-    q<ProcurementFacts['awards'][number]>(`${select(schema, TABLES.awards)} WHERE x.ocid IN ${processes}`),
-    q<ProcurementFacts['contracts'][number]>(`${select(schema, TABLES.contracts)} WHERE x.ocid IN ${processes}`),
-    q<ProcurementFacts['parties'][number]>(`${select(schema, TABLES.parties)} WHERE x.ocid IN ${processes}`),
-    q<ProcurementFacts['orderLines'][number]>(
-      `SELECT order_no AS "orderNo", line_no AS "lineNo", hospital_code AS "hospitalCode", region_code AS "regionCode",
+  // One after another: the embedded database (PGlite) holds each answer in its own memory, which never shrinks.
+  const [tenders, lots, bids, committeeMembers, awards, contracts, parties, orderLines, vbpAgreements, sanctions] = await sequence([
+    () => q<ProcurementFacts['tenders'][number]>(`${select(schema, TABLES.tenders)} WHERE x.${inScope.replace(' AND ', ' AND x.')}`),
+    () => q<ProcurementFacts['lots'][number]>(`${select(schema, TABLES.lots)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['bids'][number]>(`${select(schema, TABLES.bids)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['committeeMembers'][number]>(`${select(schema, TABLES.committeeMembers)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['awards'][number]>(`${select(schema, TABLES.awards)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['contracts'][number]>(`${select(schema, TABLES.contracts)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['parties'][number]>(`${select(schema, TABLES.parties)} WHERE x.ocid IN ${processes}`),
+    () =>
+      q<ProcurementFacts['orderLines'][number]>(
+        `SELECT order_no AS "orderNo", line_no AS "lineNo", hospital_code AS "hospitalCode", region_code AS "regionCode",
               product_code AS "productCode", product_kind AS "productKind", generic_group AS "genericGroup", supplier_uscc AS "supplierUscc",
               manufacturer_uscc AS "manufacturerUscc", quantity::float8 AS quantity, unit_price::float8 AS "unitPrice", amount::float8 AS amount,
               ordered_at AS "orderedAt", vbp_selected AS "vbpSelected", listed_price::float8 AS "listedPrice", invoices, month
        FROM ${s}.purchase_order_line WHERE ${inScope}`,
-    ),
-    q<ProcurementFacts['vbpAgreements'][number]>(
-      `SELECT hospital_code AS "hospitalCode", region_code AS "regionCode", generic_group AS "genericGroup", year,
+      ),
+    () =>
+      q<ProcurementFacts['vbpAgreements'][number]>(
+        `SELECT hospital_code AS "hospitalCode", region_code AS "regionCode", generic_group AS "genericGroup", year,
               agreed_quantity::float8 AS "agreedQuantity"
        FROM ${s}.vbp_agreement WHERE region_code LIKE $1 AND year = ANY($2::int[])`,
-      [params[0], years],
-    ),
-    q<ProcurementFacts['sanctions'][number]>(
-      `SELECT supplier_uscc AS "supplierUscc", kind, valid_from AS "validFrom", valid_to AS "validTo", source, reference FROM ${s}.supplier_sanction`,
-      [],
-    ),
+        [params[0], years],
+      ),
+    () =>
+      q<ProcurementFacts['sanctions'][number]>(
+        `SELECT supplier_uscc AS "supplierUscc", kind, valid_from AS "validFrom", valid_to AS "validTo", source, reference FROM ${s}.supplier_sanction`,
+        [],
+      ),
   ]);
   return { tenders, lots, bids, committeeMembers, awards, contracts, parties, orderLines, vbpAgreements, sanctions, asOf: opts.asOf };
+}
+
+/** Run the thunks one at a time, in order. */
+async function sequence<T extends unknown[]>(thunks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const out: unknown[] = [];
+  for (const thunk of thunks) out.push(await thunk());
+  return out as T;
 }

@@ -43,6 +43,8 @@ const SANCTION_SOURCE = '浙江省医疗保障局 医药价格和招采信用评
 const TABLES = Object.keys(COLUMNS) as Table[];
 /** The seeded year, and the instant its flags are computed at (after the year closed: 集采 volumes are judged). */
 const SEED_YEAR = 2025;
+/** The share of a city-year's background the embedded demo loads (the planted cases stay whole; demo.test.ts). */
+export const EMBEDDED_SIZE = 0.4;
 const FLAGS_AS_OF = new Date('2026-01-15T00:00:00+08:00');
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -111,10 +113,12 @@ async function loadRows(ctx: SeedContext, rows: Rows, counts: Record<string, num
 
 /** The procurement seed: a background city-year per city of the directory's facts, the planted cases in the first. */
 export function createProcurementSeed(opts: ProcurementSeedOptions = {}): SubgraphSeed {
-  const size = opts.size ?? 1;
   return {
     tables: [...TABLES, 'finding'],
     async run(ctx) {
+      // The embedded demo (PGlite, multi-row inserts) gets 40 % of the background: `npm start` stays quick and
+      // small, and the planted cases — whole at any size — still show every flag; PostgreSQL gets the city-year.
+      const size = opts.size ?? (ctx.db?.method === 'insert' ? EMBEDDED_SIZE : 1);
       const directory = ctx.facts.get('directory') as DirectoryFacts | undefined;
       if (!directory) throw new Error('procurement seed: run the directory seed first (no directory facts)');
       const env = createEnv(directory, ctx.rng);
