@@ -127,7 +127,11 @@ export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; or
   const row = (label: string, r: FeedBenchRun, target: string) =>
     `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB | ${target} |`;
   return [
-    row('OCDS feed (NDJSON releases: validation, directory look-ups, merge, compile into the process tables)', runs.ocds, '≥ 5,000 releases/s'),
+    row(
+      'OCDS feed (NDJSON releases: validation, directory look-ups, merge, compile into the process tables)',
+      runs.ocds,
+      '≥ 5,000 releases/s',
+    ),
     row('the same file again', runs.ocdsAgain, '0 new, 0 updated'),
     row('orders feed (CSV)', runs.orders, '≥ 50,000 lines/s'),
   ].join('\n');
