@@ -71,9 +71,15 @@ export async function copyRows(client: pg.PoolClient, t: { schema: string; table
 /** COPY text format: \N for null, backslash escapes for the separators. */
 export function copyText(value: Cell): string {
   if (value === null) return '\\N';
-  const text = cellText(value);
-  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  if (typeof value === 'number') return String(value);
+  const text = typeof value === 'string' ? value : cellText(value);
+  // Most cells need no escaping: test once, replace (one pass) only when they do — COPY's hot path.
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]!) : text;
 }
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** A cell as PostgreSQL's text input: arrays as array literals, objects as JSON. */
 export function cellText(value: Exclude<Cell, null>): string {
