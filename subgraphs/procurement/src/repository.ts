@@ -11,7 +11,6 @@ import type {
   Tender,
 } from './__generated__/prisma/client.js';
 import type { PurchaseFilter, TenderFilter } from './__generated__/resolvers-types.js';
-import { badInput } from '#common/errors.js';
 import { scopedRows, type RowScope } from '#platform/access/scope.js';
 import type { Db } from '#platform/db/client.js';
 import { findingsByIds, findingsByRefs, findingsPage, type FindingFilter } from '#platform/findings/read.js';
@@ -19,8 +18,8 @@ import { scopeSql } from '#platform/findings/store.js';
 import { onlyUuids } from '#platform/ids.js';
 import { nestedConnections } from '#platform/loaders.js';
 import { keysetPage, type KeysetOrder, type Page } from '#platform/pagination.js';
-import { parsePeriod } from '#platform/period.js';
-import { subtreePrefix, validateRegionCode, validateUscc } from '#platform/validation/index.js';
+import { periodMonths } from '#platform/period.js';
+import { assertValid, subtreePrefix, validateRegionCode, validateUscc } from '#platform/validation/index.js';
 
 type Maybe<T> = T | null | undefined;
 
@@ -30,19 +29,9 @@ const BIDS: KeysetOrder = { key: 'key' };
 const AWARDS: KeysetOrder = { key: 'key' };
 const PURCHASES: KeysetOrder = { key: 'key' };
 
-function months(period: Maybe<string>, field: string): string[] | undefined {
-  if (!period) return undefined;
-  const p = parsePeriod(period);
-  if (!p.ok) throw badInput(field, p.reason);
-  return p.value.months;
-}
-
-function regionPrefix(code: Maybe<string>, field: string): string | undefined {
-  if (!code) return undefined;
-  const r = validateRegionCode(code);
-  if (!r.ok) throw badInput(field, `${field}: ${r.reason}`);
-  return subtreePrefix(r.value);
-}
+const months = (period: Maybe<string>, field: string) => (period ? periodMonths(field, period) : undefined);
+const regionPrefix = (code: Maybe<string>, field: string) =>
+  code ? subtreePrefix(assertValid(field, validateRegionCode(code))) : undefined;
 
 /** Filters → where-inputs; every list also gets the caller's row scope. */
 export function tenderWhere(f: Maybe<TenderFilter>, flaggedOcids?: string[]): Prisma.TenderWhereInput {
@@ -167,9 +156,5 @@ export function createRepository(database: Db<PrismaClient>, scope: RowScope) {
 
 export type Repository = ReturnType<typeof createRepository>;
 
-export const supplierUsccOf = (value: Maybe<string>, field: string): string | undefined => {
-  if (!value) return undefined;
-  const r = validateUscc(value);
-  if (!r.ok) throw badInput(field, `${field}: ${r.reason}`);
-  return r.value;
-};
+export const supplierUsccOf = (value: Maybe<string>, field: string): string | undefined =>
+  value ? assertValid(field, validateUscc(value)) : undefined;

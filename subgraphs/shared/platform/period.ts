@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { badInput } from '#common/errors.js';
 
 /**
  * Reporting periods (docs/architecture.md, "The domain contract" — Periods): a month `2025-06`, a
@@ -21,7 +22,7 @@ export type PeriodResult = { ok: true; value: Period } | { ok: false; reason: st
 
 const FORM = /^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?$/;
 /** China has kept UTC+8 all year since 1991: a month's bounds are fixed offsets from UTC. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const MIN_YEAR = 1990;
 const MAX_YEAR = 2100;
 
@@ -42,6 +43,13 @@ export function parsePeriod(text: string): PeriodResult {
   const last = first + count - 1;
   const end = last === 12 ? shanghaiStart(year + 1, 1) : shanghaiStart(year, last + 1);
   return { ok: true, value: { text: m[0], kind, months, start: shanghaiStart(year, first), end } };
+}
+
+/** A period's months (a filter's `period`), or BAD_USER_INPUT naming `field`. */
+export function periodMonths(field: string, text: string): string[] {
+  const period = parsePeriod(text);
+  if (!period.ok) throw badInput(field, period.reason);
+  return period.value.months;
 }
 
 /** The Asia/Shanghai month (`YYYY-MM`) an instant falls in: the bucket of every figure. */

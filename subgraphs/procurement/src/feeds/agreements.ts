@@ -7,6 +7,7 @@
 import type { FeedError, FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { cell, decimal, integer, uscc, type Parsed } from './csv-values.js';
 import { HOSPITAL_SELECTION, lookupByKey, regionOf } from './lookups.js';
+import { FED_TABLES } from '../tables.js';
 
 export const AGREEMENT_COLUMNS = ['hospital_code', 'generic_group', 'year', 'agreed_quantity'];
 export const AGREEMENT_ALIASES: Record<string, string> = {
@@ -78,7 +79,7 @@ export const agreementsFeed: FeedKind = {
   tables: [
     {
       name: 'vbp_agreement',
-      columns: ['hospital_code', 'region_code', 'generic_group', 'year', 'agreed_quantity'],
+      columns: [...FED_TABLES.vbp_agreement],
       key: ['hospital_code', 'generic_group', 'year'],
     },
   ],

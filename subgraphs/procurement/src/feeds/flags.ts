@@ -1,11 +1,11 @@
 import type { Cell } from '#platform/db/bulk.js';
 import type { FeedKind, FeedRunContext } from '#platform/feed/types.js';
 import { monthOf } from '#platform/period.js';
+import { cityCodeOf as cityOf } from '#platform/validation/index.js';
 import { recomputeFlags } from '../flags/recompute.js';
 
 /** A city and year whose flags a run's rows can change (`330500|2025`). */
 type Touch = string;
-const cityOf = (regionCode: string) => `${regionCode.slice(0, 4)}00`;
 /** A scalar cell as text (dates as ISO 8601). */
 const text = (cell: Cell): string =>
   cell instanceof Date ? cell.toISOString() : typeof cell === 'string' || typeof cell === 'number' ? String(cell) : '';

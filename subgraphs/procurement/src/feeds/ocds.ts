@@ -12,17 +12,18 @@
  * refer to the compiled record (the same as the release's for a process's first release). The directory
  * answers are kept in the row's `directory` column, so rebuilding never calls the directory again.
  */
-import type { Cell } from '#platform/db/bulk.js';
+import { arrayLiteral, type Cell } from '#platform/db/bulk.js';
 import type { FeedError, FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { compileReleases, idText, type JsonObject } from '../ocds/compile.js';
-import { list, pgArray, text } from '../ocds/cells.js';
+import { list, text } from '../ocds/cells.js';
 import { mapRecord, type DirectoryFacts, type ProcessRows } from '../ocds/map.js';
 import { partyUscc, processRefs, type ProcessRefs } from '../ocds/parties.js';
 import { HOSPITAL_SELECTION, lookupByKey, regionOf, registeredOn, STAFF_SELECTION, SUPPLIER_SELECTION, type Entity } from './lookups.js';
 import { preparedRows, recompileProcesses, storedReleases } from './ocds-store.js';
+import { FED_TABLES, FEED_TIMESTAMPS } from '../tables.js';
 import { sourceRelease } from './ocds-source.js';
 
-const RELEASE_COLUMNS = ['ocid', 'release_id', 'date', 'tags', 'body', 'directory', 'created_at', 'updated_at'];
+const RELEASE_COLUMNS = [...FED_TABLES.ocds_release, ...FEED_TIMESTAMPS];
 const USCC_FORM = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,7 +98,7 @@ function releaseRow(c: Candidate, facts: DirectoryFacts, now: Date): Cell[] {
     c.ocid,
     c.releaseId,
     new Date(idText(c.body['date'])),
-    pgArray(tags),
+    arrayLiteral(tags),
     JSON.stringify(c.body),
     JSON.stringify(directory),
     now,

@@ -4,14 +4,14 @@
  * header is the English one below (order free), and the platform's Chinese header names are accepted
  * for each column (ORDER_ALIASES). Columns and rules are listed in the README ("Procurement — Feeds").
  */
-import type { Cell } from '#platform/db/bulk.js';
+import { arrayLiteral, type Cell } from '#platform/db/bulk.js';
 import { multiplyDecimals } from '#platform/decimal.js';
 import type { FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { monthOf } from '#platform/period.js';
 import { genericGroup } from '#platform/validation/product-code.js';
 import { boolean, cell, decimal, instant, integer, productCode, required, uscc, type Parsed } from './csv-values.js';
 import { HOSPITAL_SELECTION, lookupByKey, PRODUCT_SELECTION, regionOf, supplierOf } from './lookups.js';
-import { pgArray } from '../ocds/cells.js';
+import { FED_TABLES, FEED_TIMESTAMPS } from '../tables.js';
 
 export const ORDER_COLUMNS = [
   'order_no',
@@ -44,28 +44,7 @@ export const ORDER_ALIASES: Record<string, string> = {
   invoice_numbers: '发票号',
 };
 
-const TABLE_COLUMNS = [
-  'key',
-  'order_no',
-  'line_no',
-  'hospital_code',
-  'region_code',
-  'product_code',
-  'product_kind',
-  'generic_group',
-  'supplier_uscc',
-  'manufacturer_uscc',
-  'quantity',
-  'unit_price',
-  'amount',
-  'ordered_at',
-  'vbp_selected',
-  'listed_price',
-  'invoices',
-  'month',
-  'created_at',
-  'updated_at',
-];
+const TABLE_COLUMNS = [...FED_TABLES.purchase_order_line, ...FEED_TIMESTAMPS];
 
 interface OrderLine {
   orderNo: string;
@@ -165,7 +144,7 @@ function orderRow(line: OrderLine, found: Lookups, now: Date): Prepared {
     line.orderedAt,
     line.vbpSelected,
     line.listedPrice,
-    pgArray(line.invoices),
+    arrayLiteral(line.invoices),
     monthOf(line.orderedAt),
     now,
     now,

@@ -7,6 +7,7 @@
 import type { FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { cell, date, required, uscc, type Parsed } from './csv-values.js';
 import { lookupByKey } from './lookups.js';
+import { FED_TABLES } from '../tables.js';
 
 export const SANCTION_KINDS = ['CREDIT_D', 'DISHONEST', 'LISTING_RESTRICTED', 'LISTING_SUSPENDED'] as const;
 export const SANCTION_COLUMNS = ['supplier_uscc', 'kind', 'valid_from', 'valid_to', 'source', 'reference'];
@@ -81,7 +82,7 @@ export const sanctionsFeed: FeedKind = {
   tables: [
     {
       name: 'supplier_sanction',
-      columns: ['supplier_uscc', 'kind', 'valid_from', 'valid_to', 'source', 'reference'],
+      columns: [...FED_TABLES.supplier_sanction],
       key: ['supplier_uscc', 'kind', 'valid_from'],
     },
   ],

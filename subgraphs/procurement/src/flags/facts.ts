@@ -1,101 +1,29 @@
 import type pg from 'pg';
 import type { ProcurementFacts } from '../rules/facts.js';
+import { TABLES, type Table } from '../tables.js';
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Each table's columns as the rules read them; numeric columns come back as JavaScript numbers. */
-const TABLES = {
-  tenders: {
-    table: 'tender',
-    numeric: ['budget'],
-    columns: [
-      'ocid',
-      'hospital_code',
-      'region_code',
-      'title',
-      'category',
-      'method',
-      'ocds_method',
-      'method_details',
-      'award_criteria',
-      'budget',
-      'currency',
-      'status',
-      'classification',
-      'tender_start',
-      'tender_end',
-      'bid_opening',
-      'award_date',
-      'contract_date',
-      'number_of_tenderers',
-      'month',
-    ],
+/** The rules' columns of a table: its own (tables.ts) but the derived key and the bookkeeping release date. */
+const factColumns = (table: Table): readonly string[] => TABLES[table].filter((c) => c !== 'key' && c !== 'release_date');
+
+/** Each table as the rules read it; numeric columns come back as JavaScript numbers. */
+const FACT_TABLES = {
+  tenders: { table: 'tender', numeric: ['budget'], columns: factColumns('tender') },
+  lots: { table: 'lot', numeric: ['value'], columns: factColumns('lot') },
+  bids: { table: 'bid', numeric: ['amount'], columns: factColumns('bid') },
+  committeeMembers: { table: 'committee_member', numeric: [], columns: factColumns('committee_member') },
+  awards: { table: 'award', numeric: ['value'], columns: factColumns('award') },
+  contracts: { table: 'contract', numeric: ['value'], columns: factColumns('contract') },
+  parties: { table: 'party', numeric: [], columns: factColumns('party') },
+  orderLines: {
+    table: 'purchase_order_line',
+    numeric: ['quantity', 'unit_price', 'amount', 'listed_price'],
+    columns: factColumns('purchase_order_line'),
   },
-  lots: { table: 'lot', numeric: ['value'], columns: ['ocid', 'lot_id', 'title', 'value', 'status'] },
-  bids: {
-    table: 'bid',
-    numeric: ['amount'],
-    columns: [
-      'ocid',
-      'bid_id',
-      'hospital_code',
-      'region_code',
-      'lot_id',
-      'tenderer_usccs',
-      'amount',
-      'currency',
-      'received_at',
-      'status',
-      'disqualify_reason',
-      'month',
-    ],
-  },
-  committeeMembers: {
-    table: 'committee_member',
-    numeric: [],
-    columns: ['ocid', 'member_id', 'hospital_code', 'region_code', 'staff_id', 'expert_name', 'role'],
-  },
-  awards: {
-    table: 'award',
-    numeric: ['value'],
-    columns: [
-      'ocid',
-      'award_id',
-      'hospital_code',
-      'region_code',
-      'lot_id',
-      'supplier_usccs',
-      'value',
-      'currency',
-      'date',
-      'status',
-      'related_bids',
-      'supplier_registered_on',
-      'month',
-    ],
-  },
-  contracts: {
-    table: 'contract',
-    numeric: ['value'],
-    columns: [
-      'ocid',
-      'contract_id',
-      'hospital_code',
-      'region_code',
-      'award_id',
-      'value',
-      'currency',
-      'date_signed',
-      'status',
-      'amendments',
-    ],
-  },
-  parties: {
-    table: 'party',
-    numeric: [],
-    columns: ['ocid', 'party_id', 'name', 'roles', 'uscc', 'address', 'contact_name', 'telephone', 'email'],
-  },
+  vbpAgreements: { table: 'vbp_agreement', numeric: ['agreed_quantity'], columns: factColumns('vbp_agreement') },
+  sanctions: { table: 'supplier_sanction', numeric: [], columns: factColumns('supplier_sanction') },
 } as const;
 
 function select(schema: string, spec: { table: string; numeric: readonly string[]; columns: readonly string[] }, alias = 'x'): string {
@@ -122,33 +50,21 @@ export async function loadFacts(
   const years = [...new Set(opts.months.map((m) => Number(m.slice(0, 4))))];
   // One after another: the embedded database (PGlite) holds each answer in its own memory, which never shrinks.
   const [tenders, lots, bids, committeeMembers, awards, contracts, parties, orderLines, vbpAgreements, sanctions] = await sequence([
-    () => q<ProcurementFacts['tenders'][number]>(`${select(schema, TABLES.tenders)} WHERE x.${inScope.replace(' AND ', ' AND x.')}`),
-    () => q<ProcurementFacts['lots'][number]>(`${select(schema, TABLES.lots)} WHERE x.ocid IN ${processes}`),
-    () => q<ProcurementFacts['bids'][number]>(`${select(schema, TABLES.bids)} WHERE x.ocid IN ${processes}`),
-    () => q<ProcurementFacts['committeeMembers'][number]>(`${select(schema, TABLES.committeeMembers)} WHERE x.ocid IN ${processes}`),
-    () => q<ProcurementFacts['awards'][number]>(`${select(schema, TABLES.awards)} WHERE x.ocid IN ${processes}`),
-    () => q<ProcurementFacts['contracts'][number]>(`${select(schema, TABLES.contracts)} WHERE x.ocid IN ${processes}`),
-    () => q<ProcurementFacts['parties'][number]>(`${select(schema, TABLES.parties)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['tenders'][number]>(`${select(schema, FACT_TABLES.tenders)} WHERE x.${inScope.replace(' AND ', ' AND x.')}`),
+    () => q<ProcurementFacts['lots'][number]>(`${select(schema, FACT_TABLES.lots)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['bids'][number]>(`${select(schema, FACT_TABLES.bids)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['committeeMembers'][number]>(`${select(schema, FACT_TABLES.committeeMembers)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['awards'][number]>(`${select(schema, FACT_TABLES.awards)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['contracts'][number]>(`${select(schema, FACT_TABLES.contracts)} WHERE x.ocid IN ${processes}`),
+    () => q<ProcurementFacts['parties'][number]>(`${select(schema, FACT_TABLES.parties)} WHERE x.ocid IN ${processes}`),
     () =>
-      q<ProcurementFacts['orderLines'][number]>(
-        `SELECT order_no AS "orderNo", line_no AS "lineNo", hospital_code AS "hospitalCode", region_code AS "regionCode",
-              product_code AS "productCode", product_kind AS "productKind", generic_group AS "genericGroup", supplier_uscc AS "supplierUscc",
-              manufacturer_uscc AS "manufacturerUscc", quantity::float8 AS quantity, unit_price::float8 AS "unitPrice", amount::float8 AS amount,
-              ordered_at AS "orderedAt", vbp_selected AS "vbpSelected", listed_price::float8 AS "listedPrice", invoices, month
-       FROM ${s}.purchase_order_line WHERE ${inScope}`,
-      ),
+      q<ProcurementFacts['orderLines'][number]>(`${select(schema, FACT_TABLES.orderLines)} WHERE x.${inScope.replace(' AND ', ' AND x.')}`),
     () =>
       q<ProcurementFacts['vbpAgreements'][number]>(
-        `SELECT hospital_code AS "hospitalCode", region_code AS "regionCode", generic_group AS "genericGroup", year,
-              agreed_quantity::float8 AS "agreedQuantity"
-       FROM ${s}.vbp_agreement WHERE region_code LIKE $1 AND year = ANY($2::int[])`,
+        `${select(schema, FACT_TABLES.vbpAgreements)} WHERE x.region_code LIKE $1 AND x.year = ANY($2::int[])`,
         [params[0], years],
       ),
-    () =>
-      q<ProcurementFacts['sanctions'][number]>(
-        `SELECT supplier_uscc AS "supplierUscc", kind, valid_from AS "validFrom", valid_to AS "validTo", source, reference FROM ${s}.supplier_sanction`,
-        [],
-      ),
+    () => q<ProcurementFacts['sanctions'][number]>(select(schema, FACT_TABLES.sanctions), []),
   ]);
   return { tenders, lots, bids, committeeMembers, awards, contracts, parties, orderLines, vbpAgreements, sanctions, asOf: opts.asOf };
 }

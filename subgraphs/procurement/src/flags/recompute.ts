@@ -3,13 +3,14 @@ import { appError, badInput } from '#common/errors.js';
 import { regionInScope } from '#platform/access/scope.js';
 import { replaceFindings } from '#platform/findings/store.js';
 import { resolveThresholds, type Override } from '#platform/rules/thresholds.js';
-import { subtreePrefix, validateRegionCode } from '#platform/validation/index.js';
+import { assertValid, subtreePrefix, validateRegionCode } from '#platform/validation/index.js';
+import { periodMonths } from '#platform/period.js';
 import type { Context } from '../context.js';
 import { evaluateAll, procurementRules } from '../rules/index.js';
 import { procurementThresholds } from '../rules/thresholds.js';
 import { loadFacts } from './facts.js';
 
-const yearMonths = (year: number) => Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+const yearMonths = (year: number) => periodMonths('year', String(year));
 
 export interface Recomputation {
   regionCode: string;
@@ -79,10 +80,8 @@ export async function recomputeForCaller(ctx: Context, args: { regionCode?: stri
   const scope = ctx.access.scope;
   if (scope.kind !== 'region') throw appError('FORBIDDEN', 'Only a region-scoped caller can recompute flags', { field: 'regionCode' });
   const code = args.regionCode ?? scope.regionCode;
-  const region = validateRegionCode(code);
-  if (!region.ok) throw badInput('regionCode', `regionCode: ${region.reason}`);
-  if (!regionInScope(scope, region.value))
-    throw appError('FORBIDDEN', `Region ${region.value} is outside your scope`, { field: 'regionCode' });
+  const region = assertValid('regionCode', validateRegionCode(code));
+  if (!regionInScope(scope, region)) throw appError('FORBIDDEN', `Region ${region} is outside your scope`, { field: 'regionCode' });
   if (!Number.isInteger(args.year) || args.year < 1990 || args.year > 2100) throw badInput('year', 'year must be between 1990 and 2100');
-  return recomputeFlags(ctx.db, { regionCode: region.value, year: args.year, version: args.version });
+  return recomputeFlags(ctx.db, { regionCode: region, year: args.year, version: args.version });
 }

@@ -3,11 +3,6 @@
 import type { Cell } from '#platform/db/bulk.js';
 import { isObject, type Json, type JsonObject } from './compile.js';
 
-/** `{"a","b"}` — a text[] literal, every element quoted. */
-export function pgArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
 export const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 export const instant = (v: Json | undefined): Date | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);

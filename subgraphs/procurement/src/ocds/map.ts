@@ -10,16 +10,16 @@
  * A record whose tender has no method yet (e.g. an award release that arrived before the tender
  * notice) maps to no rows: its releases are kept and the rows appear once the tender notice arrives.
  */
-import type { Cell } from '#platform/db/bulk.js';
+import { arrayLiteral, type Cell } from '#platform/db/bulk.js';
 import type { FeedError } from '#platform/feed/types.js';
 import { monthOf } from '#platform/period.js';
 import { idText, isObject, type JsonObject } from './compile.js';
-import { clip, instant, list, money, obj, pgArray, text } from './cells.js';
+import { clip, instant, list, money, obj, text } from './cells.js';
 import { tenderCategory, tenderMethod } from './method.js';
 import { partyUscc } from './parties.js';
-import type { ProcessRows } from './tables.js';
+import type { ProcessRows } from '../tables.js';
 
-export { PROCESS_TABLES, type ProcessRows, type ProcessTable } from './tables.js';
+export { PROCESS_TABLES, type ProcessRows, type ProcessTable } from '../tables.js';
 
 /** What the directory said when the releases were fed: the buyer's region, the suppliers' 成立日期. */
 export interface DirectoryFacts {
@@ -132,7 +132,7 @@ function mapBids(record: JsonObject, scope: Scope): Cell[][] | Mapped {
       scope.hospital,
       scope.region,
       ids(bid['relatedLots'])[0] ?? null,
-      pgArray(usccs),
+      arrayLiteral(usccs),
       ...money(bid['value']),
       instant(bid['date']),
       status.toUpperCase(),
@@ -190,11 +190,11 @@ function mapAwards(record: JsonObject, scope: Scope, facts: DirectoryFacts): Cel
       scope.hospital,
       scope.region,
       ids(award['relatedLots'])[0] ?? null,
-      pgArray(usccs),
+      arrayLiteral(usccs),
       ...money(award['value']),
       instant(award['date']),
       status,
-      pgArray(ids(award['relatedBids'])),
+      arrayLiteral(ids(award['relatedBids'])),
       latestRegistration(usccs, facts),
       scope.month,
     ]);
@@ -210,7 +210,7 @@ function mapParty(record: JsonObject, party: JsonObject, ocid: string): Cell[] {
     ocid,
     idText(party['id']),
     text(party['name']) ?? '',
-    pgArray(ids(party['roles'])),
+    arrayLiteral(ids(party['roles'])),
     partyUscc(record, party),
     joined.length > 0 ? joined.join(' ') : null,
     text(contact['name']),

@@ -1,4 +1,6 @@
 /** The in-memory shape of the synthetic procurement world, before it becomes table rows and OCDS releases. */
+import { monthOf, SHANGHAI_OFFSET_MS } from '#platform/period.js';
+import { cityCodeOf, genericGroup } from '#platform/validation/index.js';
 
 export type Category = 'DRUG' | 'CONSUMABLE' | 'EQUIPMENT' | 'CONSTRUCTION' | 'SERVICE';
 export type Method =
@@ -127,21 +129,20 @@ export interface World {
 }
 
 const DAY = 86_400_000;
-const SHANGHAI = 8 * 3_600_000;
 
 /** 09:00 Asia/Shanghai on day `dayOfYear` (0-based) of 2025: every planted interval is then a whole number of days. */
 export const day2025 = (dayOfYear: number, hour = 9): Date =>
-  new Date(Date.UTC(2025, 0, 1) + dayOfYear * DAY + hour * 3_600_000 - SHANGHAI);
+  new Date(Date.UTC(2025, 0, 1) + dayOfYear * DAY + hour * 3_600_000 - SHANGHAI_OFFSET_MS);
 export const addDays = (d: Date, days: number): Date => new Date(d.getTime() + days * DAY);
 export const addMinutes = (d: Date, minutes: number): Date => new Date(d.getTime() + minutes * 60_000);
 /** The Asia/Shanghai month (YYYY-MM) a timestamp falls in (DESIGN.md §7, Periods). */
-export const shanghaiMonth = (d: Date): string => new Date(d.getTime() + SHANGHAI).toISOString().slice(0, 7);
-export const isoDate = (d: Date): string => new Date(d.getTime() + SHANGHAI).toISOString().slice(0, 10);
+export const shanghaiMonth = monthOf;
+export const isoDate = (d: Date): string => new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 /** Days from a YYYY-MM-DD date (midnight Shanghai) to a 09:00 Shanghai timestamp `days` later. */
 export const dateToAward = (ymd: string, days: number): Date => new Date(Date.parse(`${ymd}T09:00:00+08:00`) + days * DAY);
 
-/** 通用名 / 耗材分类 group of a product: the first 10 characters of its code (schema.prisma, PurchaseOrderLine). */
-export const genericGroupOf = (productCode: string): string => productCode.slice(0, 10);
-/** The city a region (district) or USCC belongs to: 6-digit code with the last two digits zeroed. */
-export const cityOf = (regionCode: string): string => `${regionCode.slice(0, 4)}00`;
+/** 通用名 / 耗材分类 group of a product (the platform's, as the orders feed computes it). */
+export const genericGroupOf = genericGroup;
+/** The city a region (district) belongs to. */
+export const cityOf = cityCodeOf;
 export const regionOfUscc = (uscc: string): string => uscc.slice(2, 8);

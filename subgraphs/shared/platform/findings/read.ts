@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { badInput } from '#common/errors.js';
 import type { RowScope } from '../access/scope.js';
 import { toConnection, type Connection, type Page } from '../pagination.js';
-import { parsePeriod } from '../period.js';
-import { subtreePrefix, validateRegionCode } from '../validation/index.js';
+import { periodMonths } from '../period.js';
+import { assertValid, subtreePrefix, validateRegionCode } from '../validation/index.js';
 import type { FindingRecord } from './record.js';
 import { FINDING_COLUMNS, scopeSql, toFindingRecord, type FindingDbRow } from './store.js';
 
@@ -27,16 +27,9 @@ function where(scope: RowScope, filter: FindingFilter, params: unknown[]): strin
     clauses.push(sql(`$${params.length}`));
   };
   if (filter.hospitalCode) add((p) => `hospital_code = ${p}`, filter.hospitalCode.toUpperCase());
-  if (filter.regionCode) {
-    const region = validateRegionCode(filter.regionCode);
-    if (!region.ok) throw badInput('filter.regionCode', region.reason);
-    add((p) => `region_code LIKE ${p}`, `${subtreePrefix(region.value)}%`);
-  }
-  if (filter.period) {
-    const period = parsePeriod(filter.period);
-    if (!period.ok) throw badInput('filter.period', period.reason);
-    add((p) => `month = ANY(${p}::text[])`, period.value.months);
-  }
+  if (filter.regionCode)
+    add((p) => `region_code LIKE ${p}`, `${subtreePrefix(assertValid('filter.regionCode', validateRegionCode(filter.regionCode)))}%`);
+  if (filter.period) add((p) => `month = ANY(${p}::text[])`, periodMonths('filter.period', filter.period));
   if (filter.code?.length) add((p) => `code = ANY(${p}::text[])`, filter.code);
   if (filter.severity?.length) add((p) => `severity = ANY(${p}::text[])`, filter.severity);
   if (filter.refs?.length) add((p) => `refs && ${p}::text[]`, filter.refs);

@@ -3,6 +3,7 @@
  * which threshold version, about which rows, with the figures that make it checkable and a Chinese
  * sentence that explains it. Recomputation is idempotent by (code, subjectKey).
  */
+import { monthOf, SHANGHAI_OFFSET_MS } from '../period.js';
 
 export type Severity = 'LOW' | 'MEDIUM' | 'HIGH';
 
@@ -36,13 +37,11 @@ export const ref = {
   orderLine: (orderNo: string, lineNo: number) => `PurchaseOrderLine:${orderNo}/${lineNo}`,
 };
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // China Standard Time, no daylight saving
-
 /** The Asia/Shanghai calendar date, YYYY-MM-DD. */
 export const shanghaiDate = (at: Date): string => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 
-/** The Asia/Shanghai month, YYYY-MM. */
-export const shanghaiMonth = (at: Date): string => shanghaiDate(at).slice(0, 7);
+/** The Asia/Shanghai month, YYYY-MM (the Period buckets). */
+export const shanghaiMonth = monthOf;
 
 /** The Asia/Shanghai year. */
 export const shanghaiYear = (at: Date): number => Number(shanghaiDate(at).slice(0, 4));

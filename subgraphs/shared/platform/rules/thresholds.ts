@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { badInput } from '#common/errors.js';
+import { subtreePrefix } from '../validation/index.js';
 
 export interface RuleThresholds<S extends z.ZodObject = z.ZodObject> {
   params: S;
@@ -120,10 +121,8 @@ function checkOverride(table: ThresholdTable, override: Override, index: number)
 
 /** The prefix a region code stands for: 330000 → '33', 330500 → '3305', 330502 → '330502', 000000 → ''. */
 export function regionPrefix(regionCode: string): string {
-  if (regionCode === '000000') return '';
-  if (regionCode.endsWith('0000')) return regionCode.slice(0, 2);
-  if (regionCode.endsWith('00')) return regionCode.slice(0, 4);
-  return regionCode;
+  // The whole country, else the region's subtree exactly as row scope reads it.
+  return regionCode === '000000' ? '' : subtreePrefix(regionCode);
 }
 
 function winningOverride(overrides: readonly Override[], code: string, regionCode: string, asOf: Date): Override | undefined {

@@ -63,6 +63,7 @@ export {
   parentRegionCode,
   isWithin,
   subtreePrefix,
+  cityCodeOf,
   PROVINCE_CODES,
   MUNICIPALITY_CODES,
   PROVINCE_ADMINISTERED_CITY_PART,

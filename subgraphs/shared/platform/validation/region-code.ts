@@ -137,6 +137,9 @@ export function isWithin(code: string, ancestorCode: string): boolean {
   return c.value.startsWith(subtreePrefix(a.value));
 }
 
+/** The city a region belongs to (a district's city, or the city itself): `PPCC00`. */
+export const cityCodeOf = (code: string): string => `${code.slice(0, 4)}00`;
+
 /** The code prefix every region in `code`'s subtree shares: 33 (province), 3305 (city), 330502 (district). */
 export function subtreePrefix(code: string): string {
   const level = regionLevel(code);
