@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, identityKeyVariables, parseConfig } from '#common/config.js';
+import { ConfigError, env, identityKeyVariables, parseConfig, perSubgraph } from '#common/config.js';
 import { auditConfigSchema } from '#common/audit/config.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '#common/json-depth.js';
 
@@ -78,19 +78,14 @@ export function loadGatewayConfig(source: Record<string, string | undefined>): G
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join('\n  ')}`);
   }
-  const perSubgraph = <T>(prefix: string, type: z.ZodType<T>, what: string): Record<string, T> => {
-    const out: Record<string, T> = {};
-    for (const [key, value] of Object.entries(source)) {
-      if (!key.startsWith(prefix) || !value) continue;
-      const parsed = type.safeParse(value);
-      if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  ${key}: ${what}`);
-      out[key.slice(prefix.length).toLowerCase()] = parsed.data;
-    }
-    return out;
-  };
   return {
     ...base,
-    subgraphUrls: perSubgraph('SUBGRAPH_URL_', z.string().url(), 'not a URL'),
-    subgraphTimeouts: perSubgraph('SUBGRAPH_TIMEOUT_MS_', z.coerce.number().int().positive(), 'not a positive number of milliseconds'),
+    subgraphUrls: perSubgraph(source, 'SUBGRAPH_URL_', z.string().url(), 'not a URL'),
+    subgraphTimeouts: perSubgraph(
+      source,
+      'SUBGRAPH_TIMEOUT_MS_',
+      z.coerce.number().int().positive(),
+      'not a positive number of milliseconds',
+    ),
   };
 }

@@ -39,3 +39,23 @@ export const env = {
   nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
   logLevel: () => z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 };
+
+/**
+ * Variables named `<prefix><NAME>`, one per subgraph (e.g. SUBGRAPH_URL_DIRECTORY), by lower-cased name,
+ * each parsed with `type`; an unparsable one is a ConfigError naming it. Empty values are ignored.
+ */
+export function perSubgraph<T>(
+  source: Record<string, string | undefined>,
+  prefix: string,
+  type: z.ZodType<T>,
+  what: string,
+): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (!key.startsWith(prefix) || !value) continue;
+    const parsed = type.safeParse(value);
+    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  ${key}: ${what}`);
+    out[key.slice(prefix.length).toLowerCase()] = parsed.data;
+  }
+  return out;
+}

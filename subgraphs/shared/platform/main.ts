@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, identityKeyVariables, parseConfig } from '#common/config.js';
+import { ConfigError, env, identityKeyVariables, parseConfig, perSubgraph } from '#common/config.js';
 import { loadVerificationKey } from '#common/identity-signature.js';
 import { createLogger, type LogLevel } from '#common/logger.js';
 import { startSubgraph, type AnySubgraph, type SubgraphRuntimeOptions } from './subgraph.js';
@@ -40,7 +40,8 @@ export function loadSubgraphConfig(def: AnySubgraph, source: Record<string, stri
     source,
   );
   const own = config as Record<string, unknown>;
-  const peerUrls = peerUrlsOf(source);
+  // The other subgraphs' URLs for feed look-ups: SUBGRAPH_URL_<NAME>, the variables the gateway reads.
+  const peerUrls = new Map(Object.entries(perSubgraph(source, 'SUBGRAPH_URL_', z.string().url(), 'not a URL')));
   return {
     databaseUrl: (own[`${prefix}_DATABASE_URL`] ?? config.DATABASE_URL) as string,
     port: own[`${prefix}_PORT`] as number,
@@ -51,16 +52,6 @@ export function loadSubgraphConfig(def: AnySubgraph, source: Record<string, stri
     identityKey: loadVerificationKey(config),
     feedPeers: { urls: () => peerUrls, embedded: false },
   };
-}
-
-/** The other subgraphs' URLs for feed look-ups: `SUBGRAPH_URL_<NAME>`, the same variables the gateway reads. */
-function peerUrlsOf(source: Record<string, string | undefined>): Map<string, string> {
-  const urls = new Map<string, string>();
-  for (const [key, value] of Object.entries(source)) {
-    const m = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
-    if (m && value) urls.set(m[1]!.toLowerCase(), value);
-  }
-  return urls;
 }
 
 /**
