@@ -4,12 +4,10 @@
  * Reads and writes only the procurement schema; the directory facts come from ocds_release.directory.
  */
 import type pg from 'pg';
-import { bulkLoadOn } from '#platform/db/bulk.js';
+import { ident, bulkLoadOn } from '#platform/db/bulk.js';
 import type { FeedRunContext } from '#platform/feed/types.js';
 import { compileReleases, isObject, type JsonObject } from '../ocds/compile.js';
 import { emptyRows, mapRecord, PROCESS_TABLES, type DirectoryFacts, type ProcessRows, type ProcessTable } from '../ocds/map.js';
-
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Per run: the process rows the last batch's `prepare` compiled (stored releases and the batch's own),

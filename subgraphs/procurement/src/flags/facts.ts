@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { ProcurementFacts } from '../rules/facts.js';
 import { TABLES, type Table } from '../tables.js';
+import { ident } from '#platform/db/bulk.js';
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** The rules' columns of a table: its own (tables.ts) but the derived key and the bookkeeping release date. */

@@ -1,4 +1,4 @@
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { ident } from '../db/bulk.js';
 
 /**
  * The findings table of a domain subgraph's schema, and its threshold overrides (per region, in force

@@ -6,8 +6,7 @@ import { periodMonths } from '../period.js';
 import { assertValid, subtreePrefix, validateRegionCode } from '../validation/index.js';
 import type { FindingRecord } from './record.js';
 import { FINDING_COLUMNS, scopeSql, toFindingRecord, type FindingDbRow } from './store.js';
-
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { ident } from '../db/bulk.js';
 
 /** The filters every domain's findings list takes (procurementFlags, visitViolations, …). */
 export interface FindingFilter {

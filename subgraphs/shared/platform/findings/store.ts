@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { RowScope } from '../access/scope.js';
 import type { FindingRecord, FindingRow } from './record.js';
-
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { ident } from '../db/bulk.js';
 
 /** A finding's id: a UUID derived from (code, subjectKey), so recomputation keeps ids and links stable. */
 export function findingId(code: string, subjectKey: string): string {

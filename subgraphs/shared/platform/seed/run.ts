@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import { bulkLoad, type Cell } from '../db/bulk.js';
+import { ident, bulkLoad, type Cell } from '../db/bulk.js';
 import { createRng } from './rng.js';
 import type { Scale, SeedTarget, SubgraphSeed } from './types.js';
 
@@ -12,8 +12,6 @@ export interface SeedRunOptions {
   /** Show a progress bar on stderr (off for tests and non-TTY output). */
   progress: boolean;
 }
-
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** True when none of the seed's tables has a row — "load the demo city if the database is empty". */
 export async function isEmpty(target: SeedTarget, seed: SubgraphSeed): Promise<boolean> {
