@@ -92,19 +92,3 @@ export async function findingsByIds(pool: pg.Pool, schema: string, scope: RowSco
   );
   return rows.map(toFindingRecord);
 }
-
-/** Finding counts per hospital, month and code for the given hospitals and months (the HospitalPeriod figures). */
-export async function findingCounts(
-  pool: pg.Pool,
-  schema: string,
-  hospitalCodes: readonly string[],
-  months: readonly string[],
-): Promise<{ hospitalCode: string; month: string; code: string; count: number; subjects: string[] }[]> {
-  const { rows } = await pool.query<{ hospital_code: string; month: string; code: string; count: number; subjects: string[] }>(
-    `SELECT hospital_code, month, code, count(*)::int AS count, array_agg(subject_key) AS subjects
-     FROM ${ident(schema)}.finding WHERE hospital_code = ANY($1::text[]) AND month = ANY($2::text[])
-     GROUP BY hospital_code, month, code`,
-    [hospitalCodes, months],
-  );
-  return rows.map((r) => ({ hospitalCode: r.hospital_code, month: r.month, code: r.code, count: r.count, subjects: r.subjects }));
-}
