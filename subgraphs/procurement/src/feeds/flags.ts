@@ -48,8 +48,8 @@ export function withFlags(kind: FeedKind): FeedKind {
   const perRun = new Map<string, { touches: Set<Touch>; suppliers: Set<string> }>();
   return {
     ...kind,
-    async prepare(records, ctx) {
-      const prepared = await kind.prepare(records, ctx);
+    async prepare(records, ctx, batch) {
+      const prepared = await kind.prepare(records, ctx, batch);
       let seen = perRun.get(ctx.runId);
       if (!seen) perRun.set(ctx.runId, (seen = { touches: new Set(), suppliers: new Set() }));
       for (const p of prepared) {

@@ -53,11 +53,15 @@ function record(value: JsonObject, settings: Record<string, unknown>): SourceRel
   };
 }
 
-/** The release row a source record stands for, validated (release.ts rules), or why not. */
-export function sourceRelease(value: unknown, settings: Record<string, unknown>): SourceRelease {
+/**
+ * The release row a source record stands for, validated (release.ts rules), or why not. `owned`: the
+ * caller gives up `value` (parsed for this call, no `__proto__` member), so a release is validated in
+ * place rather than copied.
+ */
+export function sourceRelease(value: unknown, settings: Record<string, unknown>, owned = false): SourceRelease {
   if (!isObject(value)) return { ok: false, error: { code: 'TYPE', message: 'an OCDS release or record must be a JSON object' } };
   if (!('tag' in value) && ('releases' in value || 'compiledRecord' in value)) return record(value, settings);
   if (Array.isArray(value['tag']) && value['tag'].includes('compiled')) return compiledRelease(value, settings);
-  const r = validateRelease(value, settings);
+  const r = validateRelease(value, settings, { inPlace: owned });
   return r.ok ? { ok: true, releaseId: idText(r.release['id']), body: r.release } : r;
 }

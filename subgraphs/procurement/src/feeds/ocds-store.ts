@@ -5,16 +5,16 @@
  */
 import type pg from 'pg';
 import { ident, bulkLoadOn } from '#platform/db/bulk.js';
-import type { FeedRunContext } from '#platform/feed/types.js';
+import type { FeedBatch, FeedRunContext } from '#platform/feed/types.js';
 import { compileReleases, isObject, type JsonObject } from '../ocds/compile.js';
 import { emptyRows, mapRecord, PROCESS_TABLES, type DirectoryFacts, type ProcessRows, type ProcessTable } from '../ocds/map.js';
 
 /**
- * Per run: the process rows the last batch's `prepare` compiled (stored releases and the batch's own),
- * by ocid — what the merge is about to make true, so afterMerge writes them without reading and
- * compiling every release again. Taken (and dropped) by that batch's afterMerge.
+ * Per batch: the process rows its `prepare` compiled (stored releases and the batch's own), by ocid —
+ * what the merge is about to make true, so afterMerge writes them without reading and compiling every
+ * release again.
  */
-export const preparedRows = new Map<string, Map<string, ProcessRows>>();
+export const preparedRows = new WeakMap<FeedBatch, Map<string, ProcessRows>>();
 
 /** The stored releases of `ocids`, by ocid, in merge order. */
 export async function storedReleases(
@@ -67,10 +67,9 @@ export async function processRows(pool: pg.Pool, schema: string, ocids: string[]
  * afterMerge of the ocds feed: for the changed processes, replace their rows in tender, lot, bid,
  * committee_member, award, contract and party by the compiled record's — one transaction for the batch.
  */
-export async function recompileProcesses(changedKeys: string[][], ctx: FeedRunContext): Promise<void> {
+export async function recompileProcesses(changedKeys: string[][], ctx: FeedRunContext, batch?: FeedBatch): Promise<void> {
   const ocids = [...new Set(changedKeys.map((k) => k[0]).filter((o): o is string => typeof o === 'string'))];
-  const prepared = preparedRows.get(ctx.runId);
-  preparedRows.delete(ctx.runId);
+  const prepared = batch && preparedRows.get(batch);
   if (ocids.length === 0) return;
   const rows = emptyRows();
   const add = (more: ProcessRows) => {

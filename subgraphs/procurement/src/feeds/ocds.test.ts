@@ -1,10 +1,11 @@
 // The ocds kind's prepare and afterMerge on real PostgreSQL (the procurement schema, migrated), with the
-// directory as an in-memory test double. The ocds_release rows are inserted here with plain SQL, as the
-// runner's merge would; the lead's e2e tests run the whole feed against the real directory.
+// directory as an in-memory test double. The ocds_release rows are merged here by the runner's own merge
+// (feed/merge.ts); the lead's e2e tests run the whole feed against the real directory.
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Cell } from '#platform/db/bulk.js';
 import { createTestDatabase, type TestDatabase } from '#platform/db/test-database.js';
+import { mergeRows } from '#platform/feed/merge.js';
 import type { Prepared, SourceRecord } from '#platform/feed/types.js';
 import { awardRelease, contractRelease, HOSPITAL, setAt, STAFF_ID, SUPPLIER_A, SUPPLIER_B, tenderRelease } from '../ocds/test-releases.js';
 import { ocdsFeed } from './ocds.js';
@@ -46,20 +47,17 @@ const releaseRow = (r: Prepared | undefined): Cell[] => {
   return r.rows['ocds_release']!;
 };
 
-/** What the runner's merge does for the first table: upsert the release rows; returns the changed keys. */
+/** The runner's merge of the first table (feed/merge.ts): upsert the release rows; returns the changed keys. */
 async function store(prepared: Prepared[]): Promise<string[][]> {
-  const changed: string[][] = [];
-  for (const p of prepared) {
-    const row = releaseRow(p);
-    const { rowCount } = await pool.query(
-      `INSERT INTO procurement.ocds_release (ocid, release_id, date, tags, body, directory, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (ocid, release_id) DO UPDATE SET date = EXCLUDED.date, tags = EXCLUDED.tags, body = EXCLUDED.body, directory = EXCLUDED.directory
-       WHERE (ocds_release.body, ocds_release.directory) IS DISTINCT FROM (EXCLUDED.body, EXCLUDED.directory)`,
-      row,
-    );
-    if (rowCount) changed.push([row[0] as string, row[1] as string]);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { changedKeys } = await mergeRows(client, 'procurement', ocdsFeed.tables[0]!, prepared.map(releaseRow), 'copy');
+    await client.query('COMMIT');
+    return changedKeys;
+  } finally {
+    client.release();
   }
-  return changed;
 }
 
 const feed = async (values: unknown[], peers = directory()) => {
@@ -282,7 +280,9 @@ describe('ocds afterMerge', () => {
 
   it('rebuilds several processes in one call and leaves other processes alone', async () => {
     await feed([tenderRelease('a1'), tenderRelease('a2'), tenderRelease('a3')]);
-    await pool.query(`UPDATE procurement.ocds_release SET body = jsonb_set(body, '{tender,title}', '"改"') WHERE ocid IN ('a1', 'a2')`);
+    await pool.query(
+      `UPDATE procurement.ocds_release SET body = jsonb_set(body::jsonb, '{tender,title}', '"改"')::json WHERE ocid IN ('a1', 'a2')`,
+    );
     await ocdsFeed.afterMerge!(
       [
         ['a1', 'a1-tender'],

@@ -13,7 +13,7 @@
  * answers are kept in the row's `directory` column, so rebuilding never calls the directory again.
  */
 import { arrayLiteral, type Cell } from '#platform/db/bulk.js';
-import type { FeedError, FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
+import type { FeedBatch, FeedError, FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { compileReleases, idText, type JsonObject } from '../ocds/compile.js';
 import { list, text } from '../ocds/cells.js';
 import { mapRecord, type DirectoryFacts, type ProcessRows } from '../ocds/map.js';
@@ -41,8 +41,8 @@ interface Found {
 }
 
 /** The compiled record a release would make of its process, each process's earlier releases given in `before`. */
-function compileWith(c: Candidate, stored: Map<string, { body: JsonObject }[]>, before: Map<string, JsonObject[]>): JsonObject {
-  return compileReleases([...(stored.get(c.ocid) ?? []).map((r) => r.body), ...(before.get(c.ocid) ?? []), c.body]);
+function compileWith(c: Candidate, known: Map<string, JsonObject[]>, before: Map<string, JsonObject[]>): JsonObject {
+  return compileReleases([...(known.get(c.ocid) ?? []), ...(before.get(c.ocid) ?? []), c.body]);
 }
 
 async function lookUp(ctx: FeedRunContext, refs: ProcessRefs[]): Promise<Found> {
@@ -117,20 +117,42 @@ function check(c: Candidate, compiled: JsonObject, found: Found, now: Date, mapp
   return { ok: true, rows: { ocds_release: releaseRow(c, facts, now) } };
 }
 
-async function prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Prepared[]> {
+/**
+ * The releases each run's last batch accepted, by ocid: a pipelined run prepares the next batch while
+ * that one may still be committing, so its releases are not necessarily stored yet.
+ */
+const lastAccepted = new WeakMap<FeedRunContext, Map<string, JsonObject[]>>();
+
+/** The stored releases of the candidates' processes and, after them, the last batch's accepted ones. */
+async function knownReleases(ctx: FeedRunContext, candidates: Candidate[]): Promise<Map<string, JsonObject[]>> {
+  const ocids = [...new Set(candidates.map((c) => c.ocid))];
+  const known = new Map<string, JsonObject[]>();
+  for (const [ocid, releases] of await storedReleases(ctx.pool, ctx.schema, ocids))
+    known.set(
+      ocid,
+      releases.map((r) => r.body),
+    );
+  const pending = lastAccepted.get(ctx);
+  if (pending) for (const ocid of ocids) if (pending.has(ocid)) known.set(ocid, [...(known.get(ocid) ?? []), ...pending.get(ocid)!]);
+  return known;
+}
+
+async function prepare(records: SourceRecord[], ctx: FeedRunContext, batch?: FeedBatch): Promise<Prepared[]> {
   const out = new Array<Prepared>(records.length);
   const candidates: Candidate[] = [];
   records.forEach((r, index) => {
-    const s = sourceRelease(r.value, ctx.settings);
+    // The record's parsed value is this batch's alone, so it is validated in place. One naming __proto__ is
+    // copied, which drops the member (copyJson); kept, it would be inert data — nothing assigns through it.
+    const s = sourceRelease(r.value, ctx.settings, !r.raw.includes('"__proto__"'));
     if (!s.ok) out[index] = { ok: false, error: s.error };
     else candidates.push({ index, ocid: idText(s.body['ocid']), releaseId: s.releaseId, body: s.body });
   });
-  const stored = await storedReleases(ctx.pool, ctx.schema, [...new Set(candidates.map((c) => c.ocid))]);
+  const known = await knownReleases(ctx, candidates);
   // compiled with every earlier release of the batch: the references any of them could need, for one
   // directory call per typename; reused unless an earlier release of the same process is refused
   const seen = new Map<string, JsonObject[]>();
   const compiled = candidates.map((c) => {
-    const record = compileWith(c, stored, seen);
+    const record = compileWith(c, known, seen);
     seen.set(c.ocid, [...(seen.get(c.ocid) ?? []), c.body]);
     return record;
   });
@@ -143,17 +165,15 @@ async function prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Pr
   const now = new Date();
   // The process rows as this batch leaves each process: afterMerge writes them without compiling again.
   const mapped = new Map<string, ProcessRows>();
-  preparedRows.delete(ctx.runId);
-  // A run that failed between prepare and afterMerge leaves its entry: keep only the latest few runs.
-  for (const stale of [...preparedRows.keys()].slice(0, Math.max(0, preparedRows.size - 15))) preparedRows.delete(stale);
-  preparedRows.set(ctx.runId, mapped);
+  if (batch) preparedRows.set(batch, mapped);
   candidates.forEach((c, i) => {
-    const record = refused.has(c.ocid) ? compileWith(c, stored, accepted) : compiled[i]!;
+    const record = refused.has(c.ocid) ? compileWith(c, known, accepted) : compiled[i]!;
     const result = check(c, record, found, now, mapped);
     if (result.ok) accepted.set(c.ocid, [...(accepted.get(c.ocid) ?? []), c.body]);
     else refused.add(c.ocid);
     out[c.index] = result;
   });
+  lastAccepted.set(ctx, accepted);
   return out;
 }
 
@@ -167,6 +187,8 @@ export const ocdsFeed: FeedKind = {
   ],
   prepare,
   afterMerge: recompileProcesses,
+  // prepare carries the last batch's accepted releases (lastAccepted), so it need not wait for their commit
+  pipelined: true,
   // A batch's releases live several times over (raw, parsed, compiled, rows): 1,000 keeps a run near 300 MB.
   batchSize: 1_000,
 };

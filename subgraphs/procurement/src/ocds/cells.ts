@@ -5,7 +5,11 @@ import { isObject, type Json, type JsonObject } from './compile.js';
 
 export const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-export const instant = (v: Json | undefined): Date | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
+export function instant(v: Json | undefined): Date | null {
+  if (typeof v !== 'string') return null;
+  const time = Date.parse(v);
+  return Number.isNaN(time) ? null : new Date(time);
+}
 
 export const obj = (v: Json | undefined): JsonObject => (isObject(v) ? v : {});
 

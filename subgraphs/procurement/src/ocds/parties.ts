@@ -22,10 +22,31 @@ const usccOf = (org: JsonObject): string | null => {
   return identifier['scheme'] === USCC_SCHEME ? text(identifier['id']) : null;
 };
 
-/** The CN-USCC code of an organisation reference, through `parties` by id. */
+/**
+ * A record's parties by id (the first of an id wins, as a search would find it), built once per record:
+ * a process refers to its parties from every bid, award and party row.
+ */
+const partiesById = new WeakMap<JsonObject, Map<string, JsonObject>>();
+function partyIndex(record: JsonObject): Map<string, JsonObject> {
+  let index = partiesById.get(record);
+  if (!index) {
+    index = new Map();
+    for (const p of list(record['parties'])) {
+      const id = idText(p['id']);
+      if (!index.has(id)) index.set(id, p);
+    }
+    partiesById.set(record, index);
+  }
+  return index;
+}
+
+/**
+ * The CN-USCC code of an organisation reference, through `parties` by id. The index is taken when the
+ * record is first asked: a record is not changed after it is compiled.
+ */
 export function partyUscc(record: JsonObject, ref: Json | undefined): string | null {
   if (!isObject(ref)) return null;
-  const party = list(record['parties']).find((p) => ref['id'] !== undefined && idText(p['id']) === idText(ref['id']));
+  const party = ref['id'] !== undefined ? partyIndex(record).get(idText(ref['id'])) : undefined;
   return (party && usccOf(party)) ?? usccOf(ref);
 }
 

@@ -123,12 +123,17 @@ function bids(release: JsonObject, rates: CurrencyRates): Check {
 }
 
 /**
- * Validate one release; on success the release returned is a copy with USCCs normalised and foreign
- * amounts converted to CNY (settings.currencyRates).
+ * Validate one release; on success the release returned has its USCCs normalised and foreign amounts
+ * converted to CNY (settings.currencyRates). It is a copy, unless `inPlace` (the caller owns `value`, just
+ * parsed, and knows it holds no `__proto__` member — copyJson drops those): then `value` itself, changed.
  */
-export function validateRelease(value: unknown, settings: Record<string, unknown> = {}): ValidatedRelease {
+export function validateRelease(
+  value: unknown,
+  settings: Record<string, unknown> = {},
+  opts: { inPlace?: boolean } = {},
+): ValidatedRelease {
   if (!isObject(value)) return { ok: false, error: { code: 'TYPE', message: 'a release must be a JSON object' } };
-  const release = copyJson(value) as JsonObject;
+  const release = opts.inPlace ? value : (copyJson(value) as JsonObject);
   const rates = currencyRates(settings);
   const error = first([
     id(release['ocid'], 'ocid'),

@@ -21,19 +21,28 @@ export async function mergeRows(
 ): Promise<MergeCounts & { changedKeys: string[][] }> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [] };
   const target = `${ident(schema)}.${ident(table.name)}`;
-  const encoders = await cellEncoders(client, schema, table);
+  const columns = await fedColumns(client, schema, table);
+  const encoders = columns.map((c) => c.encode);
   const unique = dedupeByKey(
     rows.map((row) => row.map((cell, i) => encoders[i]!(cell))),
     table.columns.map((c, i) => (table.key.includes(c) ? i : -1)).filter((i) => i >= 0),
   );
-  // Only the fed columns, no constraints: the target's defaults fill the others on the way in.
+  // Only the fed columns, no constraints: the target's defaults fill the others on the way in. A column
+  // compressed otherwise than the default (lz4) is staged so too: INSERT … SELECT then moves its values as
+  // they are, compressed once.
   const stage = `feed_stage_${++staged}`;
   const cols = table.columns.map(ident).join(', ');
   await client.query(`CREATE TEMP TABLE ${ident(stage)} ON COMMIT DROP AS SELECT ${cols} FROM ${target} WITH NO DATA`);
+  const compressed = columns.filter((c) => c.compression);
+  if (compressed.length)
+    await client.query(
+      `ALTER TABLE pg_temp.${ident(stage)} ${compressed.map((c) => `ALTER COLUMN ${ident(c.name)} SET COMPRESSION ${c.compression}`).join(', ')}`,
+    );
   const stageTarget = { schema: 'pg_temp', table: stage, columns: table.columns };
   if (method === 'copy') await copyRows(client, stageTarget, unique);
   else await insertRows(client, stageTarget, unique);
-  const result = await client.query<Record<string, string | boolean>>(mergeSql(target, `pg_temp.${ident(stage)}`, table));
+  const asText = new Set(columns.filter((c) => c.json).map((c) => c.name));
+  const result = await client.query<Record<string, string | boolean>>(mergeSql(target, `pg_temp.${ident(stage)}`, table, asText));
   await client.query(`DROP TABLE pg_temp.${ident(stage)}`);
   let inserted = 0;
   const changedKeys = result.rows.map((r) => {
@@ -44,16 +53,20 @@ export async function mergeRows(
   return { inserted, updated, unchanged: rows.length - inserted - updated, changedKeys };
 }
 
-/** The merge statement: set every column but the key and the insert-only ones; compare all but `touch`. */
-export function mergeSql(target: string, stage: string, table: FeedTable): string {
+/**
+ * The merge statement: set every column but the key and the insert-only ones; compare all but `touch`.
+ * Columns in `comparedAsText` (type json, which has no equality) are compared by their text.
+ */
+export function mergeSql(target: string, stage: string, table: FeedTable, comparedAsText: ReadonlySet<string> = new Set()): string {
   const skip = new Set([...table.key, ...(table.insertOnly ?? [])]);
   const set = table.columns.filter((c) => !skip.has(c));
   const touch = new Set(table.touch ?? []);
   const compared = set.filter((c) => !touch.has(c));
   const cols = table.columns.map(ident).join(', ');
+  const side = (alias: string) => compared.map((c) => `${alias}.${ident(c)}${comparedAsText.has(c) ? '::text' : ''}`).join(', ');
   const conflict = compared.length
     ? `DO UPDATE SET ${set.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
-       WHERE (${compared.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compared.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})`
+       WHERE (${side('t')}) IS DISTINCT FROM (${side('EXCLUDED')})`
     : 'DO NOTHING';
   const keys = table.key.map((c, i) => `t.${ident(c)}::text AS k${i}`).join(', ');
   return `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${stage}
@@ -75,19 +88,30 @@ const asJson: Encoder = (cell) =>
 /** Array columns: a JS array as an array literal; a string is taken to be a literal already. */
 const asArray: Encoder = (cell) => (Array.isArray(cell) ? arrayLiteral(cell as (string | number | boolean | null)[]) : cell);
 
-/** How each fed column's cells are written, from the table's column types (one catalog query). */
-async function cellEncoders(client: pg.PoolClient, schema: string, table: FeedTable): Promise<Encoder[]> {
-  const { rows } = await client.query<{ name: string; type: string }>(
-    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+interface FedColumn {
+  name: string;
+  encode: Encoder;
+  /** json (not jsonb): compared as text. */
+  json: boolean;
+  /** A compression method other than the default, e.g. `lz4`. */
+  compression: string | null;
+}
+
+const COMPRESSION: Record<string, string> = { l: 'lz4', p: 'pglz' };
+
+/** How each fed column's cells are written and compared, from the table's catalog (one query). */
+async function fedColumns(client: pg.PoolClient, schema: string, table: FeedTable): Promise<FedColumn[]> {
+  const { rows } = await client.query<{ name: string; type: string; compression: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attcompression::text AS compression FROM pg_attribute
      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
     [`${ident(schema)}.${ident(table.name)}`],
   );
-  const types = new Map(rows.map((r) => [r.name, r.type]));
-  return table.columns.map((c) => {
-    const type = types.get(c);
-    if (type === undefined) throw new Error(`feed table ${schema}.${table.name} has no column ${c}`);
-    if (type === 'jsonb' || type === 'json') return asJson;
-    if (type.endsWith('[]')) return asArray;
-    return asIs;
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  return table.columns.map((name) => {
+    const column = byName.get(name);
+    if (column === undefined) throw new Error(`feed table ${schema}.${table.name} has no column ${name}`);
+    const { type } = column;
+    const encode = type === 'jsonb' || type === 'json' ? asJson : type.endsWith('[]') ? asArray : asIs;
+    return { name, encode, json: type === 'json', compression: COMPRESSION[column.compression] ?? null };
   });
 }

@@ -4,7 +4,17 @@ import { FeedFailure, feedErrorOf } from './failure.js';
 import { mergeRows } from './merge.js';
 import { isUnreadable, readRecords } from './readers/index.js';
 import { addRejects, createRun, finishRun, type RejectRecord, type RunOutcome } from './store.js';
-import type { FeedFormat, FeedKind, FeedRunContext, MergeCounts, PeerLookup, RunSummary, SourceRecord, UnreadableRecord } from './types.js';
+import type {
+  FeedBatch,
+  FeedFormat,
+  FeedKind,
+  FeedRunContext,
+  MergeCounts,
+  PeerLookup,
+  RunSummary,
+  SourceRecord,
+  UnreadableRecord,
+} from './types.js';
 
 export interface FeedProgress {
   bytes: number;
@@ -77,7 +87,11 @@ export interface RunHooks {
   onLoaded?: (client: pg.PoolClient, recordNos: number[]) => Promise<void>;
 }
 
-/** The batches of a run, whatever the source (a file, or a replay's rejects); never throws. */
+/**
+ * The batches of a run, whatever the source (a file, or a replay's rejects); never throws. A pipelined
+ * kind prepares the next batch while the last one commits (at most one commit in flight); commits
+ * always run one after the other, in source order.
+ */
 export async function executeRun(
   target: FeedTarget,
   run: { id: string; source: string; metadata?: Record<string, unknown> },
@@ -88,6 +102,18 @@ export async function executeRun(
   const ctx: FeedRunContext = { ...target, runId: run.id, settings: target.settings ?? {}, metadata: run.metadata ?? {} };
   const totals: RunOutcome = { status: 'SUCCEEDED', read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, error: null };
   const batchSize = target.kind.batchSize ?? 2_000;
+  let committing: Promise<void> = Promise.resolve();
+  let batches = 0;
+  const flush = async (records: (SourceRecord | UnreadableRecord)[]) => {
+    const batch: FeedBatch = { no: ++batches };
+    const prepared = await prepareBatch(target.kind, ctx, run.source, records, batch);
+    await committing;
+    const commit = commitBatch(target, ctx, prepared, batch, totals, hooks);
+    // handled here so a failure waits for the next flush (or the end) without an unhandled rejection
+    commit.catch(() => undefined);
+    committing = commit;
+    if (!target.kind.pipelined) await commit;
+  };
   try {
     let batch: (SourceRecord | UnreadableRecord)[] = [];
     for await (const record of records) {
@@ -95,15 +121,18 @@ export async function executeRun(
       progress.records = totals.read;
       batch.push(record);
       if (batch.length >= batchSize) {
-        await runBatch(target, ctx, run.source, batch, totals, hooks);
+        await flush(batch);
         batch = [];
       }
     }
-    if (batch.length) await runBatch(target, ctx, run.source, batch, totals, hooks);
+    if (batch.length) await flush(batch);
+    await committing;
     if (totals.read === 0) totals.error = { code: 'EMPTY_SOURCE', message: `${run.source} holds no records` };
   } catch (err) {
     totals.error = feedErrorOf(err);
   }
+  // A failure while a commit was in flight: let it end (it rolls back or commits) before afterRun reads.
+  await committing.catch(() => undefined);
   // Even after a failure: what was loaded until then is in the tables and its derived data must follow.
   if (target.kind.afterRun && totals.inserted + totals.updated > 0) {
     try {
@@ -119,17 +148,22 @@ export async function executeRun(
 
 type NewReject = Omit<RejectRecord, 'runId' | 'resolvedByRun'>;
 
-async function runBatch(
-  target: FeedTarget,
+/** A batch prepared: its rejects (in record order), the rows per table and the record numbers that load. */
+interface PreparedBatch {
+  rejects: NewReject[];
+  rows: Map<string, Cell[][]>;
+  loaded: number[];
+}
+
+async function prepareBatch(
+  kind: FeedKind,
   ctx: FeedRunContext,
   source: string,
   batch: (SourceRecord | UnreadableRecord)[],
-  totals: RunOutcome,
-  hooks: RunHooks,
-) {
-  const { kind } = target;
+  handle: FeedBatch,
+): Promise<PreparedBatch> {
   const readable = batch.filter((r): r is SourceRecord => !isUnreadable(r));
-  const prepared = readable.length ? await kind.prepare(readable, ctx) : [];
+  const prepared = readable.length ? await kind.prepare(readable, ctx, handle) : [];
   if (prepared.length !== readable.length)
     throw new Error(`feed ${kind.kind}: prepare returned ${prepared.length} results for ${readable.length} records`);
   const rejects: NewReject[] = [];
@@ -150,13 +184,24 @@ async function runBatch(
     loaded.push(record.recordNo);
   }
   rejects.sort((a, b) => a.recordNo - b.recordNo);
+  return { rejects, rows, loaded };
+}
+
+async function commitBatch(
+  target: FeedTarget,
+  ctx: FeedRunContext,
+  { rejects, rows, loaded }: PreparedBatch,
+  batch: FeedBatch,
+  totals: RunOutcome,
+  hooks: RunHooks,
+) {
   await addRejects(target.pool, target.schema, ctx.runId, rejects);
   totals.rejected += rejects.length;
   const { counts, changedKeys } = await mergeBatch(target, rows, async (client) => hooks.onLoaded?.(client, loaded));
   totals.inserted += counts.inserted;
   totals.updated += counts.updated;
   totals.unchanged += counts.unchanged;
-  if (changedKeys.length && kind.afterMerge) await kind.afterMerge(changedKeys, ctx);
+  if (changedKeys.length && target.kind.afterMerge) await target.kind.afterMerge(changedKeys, ctx, batch);
 }
 
 const rejectOf = (r: { recordNo: number; line: number; raw: string }, error: UnreadableRecord['error'], source: string): NewReject => ({

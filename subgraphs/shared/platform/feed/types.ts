@@ -106,13 +106,24 @@ export interface FeedKind {
   csvAliases?: Record<string, string>;
   /** Tables written, in load order; `prepare` returns rows keyed by these names. */
   tables: FeedTable[];
-  /** Validate and map a batch of records (same order and length). May look up peers; never writes. */
-  prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Prepared[]>;
+  /**
+   * Validate and map a batch of records (same order and length). May look up peers; never writes.
+   * `batch` is the same object afterMerge gets for this batch: a kind keeps what it worked out for the
+   * merge's aftermath by it (a WeakMap keyed by the batch), never in a run-wide global.
+   */
+  prepare(records: SourceRecord[], ctx: FeedRunContext, batch?: FeedBatch): Promise<Prepared[]>;
   /**
    * After each batch is merged, with the natural keys (first table's) that were inserted or updated:
    * e.g. recompile OCDS records from their stored releases. Returns nothing; errors fail the run.
    */
-  afterMerge?(changedKeys: string[][], ctx: FeedRunContext): Promise<void>;
+  afterMerge?(changedKeys: string[][], ctx: FeedRunContext, batch?: FeedBatch): Promise<void>;
+  /**
+   * Prepare batch N+1 (reading, parsing, validating, looking up) while batch N merges and runs its
+   * afterMerge, so the process and the database work at once. Merges and afterMerges still run one at
+   * a time, in order. Only for a kind whose prepare does not depend on the previous batch being stored
+   * — or that carries what it needs of it itself (the ocds kind keeps the releases it accepted).
+   */
+  pipelined?: boolean;
   /**
    * Once, after the last batch, when the run inserted or updated anything (also after a failure, for what
    * was loaded until then): derived data, e.g. recomputing the flags of the regions and years the run touched.
@@ -121,6 +132,12 @@ export interface FeedKind {
   afterRun?(ctx: FeedRunContext): Promise<void>;
   /** Records per batch (default 2,000). */
   batchSize?: number;
+}
+
+/** One batch of a run: the same object goes to the kind's prepare and afterMerge. */
+export interface FeedBatch {
+  /** 1-based, in source order. */
+  no: number;
 }
 
 /** The run record (table `feed_run` in the owning subgraph's schema). */
