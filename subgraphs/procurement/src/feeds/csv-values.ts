@@ -89,13 +89,33 @@ export function instant(value: string, column: string): Parsed<Date> {
   return ok(new Date(iso));
 }
 
+/**
+ * A pure check's answers for the codes seen lately: a feed's codes repeat (a city has some thousands of
+ * suppliers and products against millions of order lines), and their check characters cost more than
+ * a look-up. Bounded: cleared when full.
+ */
+export function remembered<T>(check: (value: string) => T, capacity = 50_000): (value: string) => T {
+  const seen = new Map<string, T>();
+  return (value) => {
+    let answer = seen.get(value);
+    if (answer === undefined) {
+      if (seen.size >= capacity) seen.clear();
+      seen.set(value, (answer = check(value)));
+    }
+    return answer;
+  };
+}
+
+const checkUscc = remembered(validateUscc);
+const checkProductCode = remembered(validateProductCode);
+
 export function uscc(value: string, column: string, opts: { optional?: boolean } = {}): Parsed<string | null> {
   if (value === '' && opts.optional) return ok(null);
-  const r = validateUscc(value);
+  const r = checkUscc(value);
   return r.ok ? ok(r.value) : fail('USCC', column, r.reason);
 }
 
 export function productCode(value: string, column: string): Parsed<{ code: string; kind: ProductKind }> {
-  const r = validateProductCode(value);
+  const r = checkProductCode(value);
   return r.ok ? ok({ code: r.value, kind: r.kind }) : fail('PRODUCT_CODE', column, r.reason);
 }

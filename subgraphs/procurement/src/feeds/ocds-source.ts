@@ -11,7 +11,8 @@ import { validateRelease } from '../ocds/validate.js';
 
 export const COMPILED_RELEASE_ID = 'compiled';
 
-export type SourceRelease = { ok: true; releaseId: string; body: JsonObject } | { ok: false; error: FeedError };
+/** `text`: the body's JSON text when it is the source's own (a release validated without a change). */
+export type SourceRelease = { ok: true; releaseId: string; body: JsonObject; text?: string } | { ok: false; error: FeedError };
 
 const prefixed = (error: FeedError, prefix: string): FeedError => ({
   ...error,
@@ -54,14 +55,16 @@ function record(value: JsonObject, settings: Record<string, unknown>): SourceRel
 }
 
 /**
- * The release row a source record stands for, validated (release.ts rules), or why not. `owned`: the
- * caller gives up `value` (parsed for this call, no `__proto__` member), so a release is validated in
- * place rather than copied.
+ * The release row a source record stands for, validated (release.ts rules), or why not. `source`: the
+ * caller gives up `value` (parsed from `raw` for this call, no `__proto__` member), so a release is
+ * validated in place rather than copied, and one that validation left as it was keeps `raw` as its text.
  */
-export function sourceRelease(value: unknown, settings: Record<string, unknown>, owned = false): SourceRelease {
+export function sourceRelease(value: unknown, settings: Record<string, unknown>, source?: { raw: string }): SourceRelease {
   if (!isObject(value)) return { ok: false, error: { code: 'TYPE', message: 'an OCDS release or record must be a JSON object' } };
   if (!('tag' in value) && ('releases' in value || 'compiledRecord' in value)) return record(value, settings);
   if (Array.isArray(value['tag']) && value['tag'].includes('compiled')) return compiledRelease(value, settings);
-  const r = validateRelease(value, settings, { inPlace: owned });
-  return r.ok ? { ok: true, releaseId: idText(r.release['id']), body: r.release } : r;
+  const r = validateRelease(value, settings, { inPlace: source !== undefined });
+  if (!r.ok) return r;
+  const text = source && !r.changed ? source.raw : undefined;
+  return { ok: true, releaseId: idText(r.release['id']), body: r.release, ...(text === undefined ? {} : { text }) };
 }

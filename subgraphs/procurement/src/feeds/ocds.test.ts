@@ -147,6 +147,23 @@ describe('ocds prepare', () => {
     expect(await store([again!])).toEqual([]);
   });
 
+  it('stores a release as received unless validation changed it, and counts a re-send with other spacing unchanged', async () => {
+    const release = tenderRelease('o1');
+    const compact = JSON.stringify(release);
+    const asSent = (raw: string): SourceRecord[] => [{ recordNo: 1, line: 1, raw, value: JSON.parse(raw) as unknown }];
+    const feedText = async (raw: string, settings: Record<string, unknown> = {}) =>
+      store(await ocdsFeed.prepare(asSent(raw), runContext(directory(), { pool, settings })));
+    expect(await feedText(compact)).toEqual([['o1', 'o1-tender']]);
+    expect(await feedText(JSON.stringify(release, null, 2))).toEqual([]);
+    const stored = async () =>
+      (await pool.query<{ body: string }>(`SELECT body::text AS body FROM procurement.ocds_release WHERE ocid = 'o1'`)).rows[0]!.body;
+    expect(await stored()).toBe(compact);
+    // a converted amount is no longer the text received: the stored body is the converted release
+    const foreign = JSON.stringify(setAt(release, 'tender.value', { amount: 100, currency: 'USD' }));
+    expect(await feedText(foreign, { currencyRates: { USD: 7.1 } })).toEqual([['o1', 'o1-tender']]);
+    expect(JSON.parse(await stored())).toMatchObject({ tender: { value: { amount: 710, currency: 'CNY' } } });
+  });
+
   it('accepts an update without buyer or parties when an earlier release of the process identified them', async () => {
     await store(await prepare([tenderRelease('o1')]));
     const update = {

@@ -32,6 +32,8 @@ interface Candidate {
   ocid: string;
   releaseId: string;
   body: JsonObject;
+  /** The body's text as received, when validation changed nothing in it. */
+  text: string | undefined;
 }
 
 interface Found {
@@ -99,7 +101,7 @@ function releaseRow(c: Candidate, facts: DirectoryFacts, now: Date): Cell[] {
     c.releaseId,
     new Date(idText(c.body['date'])),
     arrayLiteral(tags),
-    JSON.stringify(c.body),
+    c.text ?? JSON.stringify(c.body),
     JSON.stringify(directory),
     now,
     now,
@@ -143,9 +145,9 @@ async function prepare(records: SourceRecord[], ctx: FeedRunContext, batch?: Fee
   records.forEach((r, index) => {
     // The record's parsed value is this batch's alone, so it is validated in place. One naming __proto__ is
     // copied, which drops the member (copyJson); kept, it would be inert data — nothing assigns through it.
-    const s = sourceRelease(r.value, ctx.settings, !r.raw.includes('"__proto__"'));
+    const s = sourceRelease(r.value, ctx.settings, r.raw.includes('"__proto__"') ? undefined : r);
     if (!s.ok) out[index] = { ok: false, error: s.error };
-    else candidates.push({ index, ocid: idText(s.body['ocid']), releaseId: s.releaseId, body: s.body });
+    else candidates.push({ index, ocid: idText(s.body['ocid']), releaseId: s.releaseId, body: s.body, text: s.text });
   });
   const known = await knownReleases(ctx, candidates);
   // compiled with every earlier release of the batch: the references any of them could need, for one
@@ -189,6 +191,7 @@ export const ocdsFeed: FeedKind = {
   afterMerge: recompileProcesses,
   // prepare carries the last batch's accepted releases (lastAccepted), so it need not wait for their commit
   pipelined: true,
-  // A batch's releases live several times over (raw, parsed, compiled, rows): 1,000 keeps a run near 300 MB.
-  batchSize: 1_000,
+  // A batch's releases live several times over (raw, parsed, compiled, rows), and two batches are in flight:
+  // 2,000 (≈ 16 MB of releases) keeps a run's peak near 400 MB above the process's own (docs/benchmarks.md).
+  batchSize: 2_000,
 };

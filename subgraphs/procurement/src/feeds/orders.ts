@@ -9,7 +9,7 @@ import { multiplyDecimals } from '#platform/decimal.js';
 import type { FeedKind, FeedRunContext, Prepared, SourceRecord } from '#platform/feed/types.js';
 import { monthOf } from '#platform/period.js';
 import { genericGroup } from '#platform/validation/product-code.js';
-import { boolean, cell, decimal, instant, integer, productCode, required, uscc, type Parsed } from './csv-values.js';
+import { boolean, cell, decimal, instant, integer, productCode, remembered, required, uscc, type Parsed } from './csv-values.js';
 import { HOSPITAL_SELECTION, lookupByKey, PRODUCT_SELECTION, regionOf, supplierOf } from './lookups.js';
 import { FED_TABLES, FEED_TIMESTAMPS } from '../tables.js';
 
@@ -64,29 +64,32 @@ interface OrderLine {
 const optionalDecimal = (value: string): Parsed<string | null> =>
   value === '' ? { ok: true, value: null } : decimal(value, 'listed_price', 14, 4);
 
-/** The fields of one row, or the first bad cell. */
+const get = (row: unknown, column: string) => cell(row, column, ORDER_ALIASES);
+const v = <T>(x: Parsed<T>) => (x as { ok: true; value: T }).value;
+const OPTIONAL = { optional: true };
+const POSITIVE = { positive: true };
+
+/** The fields of one row, or the first bad cell. (Called per line: no closures are made in it.) */
 export function parseOrderLine(row: unknown): Parsed<OrderLine> {
-  const get = (column: string) => cell(row, column, ORDER_ALIASES);
-  const listed = get('listed_price');
   const p = {
-    orderNo: required(get('order_no'), 'order_no', 64),
-    lineNo: integer(get('line_no'), 'line_no', 1, 2_147_483_647),
-    hospital: uscc(get('hospital_code'), 'hospital_code'),
-    product: productCode(get('product_code'), 'product_code'),
-    supplier: uscc(get('supplier_uscc'), 'supplier_uscc'),
-    manufacturer: uscc(get('manufacturer_uscc'), 'manufacturer_uscc', { optional: true }),
-    quantity: decimal(get('quantity'), 'quantity', 14, 3, { positive: true }),
-    unitPrice: decimal(get('unit_price'), 'unit_price', 14, 4),
-    orderedAt: instant(get('ordered_at'), 'ordered_at'),
-    vbpSelected: boolean(get('vbp_selected'), 'vbp_selected'),
-    listedPrice: optionalDecimal(listed),
+    orderNo: required(get(row, 'order_no'), 'order_no', 64),
+    lineNo: integer(get(row, 'line_no'), 'line_no', 1, 2_147_483_647),
+    hospital: uscc(get(row, 'hospital_code'), 'hospital_code'),
+    product: productCode(get(row, 'product_code'), 'product_code'),
+    supplier: uscc(get(row, 'supplier_uscc'), 'supplier_uscc'),
+    manufacturer: uscc(get(row, 'manufacturer_uscc'), 'manufacturer_uscc', OPTIONAL),
+    quantity: decimal(get(row, 'quantity'), 'quantity', 14, 3, POSITIVE),
+    unitPrice: decimal(get(row, 'unit_price'), 'unit_price', 14, 4),
+    orderedAt: instant(get(row, 'ordered_at'), 'ordered_at'),
+    vbpSelected: boolean(get(row, 'vbp_selected'), 'vbp_selected'),
+    listedPrice: optionalDecimal(get(row, 'listed_price')),
   };
   for (const part of Object.values(p)) if (!part.ok) return part;
-  const v = <T>(x: Parsed<T>) => (x as { ok: true; value: T }).value;
-  const invoices = get('invoice_numbers')
-    .split('|')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const invoices: string[] = [];
+  for (const s of get(row, 'invoice_numbers').split('|')) {
+    const number = s.trim();
+    if (number !== '') invoices.push(number);
+  }
   return {
     ok: true,
     value: {
@@ -108,21 +111,21 @@ export function parseOrderLine(row: unknown): Parsed<OrderLine> {
 
 type Lookups = Record<'hospitals' | 'suppliers' | 'products', Map<string, Record<string, unknown>>>;
 
-function orderRow(line: OrderLine, found: Lookups, now: Date): Prepared {
-  const reject = (code: string, field: string, message: string): Prepared => ({
-    ok: false,
-    error: { code, field, message: `${field}: ${message}` },
-  });
+const reject = (code: string, field: string, message: string): Prepared => ({
+  ok: false,
+  error: { code, field, message: `${field}: ${message}` },
+});
+const unknownSupplier = (column: string, code: string) => reject('UNKNOWN_SUPPLIER', column, `${code} is not a directory supplier`);
+const groupOf = remembered(genericGroup);
+
+/** `now`: the batch's timestamp, as text once for all its rows. */
+function orderRow(line: OrderLine, found: Lookups, now: string): Prepared {
   const region = regionOf(found.hospitals.get(line.hospital));
   if (!region) return reject('UNKNOWN_HOSPITAL', 'hospital_code', `${line.hospital} is not a directory hospital`);
   const product = found.products.get(line.product);
   if (!product) return reject('UNKNOWN_PRODUCT', 'product_code', `${line.product} is not a directory product`);
-  for (const [column, code] of [
-    ['supplier_uscc', line.supplier],
-    ['manufacturer_uscc', line.manufacturer],
-  ] as const) {
-    if (code !== null && !found.suppliers.has(code)) return reject('UNKNOWN_SUPPLIER', column, `${code} is not a directory supplier`);
-  }
+  if (!found.suppliers.has(line.supplier)) return unknownSupplier('supplier_uscc', line.supplier);
+  if (line.manufacturer !== null && !found.suppliers.has(line.manufacturer)) return unknownSupplier('manufacturer_uscc', line.manufacturer);
   const maker = supplierOf(product);
   if (line.manufacturer !== null && maker !== null && line.manufacturer !== maker) {
     return reject('MANUFACTURER', 'manufacturer_uscc', `the directory's manufacturer of ${line.product} is ${maker}`);
@@ -135,7 +138,7 @@ function orderRow(line: OrderLine, found: Lookups, now: Date): Prepared {
     region,
     line.product,
     String(product['kind']),
-    genericGroup(line.product),
+    groupOf(line.product),
     line.supplier,
     line.manufacturer ?? maker,
     line.quantity,
@@ -178,7 +181,7 @@ async function prepare(records: SourceRecord[], ctx: FeedRunContext): Promise<Pr
       PRODUCT_SELECTION,
     ),
   ]);
-  const now = new Date();
+  const now = new Date().toISOString();
   return parsed.map((p) => (p.ok ? orderRow(p.value, { hospitals, suppliers, products }, now) : p));
 }
 
@@ -188,8 +191,10 @@ export const ordersFeed: FeedKind = {
   formats: ['csv'],
   csvColumns: ORDER_COLUMNS,
   csvAliases: ORDER_ALIASES,
-  // Larger batches: fewer statements per line; memory still holds one batch (a few MB).
+  // Larger batches: fewer statements per line; memory still holds two batches (a few MB).
   batchSize: 5_000,
+  // prepare reads no table of its own (only the directory): the next batch is prepared while one merges
+  pipelined: true,
   tables: [
     {
       name: 'purchase_order_line',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileReleases, copyJson, mergeOrder, type JsonObject } from './compile.js';
+import { compileReleases, copyJson, mergeOrder, mergeReleases, type JsonObject } from './compile.js';
 import { awardRelease, contractRelease, tenderRelease } from './test-releases.js';
 
 const release = (id: string, date: string, body: JsonObject): JsonObject => ({ ocid: 'o1', id, date, tag: ['tender'], ...body });
@@ -84,6 +84,24 @@ describe('compileReleases', () => {
     expect((compileReleases([a, b])['tender'] as JsonObject)['title']).toBe('from b');
     expect((compileReleases([b, a])['tender'] as JsonObject)['title']).toBe('from b');
     expect(a['tender']).toEqual({ title: 'from b' });
+  });
+
+  it('compiles a lone release as the merge would, sharing its members only when merging would change nothing', () => {
+    const plain = tenderRelease();
+    const shared = compileReleases([plain]);
+    expect(shared).toEqual(mergeReleases([plain]));
+    expect(shared['tender']).toBe(plain['tender']);
+    // each of these would be changed by the merge: a null member, a repeated id in a list merged by id
+    const withNull = release('r1', '2025-01-01T00:00:00Z', { tender: { title: 'A', description: null } });
+    const repeated = release('r1', '2025-01-01T00:00:00Z', {
+      awards: [
+        { id: 'a1', status: 'pending' },
+        { id: 'a1', value: { amount: 3 } },
+      ],
+    });
+    for (const r of [withNull, repeated]) expect(compileReleases([r])).toEqual(mergeReleases([r]));
+    expect(compileReleases([withNull])['tender']).toEqual({ title: 'A' });
+    expect(compileReleases([repeated])['awards']).toEqual([{ id: 'a1', status: 'pending', value: { amount: 3 } }]);
   });
 
   it('drops __proto__ members instead of touching any prototype', () => {

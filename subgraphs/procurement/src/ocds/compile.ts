@@ -45,9 +45,26 @@ export function mergeOrder(releases: readonly JsonObject[]): JsonObject[] {
   return [...byId.values()].sort((a, b) => time(a) - time(b) || idText(a['id']).localeCompare(idText(b['id'])));
 }
 
-/** The compiled record of one contracting process (all releases share its `ocid`). */
+/**
+ * The compiled record of one contracting process (all releases share its `ocid`). Read-only: for a
+ * process of one release that merging would not change (plainRelease), the record shares the release's
+ * members instead of copying them.
+ */
 export function compileReleases(releases: readonly JsonObject[], ref: OcdsReference = ocdsReference()): JsonObject {
   const ordered = mergeOrder(releases);
+  if (ordered.length === 1 && plainRelease(ordered[0]!, ref)) {
+    const release = ordered[0]!;
+    const compiled: JsonObject = {};
+    for (const key of Object.keys(release)) if (!ref.omitWhenMerged.has(key)) compiled[key] = release[key]!;
+    compiled['date'] = release['date'] ?? null;
+    compiled['tag'] = ['compiled'];
+    return compiled;
+  }
+  return mergeReleases(ordered, ref);
+}
+
+/** The merge itself, over releases already in merge order: always a fresh record (compileReleases' slow path). */
+export function mergeReleases(ordered: readonly JsonObject[], ref: OcdsReference = ocdsReference()): JsonObject {
   const compiled: JsonObject = {};
   for (const release of ordered) {
     const fields: JsonObject = {};
@@ -60,6 +77,41 @@ export function compileReleases(releases: readonly JsonObject[], ref: OcdsRefere
     compiled['tag'] = ['compiled'];
   }
   return compiled;
+}
+
+/**
+ * Whether merging one release into nothing gives the release itself: no member is null (a null removes
+ * it), none is `__proto__` (dropped), and no array merged by id repeats an id (those would be merged).
+ * The most common case by far — a bulk load's processes of one release — then costs a walk, not a copy.
+ */
+export function plainRelease(release: JsonObject, ref: OcdsReference): boolean {
+  return plainObject(release, '', ref);
+}
+
+function plainObject(value: JsonObject, path: string, ref: OcdsReference): boolean {
+  for (const key of Object.keys(value)) {
+    const member = value[key]!;
+    if (member === null || key === '__proto__') return false;
+    if (typeof member !== 'object') continue;
+    const at = path ? `${path}.${key}` : key;
+    if (Array.isArray(member) ? !plainArray(member, at, ref) : !plainObject(member, at, ref)) return false;
+  }
+  return true;
+}
+
+function plainArray(value: Json[], path: string, ref: OcdsReference): boolean {
+  const byId = value.length > 0 && value.every(hasId) && !ref.wholeListMerge.has(path);
+  const ids = byId ? new Set<string>() : null;
+  for (const item of value) {
+    if (ids) {
+      const id = idText((item as JsonObject)['id']);
+      if (ids.has(id)) return false;
+      ids.add(id);
+    }
+    // elements of a list replaced whole are cloned, which drops null members of its objects (clone)
+    if (Array.isArray(item) ? !plainArray(item, path, ref) : isObject(item) && !plainObject(item, path, ref)) return false;
+  }
+  return true;
 }
 
 function mergeObject(target: JsonObject, source: JsonObject, path: string, ref: OcdsReference): void {

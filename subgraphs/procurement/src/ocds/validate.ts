@@ -13,7 +13,8 @@ import { ocdsReference, type CodelistName } from './codelists.js';
 import { copyJson, isObject, type JsonObject } from './compile.js';
 import { checkValue, currencyRates, type CurrencyRates } from './value.js';
 
-export type ValidatedRelease = { ok: true; release: JsonObject } | { ok: false; error: FeedError };
+/** `changed`: a USCC was normalised or an amount converted — the release is no longer its source text. */
+export type ValidatedRelease = { ok: true; release: JsonObject; changed: boolean } | { ok: false; error: FeedError };
 
 /** RFC 3339 date-time (the schema's `format: date-time`), with a time zone. */
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
@@ -66,17 +67,34 @@ function objects(value: unknown, field: string): JsonObject[] | FeedError {
   return value;
 }
 
+/** What validation changes in place (USCCs normalised, amounts converted), and whether it did. */
+interface Edits {
+  rates: CurrencyRates;
+  changed: boolean;
+}
+
 /** USCC of an organisation (party, buyer) that names the CN-USCC scheme; normalised in place. */
-function organisationIdentifier(org: JsonObject, field: string): Check {
+function organisationIdentifier(org: JsonObject, field: string, edits: Edits): Check {
   const identifier = org['identifier'];
   if (!isObject(identifier) || identifier['scheme'] !== USCC_SCHEME) return undefined;
   const result = validateUscc(typeof identifier['id'] === 'string' ? identifier['id'] : '');
   if (!result.ok) return err('USCC', `${field}.identifier.id`, result.reason);
-  identifier['id'] = result.value;
+  if (identifier['id'] !== result.value) {
+    identifier['id'] = result.value;
+    edits.changed = true;
+  }
   return undefined;
 }
 
-function tender(t: unknown, rates: CurrencyRates): Check {
+/** A Value checked, and converted to CNY in place (value.ts). */
+function money(value: unknown, field: string, edits: Edits): Check {
+  const before = isObject(value) ? value['currency'] : undefined;
+  const error = checkValue(value, field, edits.rates);
+  if (isObject(value) && value['currency'] !== before) edits.changed = true;
+  return error;
+}
+
+function tender(t: unknown, edits: Edits): Check {
   if (t === undefined || t === null) return undefined;
   if (!isObject(t)) return err('TYPE', 'tender', 'must be an object');
   const period = (name: string): JsonObject => {
@@ -90,7 +108,7 @@ function tender(t: unknown, rates: CurrencyRates): Check {
     code(t['status'], 'tender.status', 'tenderStatus'),
     code(t['mainProcurementCategory'], 'tender.mainProcurementCategory', 'procurementCategory'),
     code(t['awardCriteria'], 'tender.awardCriteria', 'awardCriteria'),
-    checkValue(t['value'], 'tender.value', rates),
+    money(t['value'], 'tender.value', edits),
     dateTime(period('tenderPeriod')['startDate'], 'tender.tenderPeriod.startDate'),
     dateTime(period('tenderPeriod')['endDate'], 'tender.tenderPeriod.endDate'),
     dateTime(period('awardPeriod')['startDate'], 'tender.awardPeriod.startDate'),
@@ -98,7 +116,7 @@ function tender(t: unknown, rates: CurrencyRates): Check {
     t['numberOfTenderers'] !== undefined && !(Number.isInteger(t['numberOfTenderers']) && Number(t['numberOfTenderers']) >= 0)
       ? err('TYPE', 'tender.numberOfTenderers', 'must be an integer ≥ 0')
       : undefined,
-    ...lots.map((lot, i) => first([id(lot['id'], `tender.lots[${i}].id`), checkValue(lot['value'], `tender.lots[${i}].value`, rates)])),
+    ...lots.map((lot, i) => first([id(lot['id'], `tender.lots[${i}].id`), money(lot['value'], `tender.lots[${i}].value`, edits)])),
   ]);
 }
 
@@ -108,7 +126,7 @@ function section(release: JsonObject, name: string, each: (o: JsonObject, at: st
   return first(list.map((o, i) => each(o, `${name}[${i}]`)));
 }
 
-function bids(release: JsonObject, rates: CurrencyRates): Check {
+function bids(release: JsonObject, edits: Edits): Check {
   const b = release['bids'];
   if (b === undefined || b === null) return undefined;
   if (!isObject(b)) return err('TYPE', 'bids', 'must be an object { details: [...] }');
@@ -117,7 +135,7 @@ function bids(release: JsonObject, rates: CurrencyRates): Check {
       id(d['id'], `bids.${at}.id`),
       code(d['status'], `bids.${at}.status`, 'bidStatus'),
       dateTime(d['date'], `bids.${at}.date`),
-      checkValue(d['value'], `bids.${at}.value`, rates),
+      money(d['value'], `bids.${at}.value`, edits),
     ]),
   );
 }
@@ -134,24 +152,24 @@ export function validateRelease(
 ): ValidatedRelease {
   if (!isObject(value)) return { ok: false, error: { code: 'TYPE', message: 'a release must be a JSON object' } };
   const release = opts.inPlace ? value : (copyJson(value) as JsonObject);
-  const rates = currencyRates(settings);
+  const edits: Edits = { rates: currencyRates(settings), changed: false };
   const error = first([
     id(release['ocid'], 'ocid'),
     id(release['id'], 'id'),
     dateTime(release['date'], 'date', true),
     codes(release['tag'], 'tag', 'releaseTag', true),
-    isObject(release['buyer']) ? organisationIdentifier(release['buyer'], 'buyer') : undefined,
+    isObject(release['buyer']) ? organisationIdentifier(release['buyer'], 'buyer', edits) : undefined,
     section(release, 'parties', (p, at) =>
-      first([id(p['id'], `${at}.id`), codes(p['roles'], `${at}.roles`, 'partyRole'), organisationIdentifier(p, at)]),
+      first([id(p['id'], `${at}.id`), codes(p['roles'], `${at}.roles`, 'partyRole'), organisationIdentifier(p, at, edits)]),
     ),
-    tender(release['tender'], rates),
-    bids(release, rates),
+    tender(release['tender'], edits),
+    bids(release, edits),
     section(release, 'awards', (a, at) =>
       first([
         id(a['id'], `${at}.id`),
         code(a['status'], `${at}.status`, 'awardStatus'),
         dateTime(a['date'], `${at}.date`),
-        checkValue(a['value'], `${at}.value`, rates),
+        money(a['value'], `${at}.value`, edits),
       ]),
     ),
     section(release, 'contracts', (c, at) =>
@@ -159,9 +177,9 @@ export function validateRelease(
         id(c['id'], `${at}.id`),
         code(c['status'], `${at}.status`, 'contractStatus'),
         dateTime(c['dateSigned'], `${at}.dateSigned`),
-        checkValue(c['value'], `${at}.value`, rates),
+        money(c['value'], `${at}.value`, edits),
       ]),
     ),
   ]);
-  return error ? { ok: false, error } : { ok: true, release };
+  return error ? { ok: false, error } : { ok: true, release, changed: edits.changed };
 }

@@ -121,7 +121,7 @@ describe('procurement seed, city-year on PostgreSQL', () => {
       SELECT count(*) FROM procurement.tender t JOIN procurement.ocds_release r USING (ocid)
       WHERE r.body->>'ocid' <> t.ocid OR (r.body->'tender'->>'numberOfTenderers')::int <> t.number_of_tenderers
          OR (r.body->'tender'->'value'->>'amount')::numeric <> t.budget OR r.body->'tender'->>'procurementMethodDetails' <> t.method_details
-         OR jsonb_array_length(r.body->'bids'->'details') <> (SELECT count(*) FROM procurement.bid b WHERE b.ocid = t.ocid)
+         OR json_array_length(r.body->'bids'->'details') <> (SELECT count(*) FROM procurement.bid b WHERE b.ocid = t.ocid)
          OR r.tags <> ARRAY['tender', 'award', 'contract']`);
     expect(mismatches).toBe(0);
   });

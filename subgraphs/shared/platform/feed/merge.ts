@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { arrayLiteral, copyRows, ident, insertRows, type BulkMethod, type Cell } from '../db/bulk.js';
+import { arrayLiteral, cellText, copyRows, ident, insertRows, type BulkMethod, type Cell } from '../db/bulk.js';
 import type { FeedTable, MergeCounts } from './types.js';
 
 let staged = 0;
@@ -41,8 +41,8 @@ export async function mergeRows(
   const stageTarget = { schema: 'pg_temp', table: stage, columns: table.columns };
   if (method === 'copy') await copyRows(client, stageTarget, unique);
   else await insertRows(client, stageTarget, unique);
-  const asText = new Set(columns.filter((c) => c.json).map((c) => c.name));
-  const result = await client.query<Record<string, string | boolean>>(mergeSql(target, `pg_temp.${ident(stage)}`, table, asText));
+  const asJsonb = new Set(columns.filter((c) => c.json).map((c) => c.name));
+  const result = await client.query<Record<string, string | boolean>>(mergeSql(target, `pg_temp.${ident(stage)}`, table, asJsonb));
   await client.query(`DROP TABLE pg_temp.${ident(stage)}`);
   let inserted = 0;
   const changedKeys = result.rows.map((r) => {
@@ -55,15 +55,16 @@ export async function mergeRows(
 
 /**
  * The merge statement: set every column but the key and the insert-only ones; compare all but `touch`.
- * Columns in `comparedAsText` (type json, which has no equality) are compared by their text.
+ * Columns in `comparedAsJsonb` (type json, kept as its text, which has no equality) are compared as jsonb:
+ * by meaning, so a value re-sent with other spacing or key order is unchanged. Parsed on a conflict only.
  */
-export function mergeSql(target: string, stage: string, table: FeedTable, comparedAsText: ReadonlySet<string> = new Set()): string {
+export function mergeSql(target: string, stage: string, table: FeedTable, comparedAsJsonb: ReadonlySet<string> = new Set()): string {
   const skip = new Set([...table.key, ...(table.insertOnly ?? [])]);
   const set = table.columns.filter((c) => !skip.has(c));
   const touch = new Set(table.touch ?? []);
   const compared = set.filter((c) => !touch.has(c));
   const cols = table.columns.map(ident).join(', ');
-  const side = (alias: string) => compared.map((c) => `${alias}.${ident(c)}${comparedAsText.has(c) ? '::text' : ''}`).join(', ');
+  const side = (alias: string) => compared.map((c) => `${alias}.${ident(c)}${comparedAsJsonb.has(c) ? '::jsonb' : ''}`).join(', ');
   const conflict = compared.length
     ? `DO UPDATE SET ${set.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}
        WHERE (${side('t')}) IS DISTINCT FROM (${side('EXCLUDED')})`
@@ -74,9 +75,19 @@ export function mergeSql(target: string, stage: string, table: FeedTable, compar
     RETURNING (t.xmax = 0) AS inserted, ${keys}`;
 }
 
+/** Key cells are scalars (text, numbers, dates); \u0000 cannot be in PostgreSQL text, so it separates them. */
+function keyOf(row: Cell[], keyIdx: number[]): string {
+  let key = '';
+  for (const i of keyIdx) {
+    const cell = row[i] ?? null;
+    key += `${cell === null ? '\u0001' : typeof cell === 'object' ? cellText(cell) : String(cell)}\u0000`;
+  }
+  return key;
+}
+
 function dedupeByKey(rows: Cell[][], keyIdx: number[]): Cell[][] {
   const byKey = new Map<string, Cell[]>();
-  for (const row of rows) byKey.set(JSON.stringify(keyIdx.map((i) => row[i] ?? null)), row);
+  for (const row of rows) byKey.set(keyOf(row, keyIdx), row);
   return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
@@ -91,7 +102,7 @@ const asArray: Encoder = (cell) => (Array.isArray(cell) ? arrayLiteral(cell as (
 interface FedColumn {
   name: string;
   encode: Encoder;
-  /** json (not jsonb): compared as text. */
+  /** json (not jsonb): compared as jsonb. */
   json: boolean;
   /** A compression method other than the default, e.g. `lz4`. */
   compression: string | null;

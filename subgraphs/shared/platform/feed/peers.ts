@@ -36,11 +36,15 @@ export function createPeerLookup(opts: PeerLookupOptions): PeerLookup {
       const url = opts.urls.get(subgraph);
       if (!url) throw new FeedFailure('PEER_UNKNOWN', `no URL for subgraph ${subgraph} (known: ${[...opts.urls.keys()].join(', ')})`);
       const prefix = `${subgraph}\u0000${typename}\u0000${selection}\u0000`;
-      const ids = keys.map((k) => prefix + JSON.stringify({ ...k, __typename: typename }));
-      const missing = [...new Set(ids.filter((id) => !cache.has(id)))];
+      const ids = keys.map((k) => prefix + keyText(k));
+      const wanted = new Map<string, Record<string, unknown>>();
+      ids.forEach((id, i) => {
+        if (!cache.has(id) && !wanted.has(id)) wanted.set(id, keys[i]!);
+      });
+      const missing = [...wanted.keys()];
       for (let i = 0; i < missing.length; i += PEER_BATCH) {
         const batch = missing.slice(i, i + PEER_BATCH);
-        const representations = batch.map((id) => JSON.parse(id.slice(prefix.length)) as Record<string, unknown>);
+        const representations = batch.map((id) => ({ __typename: typename, ...wanted.get(id)! }));
         const header = await headerFor(subgraph);
         const found = await fetchEntities(doFetch, url, header, typename, representations, selection, subgraph);
         batch.forEach((id, j) => cache.set(id, found[j] ?? null));
@@ -48,6 +52,13 @@ export function createPeerLookup(opts: PeerLookupOptions): PeerLookup {
       return ids.map((id) => cache.get(id) ?? null);
     },
   };
+}
+
+/** A key as cache text: `field=value` for the usual one string field, its JSON otherwise. */
+function keyText(key: Record<string, unknown>): string {
+  const fields = Object.keys(key);
+  const only = fields.length === 1 ? key[fields[0]!] : undefined;
+  return typeof only === 'string' ? `${fields[0]}=${only}` : JSON.stringify(key);
 }
 
 async function fetchEntities(

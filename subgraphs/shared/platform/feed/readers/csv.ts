@@ -87,8 +87,16 @@ export interface CsvRow {
   quoted: boolean;
 }
 
-/** The RFC 4180 state machine, fed chunk by chunk; holds at most one row. */
+/**
+ * RFC 4180 rows, fed chunk by chunk; holds at most one row. A line without a quote is split as it is (the
+ * common case, at string-search speed); a row with one goes through the character state machine, which
+ * carries quoted commas and line breaks across lines and chunks.
+ */
 export class CsvRows {
+  /** The start of a row without quotes so far, waiting for its line break. */
+  private tail = '';
+  /** In the state machine (a row with a quote), until that row ends. */
+  private quotedRow = false;
   private fields: string[] = [];
   private field = '';
   private raw = '';
@@ -102,8 +110,50 @@ export class CsvRows {
 
   push(chunk: string): CsvRow[] {
     const out: CsvRow[] = [];
-    let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.quotedRow) {
+        at = this.scan(chunk, at, out);
+        continue;
+      }
+      const nl = chunk.indexOf('\n', at);
+      const line = chunk.slice(at, nl === -1 ? chunk.length : nl);
+      if (line.includes('"')) {
+        // the row so far (a tail has neither quote nor line break) goes through the state machine first
+        this.quotedRow = true;
+        this.rowLine = this.line;
+        if (this.tail) this.scan(this.tail, 0, out);
+        this.tail = '';
+        continue;
+      }
+      if (nl === -1) {
+        this.tail += line; // only the new part was searched: a long row costs linear time
+        break;
+      }
+      out.push(plainRow(this.tail + line, this.line));
+      this.tail = '';
+      this.line++;
+      at = nl + 1;
+    }
+    return out;
+  }
+
+  /** The last row, if the input does not end with a line break. */
+  end(): CsvRow | null {
+    if (this.tail) {
+      const row = plainRow(this.tail, this.line);
+      this.tail = '';
+      return row;
+    }
+    if (!this.quotedRow) return null;
+    if (this.raw === '' && this.fields.length === 0 && this.field === '' && !this.quoted) return null;
+    return this.row();
+  }
+
+  /** The state machine from `from` to the end of the row (the index after its line break) or of the text. */
+  private scan(chunk: string, from: number, out: CsvRow[]): number {
+    const start = from;
+    for (let i = from; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (this.inQuotes) {
         if (c === 0x22) {
@@ -134,20 +184,13 @@ export class CsvRows {
         this.field = '';
       } else if (c === 0x0a) {
         this.raw += chunk.slice(start, i);
-        start = i + 1;
         out.push(this.row());
         this.line++;
-        this.rowLine = this.line;
+        return i + 1;
       } else this.field += chunk[i];
     }
     this.raw += chunk.slice(start);
-    return out;
-  }
-
-  /** The last row, if the input does not end with a line break. */
-  end(): CsvRow | null {
-    if (this.raw === '' && this.fields.length === 0 && this.field === '' && !this.quoted) return null;
-    return this.row();
+    return chunk.length;
   }
 
   private row(): CsvRow {
@@ -160,6 +203,13 @@ export class CsvRows {
     this.raw = '';
     this.quoted = false;
     this.pendingCr = false;
+    this.quotedRow = false;
     return row;
   }
+}
+
+/** A line without quotes: split at the commas; a CR before the line break is dropped, one elsewhere kept. */
+function plainRow(text: string, line: number): CsvRow {
+  const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+  return { fields: raw.split(','), line, raw, quoted: false };
 }

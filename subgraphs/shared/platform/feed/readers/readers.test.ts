@@ -159,6 +159,20 @@ describe('csv', () => {
     ]);
   });
 
+  it('reads plain and quoted rows alike, whatever the chunking: a lone CR stays in its field, a long row is read whole', async () => {
+    const long = 'x'.repeat(100_000);
+    const text = `code,name,qty\nA1,a\rb,1\nA2,"q,1",2\nA3,${long},3\nA4,plain,4\r\n"A5",tail,5`;
+    for (const size of [1, 5, 4096]) {
+      expect(summary(await read(text, 'csv', { columns }, size))).toEqual([
+        { n: 1, line: 2, value: { code: 'A1', name: 'a\rb', qty: '1' } },
+        { n: 2, line: 3, value: { code: 'A2', name: 'q,1', qty: '2' } },
+        { n: 3, line: 4, value: { code: 'A3', name: long, qty: '3' } },
+        { n: 4, line: 5, value: { code: 'A4', name: 'plain', qty: '4' } },
+        { n: 5, line: 6, value: { code: 'A5', name: 'tail', qty: '5' } },
+      ]);
+    }
+  });
+
   it('reads nothing from an empty file', async () => {
     expect(await read('', 'csv', { columns })).toEqual([]);
   });
