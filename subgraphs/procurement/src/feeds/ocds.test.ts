@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Cell } from '#platform/db/bulk.js';
 import { createTestDatabase, type TestDatabase } from '#platform/db/test-database.js';
 import { mergeRows } from '#platform/feed/merge.js';
+import { runFeed } from '#platform/feed/run.js';
 import type { Prepared, SourceRecord } from '#platform/feed/types.js';
 import { awardRelease, contractRelease, HOSPITAL, setAt, STAFF_ID, SUPPLIER_A, SUPPLIER_B, tenderRelease } from '../ocds/test-releases.js';
 import { ocdsFeed } from './ocds.js';
@@ -293,6 +294,26 @@ describe('ocds afterMerge', () => {
     expect(strip(await tables('in-order'))).toEqual(JSON.parse(JSON.stringify(late)));
     await ocdsFeed.afterMerge!([['late', 'late-tender']], runContext(directory(), { pool }));
     expect(JSON.parse(JSON.stringify(await tables('late')))).toEqual(JSON.parse(JSON.stringify(late)));
+  });
+
+  it('compiles a process whose releases fall in successive batches of a pipelined run, whether or not the last batch committed', async () => {
+    const lines = [tenderRelease('piped'), awardRelease('piped'), contractRelease('piped'), tenderRelease('other')];
+    const summary = await runFeed({
+      subgraph: 'procurement',
+      kind: { ...ocdsFeed, batchSize: 1 },
+      pool,
+      schema: 'procurement',
+      method: 'copy',
+      client: 'cli:test',
+      peers: directory(),
+      source: { name: 'piped.ndjson', stream: [lines.map((l) => JSON.stringify(l)).join('\n')], format: 'ndjson' },
+    });
+    expect(summary).toMatchObject({ status: 'SUCCEEDED', read: 4, inserted: 4, rejected: 0 });
+    const piped = await tables('piped');
+    expect(piped.tender).toHaveLength(1);
+    expect(piped.award.map((a) => a['award_id'])).toEqual(['aw1']);
+    expect(piped.contract.map((c) => c['contract_id'])).toEqual(['c1']);
+    expect((await tables('other')).tender).toHaveLength(1);
   });
 
   it('rebuilds several processes in one call and leaves other processes alone', async () => {

@@ -246,6 +246,79 @@ describe('failures', () => {
   });
 });
 
+describe('pipelined kinds', () => {
+  /** itemKind with its prepare and afterMerge logged; pipelined, afterMerge of batch 1 waits (up to 2 s) for batch 2's prepare to start. */
+  function logged(pipelined: boolean) {
+    const events: string[] = [];
+    const batches = new WeakMap<object, number>();
+    let secondStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (secondStarted = resolve));
+    const kind: FeedKind = {
+      ...itemKind,
+      kind: pipelined ? 'items-pipelined' : 'items-serial',
+      pipelined,
+      async prepare(records, ctx, batch) {
+        events.push(`prepare ${batch!.no}`);
+        if (batch!.no === 2) secondStarted();
+        batches.set(batch!, batch!.no);
+        return itemKind.prepare(records, ctx, batch);
+      },
+      async afterMerge(_keys, _ctx, batch) {
+        events.push(`afterMerge ${batches.get(batch!)} start`);
+        if (pipelined && batch!.no === 1)
+          await Promise.race([started.then(() => events.push('overlapped')), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        events.push(`afterMerge ${batches.get(batch!)} end`);
+      },
+    };
+    return { kind, events };
+  }
+  const run = (kind: FeedKind, name: string, text: string) =>
+    runFeed({
+      subgraph: 'test',
+      kind,
+      pool,
+      schema: SCHEMA,
+      method: 'copy',
+      source: { name, stream: streamOf(text), format: 'ndjson' },
+      client: 'cli:test',
+      peers: noPeers,
+    });
+
+  it('prepares the next batch while the last one commits; commits stay in order, each with its own batch', async () => {
+    const { kind, events } = logged(true);
+    const summary = await run(kind, 'pipe.ndjson', lines(items('pipe-', 7)));
+    expect(summary).toMatchObject({ status: 'SUCCEEDED', read: 7, inserted: 7 });
+    // batch 2 was prepared while batch 1's commit was still going (afterMerge 1 waited for it, not for its 2 s timeout)
+    expect(events.indexOf('prepare 2')).toBeLessThan(events.indexOf('afterMerge 1 end'));
+    expect(events).toContain('overlapped');
+    // the commits one after the other, in order; each batch prepared before its commit
+    expect(events.filter((e) => e.startsWith('afterMerge'))).toEqual([
+      'afterMerge 1 start',
+      'afterMerge 1 end',
+      'afterMerge 2 start',
+      'afterMerge 2 end',
+      'afterMerge 3 start',
+      'afterMerge 3 end',
+    ]);
+    for (const n of [1, 2, 3]) expect(events.indexOf(`prepare ${n}`)).toBeLessThan(events.indexOf(`afterMerge ${n} start`));
+  });
+
+  it('runs batch after batch when the kind is not pipelined', async () => {
+    const { kind, events } = logged(false);
+    expect(await run(kind, 'serial.ndjson', lines(items('serial-', 4)))).toMatchObject({ status: 'SUCCEEDED', inserted: 4 });
+    expect(events).toEqual(['prepare 1', 'afterMerge 1 start', 'afterMerge 1 end', 'prepare 2', 'afterMerge 2 start', 'afterMerge 2 end']);
+  });
+
+  it('fails the run with the database error of a commit that failed while the next batch was prepared, keeping what committed', async () => {
+    const { kind } = logged(true);
+    const bad = items('pipe-err-', 8).map((i, n) => (n === 4 ? { ...i, price: 1e20 } : i)); // numeric(12,2) overflows in batch 2
+    const summary = await run(kind, 'pipe-err.ndjson', lines(bad));
+    expect(summary).toMatchObject({ status: 'FAILED', error: { code: 'DATABASE_ERROR' }, inserted: 3 });
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SCHEMA}.item WHERE code LIKE 'pipe-err-%'`);
+    expect(rows[0]!.n).toBe(3);
+  });
+});
+
 it('runs a 50 MB NDJSON stream with bounded heap', async () => {
   const pad = 'x'.repeat(900);
   const total = 55_000; // ≈ 50 MB
