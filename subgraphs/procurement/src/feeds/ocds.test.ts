@@ -61,6 +61,10 @@ async function store(prepared: Prepared[]): Promise<string[][]> {
   }
 }
 
+async function* streamOf(text: string) {
+  yield text;
+}
+
 const feed = async (values: unknown[], peers = directory()) => {
   const changed = await store(await prepare(values, peers));
   await ocdsFeed.afterMerge!(changed, runContext(peers, { pool }));
@@ -306,7 +310,7 @@ describe('ocds afterMerge', () => {
       method: 'copy',
       client: 'cli:test',
       peers: directory(),
-      source: { name: 'piped.ndjson', stream: [lines.map((l) => JSON.stringify(l)).join('\n')], format: 'ndjson' },
+      source: { name: 'piped.ndjson', stream: streamOf(lines.map((l) => JSON.stringify(l)).join('\n')), format: 'ndjson' },
     });
     expect(summary).toMatchObject({ status: 'SUCCEEDED', read: 4, inserted: 4, rejected: 0 });
     const piped = await tables('piped');

@@ -2,14 +2,16 @@ import type pg from 'pg';
 import { arrayLiteral, cellText, copyRows, ident, insertRows, type BulkMethod, type Cell } from '../db/bulk.js';
 import type { FeedTable, MergeCounts } from './types.js';
 
-let staged = 0;
+let stages = 0;
 
 /**
  * Upsert `rows` (cells in `table.columns` order) into `schema.table` by its natural key, inside the
- * caller's transaction: the rows go to a temporary staging table (COPY on PostgreSQL, multi-row
- * INSERTs on PGlite — bulk.ts), then one INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM
- * moves them, so a row equal to the stored one is not rewritten (no new tuple, no trigger, no WAL).
- * Rows repeating a key within the batch: the last wins (ON CONFLICT may not touch a row twice).
+ * caller's transaction. On PostgreSQL the rows whose key is not stored yet — all of them, on a first
+ * load — are COPYed straight into the table (under a savepoint: should a concurrent run store one of the
+ * keys first, they all take the staged path instead). The others go to a temporary staging table (COPY,
+ * or multi-row INSERTs on PGlite — bulk.ts), then one INSERT … ON CONFLICT DO UPDATE … WHERE IS
+ * DISTINCT FROM moves them, so a row equal to the stored one is not rewritten (no new tuple, no trigger,
+ * no WAL). Rows repeating a key within the batch: the last wins (ON CONFLICT may not touch a row twice).
  * `changedKeys`: the natural keys (as text) of the rows inserted or updated.
  */
 export async function mergeRows(
@@ -20,17 +22,98 @@ export async function mergeRows(
   method: BulkMethod,
 ): Promise<MergeCounts & { changedKeys: string[][] }> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [] };
-  const target = `${ident(schema)}.${ident(table.name)}`;
   const columns = await fedColumns(client, schema, table);
   const encoders = columns.map((c) => c.encode);
+  const keyIdx = table.columns.map((c, i) => (table.key.includes(c) ? i : -1)).filter((i) => i >= 0);
   const unique = dedupeByKey(
     rows.map((row) => row.map((cell, i) => encoders[i]!(cell))),
-    table.columns.map((c, i) => (table.key.includes(c) ? i : -1)).filter((i) => i >= 0),
+    keyIdx,
   );
+  let staged = unique;
+  let inserted = 0;
+  const changedKeys: string[][] = [];
+  const keyColumns = keyIdx.map((i) => columns[i]!);
+  if (method === 'copy' && keyColumns.every((c) => DIRECT_KEY_TYPE.test(c.type))) {
+    const stored = await storedOrdinals(client, schema, table, keyColumns, keyIdx, unique);
+    const fresh = unique.filter((_, i) => !stored.has(i + 1));
+    if (fresh.length && (await copyFresh(client, schema, table, fresh))) {
+      staged = unique.filter((_, i) => stored.has(i + 1));
+      inserted = fresh.length;
+      for (const row of fresh) changedKeys.push(keyIdx.map((i) => keyCellText(row[i] ?? null)));
+    }
+  }
+  const merged = await mergeStaged(client, schema, table, columns, staged, method);
+  inserted += merged.inserted;
+  changedKeys.push(...merged.changedKeys);
+  const updated = merged.changedKeys.length - merged.inserted;
+  return { inserted, updated, unchanged: rows.length - inserted - updated, changedKeys };
+}
+
+/**
+ * Key columns whose text PostgreSQL renders as JavaScript would (String(cell)), so a key COPYed straight
+ * in reports the same changed key as one merged (RETURNING key::text). Other keys always merge staged.
+ */
+const DIRECT_KEY_TYPE = /^(text|character varying(\(\d+\))?|integer|bigint|smallint)$/;
+
+/** A key cell of a DIRECT_KEY_TYPE column as PostgreSQL renders it: text or a number. */
+const keyCellText = (cell: Cell): string => (typeof cell === 'object' && cell !== null ? cellText(cell) : String(cell));
+
+let savepoints = 0;
+
+/** The 1-based positions in `rows` of those whose key is stored already (one statement). */
+async function storedOrdinals(
+  client: pg.PoolClient,
+  schema: string,
+  table: FeedTable,
+  keyColumns: FedColumn[],
+  keyIdx: number[],
+  rows: Cell[][],
+): Promise<Set<number>> {
+  const arrays = keyIdx.map((i) => rows.map((row) => row[i] ?? null));
+  const unnest = keyColumns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+  const names = keyColumns.map((_, i) => `k${i}`).join(', ');
+  const on = keyColumns.map((c, i) => `t.${ident(c.name)} = u.k${i}`).join(' AND ');
+  // LATERAL … LIMIT 1: one index probe per key, whatever the table's size (a join could scan it all)
+  const { rows: found } = await client.query<{ n: string }>(
+    `SELECT u.n FROM unnest(${unnest}) WITH ORDINALITY AS u(${names}, n)
+     CROSS JOIN LATERAL (SELECT 1 FROM ${ident(schema)}.${ident(table.name)} t WHERE ${on} LIMIT 1) AS stored`,
+    arrays,
+  );
+  return new Set(found.map((r) => Number(r.n)));
+}
+
+/** COPY rows of new keys into the table; false (and nothing written) when a key turned out to be taken. */
+async function copyFresh(client: pg.PoolClient, schema: string, table: FeedTable, rows: Cell[][]): Promise<boolean> {
+  const savepoint = `feed_direct_${++savepoints}`;
+  await client.query(`SAVEPOINT ${savepoint}`);
+  try {
+    await copyRows(client, { schema, table: table.name, columns: table.columns }, rows);
+    await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+    return false;
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The staged merge of `rows`: inserted and updated ones with their keys (RETURNING). */
+async function mergeStaged(
+  client: pg.PoolClient,
+  schema: string,
+  table: FeedTable,
+  columns: FedColumn[],
+  rows: Cell[][],
+  method: BulkMethod,
+): Promise<{ inserted: number; changedKeys: string[][] }> {
+  if (rows.length === 0) return { inserted: 0, changedKeys: [] };
+  const target = `${ident(schema)}.${ident(table.name)}`;
   // Only the fed columns, no constraints: the target's defaults fill the others on the way in. A column
   // compressed otherwise than the default (lz4) is staged so too: INSERT … SELECT then moves its values as
   // they are, compressed once.
-  const stage = `feed_stage_${++staged}`;
+  const stage = `feed_stage_${++stages}`;
   const cols = table.columns.map(ident).join(', ');
   await client.query(`CREATE TEMP TABLE ${ident(stage)} ON COMMIT DROP AS SELECT ${cols} FROM ${target} WITH NO DATA`);
   const compressed = columns.filter((c) => c.compression);
@@ -39,8 +122,8 @@ export async function mergeRows(
       `ALTER TABLE pg_temp.${ident(stage)} ${compressed.map((c) => `ALTER COLUMN ${ident(c.name)} SET COMPRESSION ${c.compression}`).join(', ')}`,
     );
   const stageTarget = { schema: 'pg_temp', table: stage, columns: table.columns };
-  if (method === 'copy') await copyRows(client, stageTarget, unique);
-  else await insertRows(client, stageTarget, unique);
+  if (method === 'copy') await copyRows(client, stageTarget, rows);
+  else await insertRows(client, stageTarget, rows);
   const asJsonb = new Set(columns.filter((c) => c.json).map((c) => c.name));
   const result = await client.query<Record<string, string | boolean>>(mergeSql(target, `pg_temp.${ident(stage)}`, table, asJsonb));
   await client.query(`DROP TABLE pg_temp.${ident(stage)}`);
@@ -49,8 +132,7 @@ export async function mergeRows(
     if (r.inserted === true) inserted += 1;
     return table.key.map((_, i) => r[`k${i}`] as string);
   });
-  const updated = result.rows.length - inserted;
-  return { inserted, updated, unchanged: rows.length - inserted - updated, changedKeys };
+  return { inserted, changedKeys };
 }
 
 /**
@@ -101,6 +183,8 @@ const asArray: Encoder = (cell) => (Array.isArray(cell) ? arrayLiteral(cell as (
 
 interface FedColumn {
   name: string;
+  /** format_type: e.g. `character varying(64)`, `integer`. */
+  type: string;
   encode: Encoder;
   /** json (not jsonb): compared as jsonb. */
   json: boolean;
@@ -123,6 +207,6 @@ async function fedColumns(client: pg.PoolClient, schema: string, table: FeedTabl
     if (column === undefined) throw new Error(`feed table ${schema}.${table.name} has no column ${name}`);
     const { type } = column;
     const encode = type === 'jsonb' || type === 'json' ? asJson : type.endsWith('[]') ? asArray : asIs;
-    return { name, encode, json: type === 'json', compression: COMPRESSION[column.compression] ?? null };
+    return { name, type, encode, json: type === 'json', compression: COMPRESSION[column.compression] ?? null };
   });
 }

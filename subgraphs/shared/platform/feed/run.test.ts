@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
 import type { BulkMethod } from '../db/bulk.js';
+import { mergeRows } from './merge.js';
 import { replayRun } from './replay.js';
 import { runFeed } from './run.js';
 import { ensureFeedTables, listRejects, listRuns, unresolvedRejects } from './store.js';
@@ -244,6 +245,51 @@ describe('failures', () => {
     expect(next.runs.map((r) => r.runId)).not.toContain(run.runId);
     expect((await listRuns(pool, SCHEMA, { kind: 'other', first: 5 })).runs).toEqual([]);
   });
+});
+
+it('copies new keys straight in and, when a concurrent run stores one of them first, merges them staged instead', async () => {
+  const other = await pool.connect();
+  const mine = await pool.connect();
+  try {
+    await other.query('BEGIN');
+    await other.query(`INSERT INTO ${SCHEMA}.item (code, hospital, price, tags, attrs, created_at, updated_at)
+      VALUES ('race-1', 'H1', 1, '{}', '{}', now(), now())`);
+    await mine.query('BEGIN');
+    const now = new Date();
+    const merging = mergeRows(
+      mine,
+      SCHEMA,
+      itemKind.tables[0]!,
+      [
+        ['race-1', 'H1', '2', [], {}, now, now],
+        ['race-2', 'H1', '3', [], {}, now, now],
+      ],
+      'copy',
+    );
+    // the key was not stored when mine looked: its COPY waits on the other transaction's row
+    let waited = false;
+    for (let i = 0; i < 250 && !waited; i++) {
+      const { rows } = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY%item%'`);
+      waited = rows.length > 0;
+      if (!waited) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await other.query('COMMIT');
+    const merged = await merging;
+    await mine.query('COMMIT');
+    expect(waited).toBe(true);
+    expect(merged).toMatchObject({ inserted: 1, updated: 1, unchanged: 0 });
+    expect(merged.changedKeys.sort()).toEqual([['race-1'], ['race-2']]);
+    const { rows } = await pool.query<{ code: string; price: string }>(
+      `SELECT code, price::text FROM ${SCHEMA}.item WHERE code LIKE 'race-%' ORDER BY code`,
+    );
+    expect(rows).toEqual([
+      { code: 'race-1', price: '2.00' },
+      { code: 'race-2', price: '3.00' },
+    ]);
+  } finally {
+    other.release();
+    mine.release();
+  }
 });
 
 describe('pipelined kinds', () => {
