@@ -122,6 +122,17 @@ async function interleaved(direct: Target, gateway: Target, body: string, second
   return { d: run(times[0], errors[0]!), g: run(times[1], errors[1]!) };
 }
 
+/** Waits (up to 2 min) until no autovacuum worker runs on the server. */
+async function untilAutovacuumIdle(pool: import('pg').Pool): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+    );
+    if (rows[0]!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function startToReady(dataDir: string): Promise<{ seconds: number; rssMb: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', '--import', 'tsx', 'scripts/start.ts'], {
@@ -286,6 +297,8 @@ async function main() {
 
     console.log('npm start on the embedded default (fresh data folder, then again on the same folder)…');
     const dataDir = mkdtempSync(join(tmpdir(), 'ih-bench-'));
+    // on a quiet machine: the loads above leave PostgreSQL's autovacuum busy on the bench database for a while
+    await untilAutovacuumIdle(directory.db.pool);
     const fresh = await startToReady(join(dataDir, 'pglite'));
     const again = await startToReady(join(dataDir, 'pglite'));
     rmSync(dataDir, { recursive: true, force: true });

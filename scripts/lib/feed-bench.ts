@@ -22,6 +22,9 @@ export interface FeedBenchRun {
   perSecond: number;
   peakRssMb: number;
   baseRssMb: number;
+  /** The V8 heap in use (and buffers outside it) before the run and at its peak. */
+  baseHeapMb: number;
+  peakHeapMb: number;
   summary: RunSummary;
 }
 
@@ -90,9 +93,18 @@ export async function feedFile(
 ): Promise<FeedBenchRun> {
   // from a collected heap (the bench runs with --expose-gc): the setup's garbage is not the feed's
   (globalThis as { gc?: () => void }).gc?.();
+  const inUse = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
   const base = process.memoryUsage().rss;
+  const baseHeap = inUse();
   let peak = base;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let peakHeap = baseHeap;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    peakHeap = Math.max(peakHeap, inUse());
+  }, 50);
   const started = performance.now();
   try {
     const summary = await runFeed({
@@ -116,6 +128,8 @@ export async function feedFile(
       perSecond: summary.read / seconds,
       peakRssMb: peak / 2 ** 20,
       baseRssMb: base / 2 ** 20,
+      baseHeapMb: baseHeap / 2 ** 20,
+      peakHeapMb: peakHeap / 2 ** 20,
       summary,
     };
   } finally {
@@ -127,7 +141,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 
 export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; orders: FeedBenchRun }): string {
   const row = (label: string, r: FeedBenchRun, target: string) =>
-    `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB | ${target} |`;
+    `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB, heap in use ${fmt(r.baseHeapMb)} → peak ${fmt(r.peakHeapMb)} MB | ${target} |`;
   return [
     row(
       'OCDS feed (NDJSON releases: validation, directory look-ups, merge, compile into the process tables)',
