@@ -25,6 +25,8 @@ export interface FeedBenchRun {
   /** The V8 heap in use (and buffers outside it) before the run and at its peak. */
   baseHeapMb: number;
   peakHeapMb: number;
+  /** The heap in use after the run and a full collection: what the run kept (nothing, for flat memory). */
+  afterGcHeapMb: number | null;
   summary: RunSummary;
 }
 
@@ -118,6 +120,9 @@ export async function feedFile(
       source: { name: file, stream: createReadStream(file), format: kind === 'ocds' ? 'ndjson' : 'csv' },
     });
     const seconds = (performance.now() - started) / 1000;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const afterGcHeapMb = gc ? inUse() / 2 ** 20 : null;
     if (summary.status !== 'SUCCEEDED')
       throw new Error(`feed bench ${kind}: ${summary.status} ${JSON.stringify(summary.error)} (${summary.rejected} rejected)`);
     return {
@@ -130,6 +135,7 @@ export async function feedFile(
       baseRssMb: base / 2 ** 20,
       baseHeapMb: baseHeap / 2 ** 20,
       peakHeapMb: peakHeap / 2 ** 20,
+      afterGcHeapMb,
       summary,
     };
   } finally {
@@ -141,7 +147,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 
 export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; orders: FeedBenchRun }): string {
   const row = (label: string, r: FeedBenchRun, target: string) =>
-    `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB, heap in use ${fmt(r.baseHeapMb)} → peak ${fmt(r.peakHeapMb)} MB | ${target} |`;
+    `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB, heap in use ${fmt(r.baseHeapMb)} → peak ${fmt(r.peakHeapMb)}${r.afterGcHeapMb === null ? '' : ` → ${fmt(r.afterGcHeapMb)} after a full collection`} MB | ${target} |`;
   return [
     row(
       'OCDS feed (NDJSON releases: validation, directory look-ups, merge, compile into the process tables)',
