@@ -94,7 +94,8 @@ export async function feedFile(
   file: string,
 ): Promise<FeedBenchRun> {
   // from a collected heap (the bench runs with --expose-gc): the setup's garbage is not the feed's
-  (globalThis as { gc?: () => void }).gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
   const inUse = () => {
     const m = process.memoryUsage();
     return m.heapUsed + m.external;
@@ -120,7 +121,6 @@ export async function feedFile(
       source: { name: file, stream: createReadStream(file), format: kind === 'ocds' ? 'ndjson' : 'csv' },
     });
     const seconds = (performance.now() - started) / 1000;
-    const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const afterGcHeapMb = gc ? inUse() / 2 ** 20 : null;
     if (summary.status !== 'SUCCEEDED')

@@ -55,7 +55,7 @@ export async function mergeRows(
  */
 const DIRECT_KEY_TYPE = /^(text|character varying(\(\d+\))?|integer|bigint|smallint)$/;
 
-/** A key cell of a DIRECT_KEY_TYPE column as PostgreSQL renders it: text or a number. */
+/** A key cell as text (a DIRECT_KEY_TYPE column's as PostgreSQL renders it: text or a number). */
 const keyCellText = (cell: Cell): string => (typeof cell === 'object' && cell !== null ? cellText(cell) : String(cell));
 
 let savepoints = 0;
@@ -162,7 +162,7 @@ function keyOf(row: Cell[], keyIdx: number[]): string {
   let key = '';
   for (const i of keyIdx) {
     const cell = row[i] ?? null;
-    key += `${cell === null ? '\u0001' : typeof cell === 'object' ? cellText(cell) : String(cell)}\u0000`;
+    key += `${cell === null ? '\u0001' : keyCellText(cell)}\u0000`;
   }
   return key;
 }
