@@ -16,7 +16,7 @@ import { gql } from '#testing/graphql.js';
 import { identityOf } from '#testing/identities.js';
 import { DEFAULT_USER, type Stack } from '#testing/stack.js';
 import { subgraphNamed } from '../../subgraphs/registry.js';
-import { feedFile, feedRows, writeOcdsFile, writeOrdersFile } from './feed-bench.js';
+import { feedFile, feedRows, writeOcdsFile, writeOcdsStageFile, writeOrdersFile } from './feed-bench.js';
 import { recomputeFlags, type Recomputation } from '../../subgraphs/procurement/src/flags/recompute.js';
 
 export const PROCUREMENT_SECTION = 'bench:procurement';
@@ -151,11 +151,22 @@ export async function runProcurementBench(stack: Stack): Promise<string> {
     const ocds = await feedFile(procurement.db, peers, 'ocds', ocdsFile);
     console.log(`ocds: ${ocds.perSecond.toFixed(0)} releases/s, peak RSS ${ocds.peakRssMb.toFixed(0)} MB`);
     const ocdsAgain = await feedFile(procurement.db, peers, 'ocds', ocdsFile);
+    rmSync(ocdsFile);
+    const stageFile = join(dir, 'stage-releases.ndjson');
+    await writeOcdsStageFile(procurement.db.pool, stageFile, Number(process.env.BENCH_OCDS_MB ?? 200));
+    const ocdsStages = await feedFile(procurement.db, peers, 'ocds', stageFile);
+    console.log(`ocds stage releases: ${ocdsStages.perSecond.toFixed(0)} releases/s, peak RSS ${ocdsStages.peakRssMb.toFixed(0)} MB`);
+    rmSync(stageFile);
     const ordersFile = join(dir, 'orders.csv');
     await writeOrdersFile(procurement.db.pool, ordersFile, Number(process.env.BENCH_ORDER_LINES ?? 500_000));
     const orders = await feedFile(procurement.db, peers, 'orders', ordersFile);
     console.log(`orders: ${orders.perSecond.toFixed(0)} lines/s`);
-    return procurementMarkdown({ flags, figures, seeded: seeded.procurement ?? {}, feeds: feedRows({ ocds, ocdsAgain, orders }) });
+    return procurementMarkdown({
+      flags,
+      figures,
+      seeded: seeded.procurement ?? {},
+      feeds: feedRows({ ocds, ocdsAgain, ocdsStages, orders }),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

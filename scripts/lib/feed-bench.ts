@@ -64,6 +64,73 @@ export async function writeOcdsFile(pool: pg.Pool, file: string, targetMb: numbe
   return count;
 }
 
+type Body = Record<string, unknown>;
+const asList = (v: unknown) => (Array.isArray(v) ? (v as Body[]) : []);
+
+/**
+ * A full process release split into the stage releases a platform publishes as the process goes on
+ * (OCDS 1.1 "Releases": one release per event): the tender notice (招标公告: the buyer and the tender), the
+ * result (中标结果公告: tenderers, committee, bids and award) and the contract (合同公告). Compiled by ocid
+ * they give the full release's record again.
+ */
+export function stageReleases(body: Body): Body[] {
+  const { parties, tender, bids, awards, contracts, id, ...common } = body as Body & { tender: Body; id: string };
+  const buyerId = (body['buyer'] as Body | undefined)?.['id'];
+  const all = asList(parties);
+  const { tenderers, numberOfTenderers, evaluationCommittee, awardPeriod, bidOpening, status: _status, ...notice } = tender;
+  const award = asList(awards)[0];
+  const contract = asList(contracts)[0];
+  const stamp = (t: Body) => String((t as { startDate?: string }).startDate ?? '');
+  return [
+    {
+      ...common,
+      id: `${id}-tender`,
+      date: stamp(notice['tenderPeriod'] as Body),
+      tag: ['tender'],
+      parties: all.filter((p) => p['id'] === buyerId),
+      tender: { ...notice, status: 'active' },
+    },
+    {
+      ...common,
+      id: `${id}-award`,
+      date: String(award?.['date'] ?? body['date']),
+      tag: ['award'],
+      parties: all.filter((p) => p['id'] !== buyerId),
+      tender: { id: tender['id'], status: tender['status'], tenderers, numberOfTenderers, evaluationCommittee, awardPeriod, bidOpening },
+      bids,
+      awards,
+    },
+    { ...common, id: `${id}-contract`, date: String(contract?.['dateSigned'] ?? body['date']), tag: ['contract'], contracts },
+  ];
+}
+
+/**
+ * ≈ `targetMb` of NDJSON stage releases (stageReleases) of the seeded processes, each round under new
+ * ocids, in date order within a round: a process's award and contract come batches after its tender, so
+ * they compile against stored releases as a daily feed's do.
+ */
+export async function writeOcdsStageFile(pool: pg.Pool, file: string, targetMb: number): Promise<number> {
+  const { rows } = await pool.query<{ body: Body }>('SELECT body FROM procurement.ocds_release ORDER BY ocid');
+  const texts = rows
+    .flatMap((r) => stageReleases(r.body))
+    .sort((a, b) => String(a['date']).localeCompare(String(b['date'])))
+    .map((r) => JSON.stringify(r));
+  const perRound = texts.reduce((n, t) => n + t.length + 1, 0);
+  const rounds = Math.max(1, Math.ceil((targetMb * 2 ** 20) / perRound));
+  let count = 0;
+  await write(
+    file,
+    (function* () {
+      for (let round = 0; round < rounds; round++)
+        for (const text of texts) {
+          count += 1;
+          yield text.replaceAll('"ocds-hub001-', `"ocds-stage${round}-`) + '\n';
+        }
+    })(),
+  );
+  return count;
+}
+
 /** `lines` order lines in the orders feed's CSV, from the seeded lines under new order numbers. */
 export async function writeOrdersFile(pool: pg.Pool, file: string, lines: number): Promise<number> {
   const { rows } = await pool.query<Record<string, string | null>>(
@@ -145,7 +212,7 @@ export async function feedFile(
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; orders: FeedBenchRun }): string {
+export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; ocdsStages: FeedBenchRun; orders: FeedBenchRun }): string {
   const row = (label: string, r: FeedBenchRun, target: string) =>
     `| ${label}: ${fmt(r.records)} records, ${fmt(r.mb)} MB → ${r.summary.inserted} new, ${r.summary.updated} updated, ${r.summary.unchanged} unchanged | **${fmt(r.perSecond)} /s** (${fmt(r.seconds, 1)} s); RSS ${fmt(r.baseRssMb)} → peak ${fmt(r.peakRssMb)} MB, heap in use ${fmt(r.baseHeapMb)} → peak ${fmt(r.peakHeapMb)}${r.afterGcHeapMb === null ? '' : ` → ${fmt(r.afterGcHeapMb)} after a full collection`} MB | ${target} |`;
   return [
@@ -155,6 +222,11 @@ export function feedRows(runs: { ocds: FeedBenchRun; ocdsAgain: FeedBenchRun; or
       '≥ 5,000 releases/s',
     ),
     row('the same file again', runs.ocdsAgain, '0 new, 0 updated'),
+    row(
+      'OCDS feed of stage releases (each process as its tender, result and contract releases, in date order: later ones compile against stored releases)',
+      runs.ocdsStages,
+      '≥ 5,000 releases/s',
+    ),
     row('orders feed (CSV)', runs.orders, '≥ 50,000 lines/s'),
   ].join('\n');
 }
