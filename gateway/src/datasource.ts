@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import { IDENTITY_HEADER } from '#common/identity.js';
 import type { IdentitySigner } from '#common/identity-signature.js';
 import { AUDIT_EXTENSION } from '#common/audit/report.js';
@@ -8,12 +8,15 @@ import { REQUEST_ID_HEADER } from '#common/request-id.js';
 import { SERVICE_NAME_EXTENSION } from '#common/errors.js';
 import type { GatewayContext } from './context.js';
 import type { MinimalResponse } from './subgraph-fetcher.js';
+import { PEER_IDENTITY_PREFIX } from '#platform/feed/http.js';
 
 type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<MinimalResponse>;
 
 /**
  * One subgraph as the gateway sees it: forwards the request id and the verified identity (signed
- * for this subgraph), collects what the subgraph reports for the audit log, and turns transport
+ * for this subgraph) — for a mutation also the caller's identity signed for each other subgraph
+ * (`x-hub-peer-identity-<peer>`), so the subgraph can check a write's references in its peers under
+ * the caller's own row scope, as a feed run does (docs/identity.md, "Peer look-ups") —, collects what the subgraph reports for the audit log, and turns transport
  * failures into a masked SUBGRAPH_UNAVAILABLE error that never shows the internal URL (nor, outside
  * development, the subgraph's name).
  */
@@ -23,7 +26,11 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     fetch: Fetch,
     private readonly signer: IdentitySigner,
-    private readonly opts: { development: boolean },
+    private readonly opts: {
+      development: boolean;
+      /** The other subgraphs' names (read per request: the gateway learns them as it builds each service). */
+      peers?: () => Iterable<string>;
+    },
   ) {
     super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
@@ -35,6 +42,9 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!headers || !context?.requestId) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
     headers.set(IDENTITY_HEADER, await this.signer.sign(context.identity, context.reason, this.serviceName));
+    if (this.opts.peers && isMutation(options))
+      for (const peer of this.opts.peers())
+        if (peer !== this.serviceName) headers.set(`${PEER_IDENTITY_PREFIX}${peer}`, await this.signer.sign(context.identity, null, peer));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -69,6 +79,10 @@ export function withoutServiceName(format: (formatted: GraphQLFormattedError, er
     return { ...out, extensions };
   };
 }
+
+/** Whether the fetch belongs to a client's mutation (only writes look their references up in peers). */
+const isMutation = (options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean =>
+  'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === OperationTypeNode.MUTATION;
 
 /** The request's context (@apollo/gateway types it loosely across its kinds of request; health checks have none). */
 const contextOf = (options: GraphQLDataSourceProcessOptions<GatewayContext>): GatewayContext | undefined =>

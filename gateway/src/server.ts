@@ -105,6 +105,7 @@ export async function createGateway(config: GatewayConfig, log: Logger, deps: Ga
       subgraphs.set(name, target);
       return new HubDataSource(name, target, http.withTimeout(config.subgraphTimeouts[name] ?? config.SUBGRAPH_TIMEOUT_MS), signer, {
         development,
+        peers: () => subgraphs.keys(),
       });
     },
     logger: {

@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { RequestContext } from '#platform/subgraph.js';
 import { createIdentitySigner } from '#common/identity-signature.js';
 import { IDENTITY_HEADER, identityFromClaims, type HubRole, type Identity } from '#common/identity.js';
+import { noPeers } from '#platform/request-peers.js';
 import { RequestAccess } from '#platform/access/request-access.js';
 import { createLogger } from '#common/logger.js';
 
@@ -28,6 +29,7 @@ export function identityOf(
 export const callerContext = (identity: Identity, reason: string | null = null) => ({
   identity,
   access: new RequestAccess(identity, reason),
+  peers: noPeers,
 });
 
 /** A gateway key pair for tests that start subgraphs themselves (pass `identityKey: testKeys.publicKey`). */

@@ -102,7 +102,14 @@ export async function startStack(
       stops.push(() => sub.close());
     }
     for (const def of opts.extra ?? []) {
-      const sub = await startSubgraph(def, { port: 0, log, development: false, identityKey: keys.publicKey, feedRunner: opts.feedRunner });
+      const sub = await startSubgraph(def, {
+        port: 0,
+        log,
+        development: false,
+        identityKey: keys.publicKey,
+        feedRunner: opts.feedRunner,
+        feedPeers: { urls: () => new Map(Object.entries(subgraphs).map(([n, s]) => [n, s.url])), embedded: false },
+      });
       subgraphs[def.name] = sub;
       stops.push(() => sub.close());
     }

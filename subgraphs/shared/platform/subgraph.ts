@@ -22,8 +22,9 @@ import { AUDIT_EXTENSION } from '#common/audit/report.js';
 import type { Logger } from '#common/logger.js';
 import type { SubgraphSeed } from './seed/types.js';
 import { requestLoggingPlugin } from '#common/request-logging.js';
-import type { FeedKind } from './feed/types.js';
-import { feedRoute, type FeedRunner } from './feed/http.js';
+import type { FeedKind, PeerLookup } from './feed/types.js';
+import { feedRoute, peerIdentitiesOf, type FeedRunner } from './feed/http.js';
+import { noPeers, requestPeers } from './request-peers.js';
 import { platformFeedRunner } from './feed/runner.js';
 
 /** A subgraph's Prisma client: whatever it generated, plus what the platform calls on shutdown. */
@@ -36,6 +37,8 @@ export interface RequestContext {
   identity: Identity;
   /** Row scope, unmask reason and what the response touched (for the audit log). */
   access: RequestAccess;
+  /** Other subgraphs' entities by key under the caller's identity: in mutations (request-peers.ts). */
+  peers: PeerLookup;
 }
 
 /**
@@ -169,7 +172,13 @@ export async function startSubgraph<TClient, TContext extends RequestContext>(
     },
     context: async (req: IncomingMessage, requestId: string) => {
       const { identity, reason } = vouched.get(req)!;
-      const base: RequestContext = { requestId, log: log.child({ requestId }), identity, access: new RequestAccess(identity, reason) };
+      const base: RequestContext = {
+        requestId,
+        log: log.child({ requestId }),
+        identity,
+        access: new RequestAccess(identity, reason),
+        peers: peers ? requestPeers(peerIdentitiesOf(req), peers.urls) : noPeers,
+      };
       return def.createContext(base, db);
     },
     routes: {
