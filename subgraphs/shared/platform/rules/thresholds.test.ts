@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { thrownGraphQLError as thrown } from '#testing/errors.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineThresholds, regionPrefix, resolveThresholds, type Override } from './thresholds.js';
@@ -22,16 +22,6 @@ const override = (regionCode: string, thresholdDays: number, validFrom = '2025-0
   validFrom: at(validFrom),
 });
 const asOf = at('2026-06-01');
-
-function thrown(fn: () => unknown): GraphQLError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GraphQLError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('resolveThresholds', () => {
   it('gives the default version, or the chosen one, and falls back to the default for rules without it', () => {

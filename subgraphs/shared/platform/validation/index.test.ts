@@ -1,16 +1,6 @@
-import { GraphQLError } from 'graphql';
+import { thrownGraphQLError as thrown } from '#testing/errors.js';
 import { describe, expect, it } from 'vitest';
 import { assertValid, validateFields, validateIdCard, validatePhone, validateUscc } from './index.js';
-
-const thrown = (fn: () => unknown): GraphQLError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GraphQLError) return e;
-    throw e;
-  }
-  throw new Error('expected a throw');
-};
 
 describe('assertValid', () => {
   it('returns the normalised value', () => {

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { thrownGraphQLError } from '#testing/errors.js';
 import { describe, expect, it } from 'vitest';
 import { validatePolicyRules, validFromDate, versionInForce, windowHolding, type TimeWindow } from './reception-policy.js';
 
@@ -20,15 +20,7 @@ const policy = rules([
 /** An instant given in Shanghai local time. */
 const sh = (local: string) => new Date(`${local}+08:00`);
 
-function fieldOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof GraphQLError) return String(err.extensions['field']);
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const fieldOf = (f: () => unknown): string => String(thrownGraphQLError(f).extensions['field']);
 
 describe('reception policy (三定)', () => {
   it('holds a visit inside a window, the edges included, and not a minute past', () => {

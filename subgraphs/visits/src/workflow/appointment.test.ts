@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { thrownGraphQLError as refusal } from '#testing/errors.js';
 import { describe, expect, it } from 'vitest';
 import { APPOINTMENT_STATUSES, decisionDeadline, MOVES, transition, type AppointmentAction, type AppointmentState } from './appointment.js';
 
@@ -12,16 +12,6 @@ const state = (status: AppointmentState['status']): AppointmentState => ({
   slotStart: new Date('2025-10-20T02:00:00Z'),
 });
 const soon = new Date('2025-09-30T03:00:00Z');
-
-function refusal(f: () => unknown): GraphQLError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof GraphQLError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('appointment workflow', () => {
   it('has the deadline of 3 working days, a national holiday in between', () => {
