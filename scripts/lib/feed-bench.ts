@@ -44,24 +44,25 @@ async function write(file: string, lines: AsyncIterable<string> | Iterable<strin
   await once(out, 'finish');
 }
 
-/** ≈ `targetMb` of NDJSON releases: each seeded release again and again under a new ocid (and release id). */
-export async function writeOcdsFile(pool: pg.Pool, file: string, targetMb: number): Promise<number> {
-  const { rows } = await pool.query<{ body: Record<string, unknown> }>('SELECT body FROM procurement.ocds_release ORDER BY ocid');
-  const texts = rows.map((r) => JSON.stringify(r.body));
+/** ≈ `targetMb` of NDJSON: the seeded release texts again and again, each round under new ocids (`ocds-<prefix><round>-…`). */
+async function writeRounds(file: string, texts: string[], targetMb: number, prefix: string): Promise<number> {
   const perRound = texts.reduce((n, t) => n + t.length + 1, 0);
   const rounds = Math.max(1, Math.ceil((targetMb * 2 ** 20) / perRound));
-  let count = 0;
   await write(
     file,
     (function* () {
       for (let round = 0; round < rounds; round++)
-        for (const text of texts) {
-          count += 1;
-          yield text.replaceAll('"ocds-hub001-', `"ocds-bench${round}-`) + '\n';
-        }
+        for (const text of texts) yield text.replaceAll('"ocds-hub001-', `"ocds-${prefix}${round}-`) + '\n';
     })(),
   );
-  return count;
+  return rounds * texts.length;
+}
+
+/** ≈ `targetMb` of NDJSON releases: each seeded release again and again under a new ocid (and release id). */
+export async function writeOcdsFile(pool: pg.Pool, file: string, targetMb: number): Promise<number> {
+  const { rows } = await pool.query<{ body: Record<string, unknown> }>('SELECT body FROM procurement.ocds_release ORDER BY ocid');
+  const texts = rows.map((r) => JSON.stringify(r.body));
+  return writeRounds(file, texts, targetMb, 'bench');
 }
 
 type Body = Record<string, unknown>;
@@ -115,20 +116,7 @@ export async function writeOcdsStageFile(pool: pg.Pool, file: string, targetMb: 
     .flatMap((r) => stageReleases(r.body))
     .sort((a, b) => String(a['date']).localeCompare(String(b['date'])))
     .map((r) => JSON.stringify(r));
-  const perRound = texts.reduce((n, t) => n + t.length + 1, 0);
-  const rounds = Math.max(1, Math.ceil((targetMb * 2 ** 20) / perRound));
-  let count = 0;
-  await write(
-    file,
-    (function* () {
-      for (let round = 0; round < rounds; round++)
-        for (const text of texts) {
-          count += 1;
-          yield text.replaceAll('"ocds-hub001-', `"ocds-stage${round}-`) + '\n';
-        }
-    })(),
-  );
-  return count;
+  return writeRounds(file, texts, targetMb, 'stage');
 }
 
 /** `lines` order lines in the orders feed's CSV, from the seeded lines under new order numbers. */
