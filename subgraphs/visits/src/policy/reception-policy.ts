@@ -10,7 +10,7 @@
  * Pure: validation reports the offending field; evaluation never reads anything but its arguments.
  */
 import { badInput } from '#common/errors.js';
-import { isWorkingDay, NATIONAL_CALENDAR, shanghaiDate, type WorkCalendar } from '#platform/calendar/working-days.js';
+import { NATIONAL_CALENDAR, shanghaiDate, type WorkCalendar } from '#platform/calendar/working-days.js';
 import { SHANGHAI_OFFSET_MS } from '#platform/period.js';
 import { assertUuid } from '#platform/ids.js';
 import { text } from '#platform/input.js';
@@ -179,7 +179,7 @@ export function windowHolding(
       if (at < s || at + lengthMinutes > e) continue;
       const opened = new Date(from.getTime() - (at - s) * 60_000);
       const date = shanghaiDate(opened);
-      if (rules.holidaysExcluded && !isWorkingDay(date, calendar) && isHoliday(date, calendar)) continue;
+      if (rules.holidaysExcluded && isHoliday(date, calendar)) continue;
       return { window, date };
     }
   }
